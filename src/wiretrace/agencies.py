@@ -1,0 +1,82 @@
+"""Wire agencies: how outlets name them and how texts credit them (user-extendable).
+
+Used as direction evidence: an article from a wire agency, or one that other articles credit, is
+more likely the source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Span
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A wire agency: its canonical name, outlet aliases, and regexes for in-text credits."""
+
+    name: str
+    aliases: tuple[str, ...]
+    credits: tuple[str, ...]
+
+
+AGENCIES: list[Agency] = [
+    Agency("Associated Press", ("associated press", "the associated press", "ap", "ap news"),
+           (r"\bAssociated Press\b", r"\(AP\)")),
+    Agency("Reuters", ("reuters", "thomson reuters", "reuters news"), (r"\bReuters\b",)),
+    Agency("AFP", ("afp", "agence france-presse", "agence france presse"),
+           (r"\bAFP\b", r"\bAgence France[- ]Presse\b")),
+    Agency("Press Association", ("press association", "pa", "pa media", "the press association"),
+           (r"\bPress Association\b", r"\bPA Media\b", r"\(PA\)")),
+    Agency("dpa", ("dpa", "deutsche presse-agentur"), (r"\bdpa\b", r"\bDeutsche Presse-Agentur\b")),
+    Agency("EFE", ("efe", "agencia efe"), (r"\bEFE\b",)),
+    Agency("ANSA", ("ansa",), (r"\bANSA\b",)),
+    Agency("Kyodo", ("kyodo", "kyodo news"), (r"\bKyodo\b",)),
+    Agency("Xinhua", ("xinhua", "xinhua news agency"), (r"\bXinhua\b",)),
+    Agency("UPI", ("upi", "united press international"), (r"\bUPI\b", r"\bUnited Press International\b")),
+    Agency("Bloomberg", ("bloomberg", "bloomberg news"), (r"\bBloomberg News\b",)),
+    Agency("PTI", ("pti", "press trust of india"), (r"\bPress Trust of India\b", r"\(PTI\)")),
+    Agency("ANP", ("anp",), (r"\bANP\b",)),
+    Agency("TASS", ("tass",), (r"\bTASS\b",)),
+    Agency("Canadian Press", ("canadian press", "the canadian press", "cp"), (r"\bCanadian Press\b",)),
+    Agency("AAP", ("aap", "australian associated press"), (r"\bAustralian Associated Press\b", r"\(AAP\)")),
+]
+
+
+def register(agency: Agency) -> None:
+    """Add a wire agency (e.g. a national agency) to the known list."""
+    AGENCIES.append(agency)
+    _compiled.cache = None  # type: ignore[attr-defined]
+
+
+def _compiled() -> list[tuple[str, re.Pattern[str]]]:
+    cache = getattr(_compiled, "cache", None)
+    if cache is None:
+        cache = [(a.name, re.compile("|".join(a.credits))) for a in AGENCIES]
+        _compiled.cache = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def agency_of_outlet(outlet: str | None) -> str | None:
+    """The agency an outlet name denotes ('AP' → 'Associated Press'), or None for other outlets."""
+    if not outlet:
+        return None
+    key = outlet.strip().casefold()
+    for agency in AGENCIES:
+        if key == agency.name.casefold() or key in agency.aliases:
+            return agency.name
+    return None
+
+
+def credited_agencies(text: str, captions: list[Span] = ()) -> set[str]:  # type: ignore[assignment]
+    """Agencies a text names or credits ('according to the Associated Press', '(AP)', 'Reuters'),
+    ignoring photo captions, where an agency credits a picture rather than the words."""
+    if captions:
+        pieces, last = [], 0
+        for span in captions:
+            pieces.append(text[last:span.start])
+            last = span.end
+        pieces.append(text[last:])
+        text = " ".join(pieces)
+    return {name for name, pattern in _compiled() if pattern.search(text)}

@@ -1,0 +1,260 @@
+"""The ``wiretrace`` command: parse arguments, call the library, show progress and results.
+
+Exit codes: 0 success, 1 usage error, 2 input or store error (the message names the file).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from . import __version__
+from .errors import InputError, StoreError, UsageError, WiretraceError
+from .model import Article, PairResult
+from .settings import DEFAULT
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Find text reuse in news: which articles copy or rewrite which, and who was the source.")
+out = Console()
+err = Console(stderr=True)
+
+_KIND_STYLE = {"verbatim": "black on yellow", "rewritten": "black on cyan"}
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"wiretrace {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what each stage does."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+# --- compare -----------------------------------------------------------------------------------
+
+def _render_pair(result: PairResult, a: Article, b: Article) -> None:
+    """Passages side by side in the terminal, coloured by kind."""
+    head = Text()
+    head.append(f"{result.relation}", style="bold")
+    if result.relation == "derived":
+        head.append(f" ({result.degree})")
+    if result.source:
+        head.append(f"   source: {result.source}  (confidence {result.direction_confidence:.2f})")
+    out.print(head)
+    for reason in result.reasons + result.direction_reasons:
+        out.print(f"  · {escape(reason)}")
+    scores = "  ".join(f"{k}={v:.2f}" for k, v in result.scores.items())
+    out.print(f"  {scores}", style="dim")
+    if not result.passages:
+        return
+    table = Table(show_lines=True, expand=True)
+    table.add_column(f"A: {escape(a.id)}" + (f" ({escape(a.outlet)})" if a.outlet else ""), ratio=1)
+    table.add_column(f"B: {escape(b.id)}" + (f" ({escape(b.outlet)})" if b.outlet else ""), ratio=1)
+    for p in sorted(result.passages, key=lambda p: p.a):
+        style = _KIND_STYLE[p.kind]
+        table.add_row(Text(a.text[p.a[0]:p.a[1]], style=style), Text(b.text[p.b[0]:p.b[1]], style=style))
+    out.print(table)
+    legend = Text("legend: ")
+    legend.append(" verbatim ", style=_KIND_STYLE["verbatim"])
+    legend.append(" ")
+    legend.append(" rewritten ", style=_KIND_STYLE["rewritten"])
+    out.print(legend)
+
+
+@app.command()
+def compare(
+    a: Optional[Path] = typer.Argument(None, help="First article file."),
+    b: Optional[Path] = typer.Argument(None, help="Second article file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON object."),
+    batch: Optional[Path] = typer.Option(None, "--batch", help='JSONL of {"id", "a": {article}, "b": {article}}.'),
+    out_file: Optional[Path] = typer.Option(None, "--out", help="With --batch: write results here, not stdout."),
+) -> None:
+    """Compare two articles: passages, relation, degree and source."""
+    from .pipeline import compare as compare_articles
+    from .read import read_article
+
+    if batch is not None:
+        if a is not None or b is not None:
+            raise UsageError("give either two article files or --batch PAIRS.jsonl, not both")
+        from .batch import compare_batch
+
+        sink = out_file.open("w", encoding="utf-8") if out_file else sys.stdout
+        try:
+            for row in compare_batch(batch):
+                sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+        finally:
+            if out_file:
+                sink.close()
+        return
+    if a is None or b is None:
+        raise UsageError("compare needs two article files (or --batch PAIRS.jsonl)")
+    art_a, art_b = read_article(a), read_article(b)
+    result = compare_articles(art_a, art_b)
+    if as_json:
+        out.print_json(json.dumps(result.to_json()))
+    else:
+        _render_pair(result, art_a, art_b)
+
+
+# --- scan ----------------------------------------------------------------------------------------
+
+class _Bars:
+    """A rich progress bar per stage, fed by the engine's progress callback."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.progress.add_task(stage, total=total)
+        if done % 50 == 0 or done == total:
+            self.progress.update(self.tasks[stage], completed=done, total=total)
+
+
+@app.command()
+def scan(
+    inputs: list[Path] = typer.Argument(..., help="Files or folders: .txt .jsonl .json .csv .parquet .html"),
+    out_dir: Path = typer.Option(..., "--out", help="Folder for pairs.jsonl, articles.jsonl, clusters.jsonl, report/."),
+    store: Optional[Path] = typer.Option(None, "--store", help="DuckDB store (default: OUT/wiretrace.duckdb)."),
+    engine: str = typer.Option("local", "--engine", help="local (this machine) or spark."),
+    jobs: int = typer.Option(1, "--jobs", min=1, help="Worker processes for alignment."),
+    no_passages: bool = typer.Option(False, "--no-passages", help="Leave passages out of pairs.jsonl."),
+) -> None:
+    """Find every related pair in a collection; write pairs, article grades, clusters and a report."""
+    if engine != "local":
+        raise UsageError(f"engine {engine!r} is not available in this build; use --engine local")
+    from .engines.local import scan as run_scan
+
+    columns = (TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=False) as progress:
+        result = run_scan(inputs, out_dir, store, DEFAULT, jobs=jobs, progress=_Bars(progress),
+                          passages=not no_passages)
+    for q in result.quarantine:
+        where = f"{q.file}:{q.line}" if q.line else q.file
+        err.print(f"[yellow]quarantined[/] {escape(where)}: {escape(q.reason)}")
+    c = result.counts
+    out.print(f"read {result.read} articles ({result.new} new, {result.skipped_known} already in the store), "
+              f"{len(result.quarantine)} quarantined")
+    out.print(f"{result.candidates} candidate pairs, {result.related} related; store now holds "
+              f"{c['articles']} articles, {c['pairs']} pairs, {c['clusters']} clusters")
+    out.print(f"store:  {result.store}")
+    out.print(f"output: {result.out_dir}")
+    if result.report:
+        out.print(f"report: {result.report}")
+
+
+# --- query and report ----------------------------------------------------------------------------
+
+@app.command()
+def query(
+    article: Path = typer.Argument(..., help="Article file to look up."),
+    store: Path = typer.Option(..., "--store", help="DuckDB store written by scan."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list of compare objects."),
+    top: int = typer.Option(10, "--top", min=1, help="At most this many results."),
+) -> None:
+    """Where did this article come from? Its sources and copies in a store."""
+    from .query import Index
+    from .read import read_article
+
+    art = read_article(article)
+    with Index(store) as index:
+        results = index.query(art, top=top)
+        if as_json:
+            out.print_json(json.dumps([r.to_json() for r in results]))
+            return
+        if not results:
+            out.print("no related articles in the store")
+            return
+        table = Table("stored article", "outlet", "date", "relation", "covers query", "source")
+        stored = {x.id: x for x in index.store.articles([r.b for r in results])}
+        for r in results:
+            s = stored[r.b]
+            table.add_row(escape(r.b), escape(s.outlet or ""), s.date or "", f"{r.relation} {r.degree}".strip(),
+                          f"{r.scores['coverage_a']:.0%}", escape(r.source or "?"))
+        out.print(table)
+
+
+@app.command()
+def report(
+    store: Path = typer.Option(..., "--store", help="DuckDB store written by scan."),
+    out_dir: Path = typer.Option(..., "--out", help="Folder to write the HTML report into."),
+) -> None:
+    """Write the static HTML report of a store."""
+    from .engines.local import write_outputs
+    from .store import Store
+
+    with Store(store, read_only=True) as s:
+        index = write_outputs(s, out_dir, [], report=True)
+    out.print(f"report: {index}")
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Path = typer.Option(..., "--gold", help="CSV of a,b,label[,degree] pairs, or JSONL of gold clusters."),
+    pred: Path = typer.Option(..., "--pred", help="Output folder of a scan."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Precision, recall and F1 per label of a scan against gold pairs (or ARI against gold clusters)."""
+    from .evaluate.gold import evaluate_scan
+
+    figures = evaluate_scan(gold, pred)
+    if as_json:
+        out.print_json(json.dumps(figures))
+        return
+    table = Table("label", "precision", "recall", "f1", "support")
+    for label, row in figures.get("per_label", {}).items():
+        table.add_row(label, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}", str(row["support"]))
+    out.print(table)
+    for key in ("macro_f1", "accuracy", "adjusted_rand_index"):
+        if key in figures:
+            out.print(f"{key}: {figures[key]:.4f}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app, map errors to one message and an exit code."""
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except typer.Abort:
+        err.print("aborted")
+        code = 130
+    except typer.TyperException as exc:  # argument errors found by the parser
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            err.print(f"error: {exc.format_message()}")
+        code = 1
+    except (UsageError,) as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        code = 1
+    except (InputError, StoreError) as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        code = 2
+    except WiretraceError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        code = 2
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

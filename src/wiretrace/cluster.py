@@ -1,0 +1,162 @@
+"""Reprint clusters, source trees, story groups, and per-article grades over all sources.
+
+Clusters are connected components of ``duplicate``/``derived`` edges (union-find). Each member's
+parent in the source tree is its most confident source inside the cluster, chosen greedily so the
+tree never has a cycle. Story groups join reprint clusters linked by ``same_story`` edges.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+from .model import ArticleGrade, Cluster
+from .relate import grade
+from .settings import DEFAULT, Settings
+
+
+@dataclass(frozen=True)
+class Edge:
+    """What clustering needs of a related pair: endpoints, relation, source and its confidence."""
+
+    a: str
+    b: str
+    relation: str
+    source: str | None
+    confidence: float
+    coverage: float = 0.0  # how much of the copy the pair covers (tie-breaker for parents)
+
+
+class UnionFind:
+    """Disjoint sets over hashable items, with path halving and union by size."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.size: dict[str, int] = {}
+
+    def find(self, x: str) -> str:
+        parent = self.parent
+        if x not in parent:
+            parent[x] = x
+            self.size[x] = 1
+            return x
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, x: str, y: str) -> None:
+        rx, ry = self.find(x), self.find(y)
+        if rx == ry:
+            return
+        if self.size[rx] < self.size[ry]:
+            rx, ry = ry, rx
+        self.parent[ry] = rx
+        self.size[rx] += self.size[ry]
+
+
+def _components(items: Iterable[str], links: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    uf = UnionFind()
+    for x in items:
+        uf.find(x)
+    for x, y in links:
+        uf.union(x, y)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for x in uf.parent:
+        groups[uf.find(x)].append(x)
+    return groups
+
+
+def source_tree(members: list[str], edges: list[Edge]) -> dict[str, str]:
+    """Each member's most likely parent (child → parent), most confident edges first, no cycles."""
+    parent: dict[str, str] = {}
+
+    def reaches(start: str, target: str) -> bool:
+        node: str | None = start
+        while node is not None:
+            if node == target:
+                return True
+            node = parent.get(node)
+        return False
+
+    directed = [e for e in edges if e.source is not None]
+    for e in sorted(directed, key=lambda e: (-e.confidence, -e.coverage, e.a, e.b)):
+        child = e.a if e.source == e.b else e.b
+        src = e.source
+        assert src is not None
+        if child in parent or reaches(src, child):
+            continue
+        parent[child] = src
+    return parent
+
+
+def build_clusters(edges: list[Edge]) -> list[Cluster]:
+    """Reprint clusters over duplicate/derived edges, with source trees and story groups."""
+    reuse = [e for e in edges if e.relation in ("duplicate", "derived")]
+    nodes = sorted({x for e in reuse for x in (e.a, e.b)})
+    groups = _components(nodes, ((e.a, e.b) for e in reuse))
+    by_root: dict[str, list[Edge]] = defaultdict(list)
+    member_root = {m: root for root, ms in groups.items() for m in ms}
+    for e in reuse:
+        by_root[member_root[e.a]].append(e)
+
+    clusters = []
+    for root, members in groups.items():
+        members = sorted(members)
+        tree = source_tree(members, by_root[root])
+        roots = [m for m in members if m not in tree]
+        clusters.append(Cluster(cluster="", members=members, source_tree=tree, roots=roots))
+    clusters.sort(key=lambda c: (-len(c.members), c.members[0]))
+    for n, c in enumerate(clusters, 1):
+        c.cluster = f"c{n}"
+
+    # stories: clusters (and lone articles) joined by same_story edges
+    of_article = {m: c.cluster for c in clusters for m in c.members}
+    story_links = [(of_article.get(e.a, e.a), of_article.get(e.b, e.b))
+                   for e in edges if e.relation == "same_story"]
+    stories = _components([c.cluster for c in clusters], story_links)
+    story_of: dict[str, str] = {}
+    for n, (_, group) in enumerate(sorted(stories.items(), key=lambda kv: sorted(kv[1])), 1):
+        for g in group:
+            story_of[g] = f"s{n}"
+    for c in clusters:
+        c.story = story_of.get(c.cluster)
+    return clusters
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """Content-token ranges of article ``copy`` that are reused from ``source``."""
+
+    copy: str
+    source: str
+    ranges: list[tuple[int, int]]
+
+
+def grade_articles(articles: dict[str, tuple[str | None, str | None, int]], reuse: list[Reuse],
+                   settings: Settings = DEFAULT) -> list[ArticleGrade]:
+    """Grade every article over all its sources together: the share of its content words that lie
+    in passages aligned with any of its sources, graded wholly/partially/none.
+
+    ``articles`` maps id → (outlet, date, number of content tokens).
+    """
+    by_copy: dict[str, list[Reuse]] = defaultdict(list)
+    for r in reuse:
+        by_copy[r.copy].append(r)
+    grades = []
+    for aid in sorted(articles):
+        outlet, date, n_content = articles[aid]
+        items = by_copy.get(aid, [])
+        share = 0.0
+        if items and n_content:
+            mask = np.zeros(n_content, dtype=bool)
+            for r in items:
+                for lo, hi in r.ranges:
+                    mask[lo:hi] = True
+            share = float(mask.mean())
+        sources = sorted({r.source for r in items})
+        grades.append(ArticleGrade(aid, outlet, date, sources, share, grade(share, settings)))
+    return grades

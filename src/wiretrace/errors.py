@@ -1,0 +1,42 @@
+"""Exceptions raised by wiretrace.
+
+The tree::
+
+    WiretraceError                 base of everything wiretrace raises on purpose
+    ├── InputError                 an input file/line cannot be read as articles (file, line, reason)
+    │   └── EmptyInputError        the input holds no text at all
+    ├── UsageError                 arguments that do not fit together (CLI exit code 1)
+    └── StoreError                 the DuckDB store is missing, locked, corrupt or of another version
+
+The CLI turns ``InputError`` into exit code 2 and ``UsageError`` into exit code 1, each with one
+clear message and no traceback.
+"""
+
+from __future__ import annotations
+
+
+class WiretraceError(Exception):
+    """Base class of all errors wiretrace raises deliberately."""
+
+
+class InputError(WiretraceError):
+    """An input cannot be read as articles; names the file, the line (where it applies) and why."""
+
+    def __init__(self, file: str, reason: str, line: int | None = None) -> None:
+        self.file = str(file)
+        self.line = line
+        self.reason = reason
+        where = f"{self.file}:{line}" if line is not None else self.file
+        super().__init__(f"{where}: {reason}")
+
+
+class EmptyInputError(InputError):
+    """The input holds no article text (empty file, whitespace only, or no rows)."""
+
+
+class UsageError(WiretraceError):
+    """Arguments or settings that do not fit together."""
+
+
+class StoreError(WiretraceError):
+    """The store file cannot be opened or is not a wiretrace store of a known version."""

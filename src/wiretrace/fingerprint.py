@@ -1,0 +1,169 @@
+"""Word n-gram hashes, MinHash signatures and winnowed fingerprints of a document's content tokens.
+
+Each hot function has a plain reference version (``*_reference``) and a vectorised one; tests assert
+both agree on generated input (the RapidFuzz habit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .model import Document
+from .settings import DEFAULT, Settings
+
+_MASK64 = (1 << 64) - 1
+_MULT = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio multiplier for combining token hashes
+_MERSENNE = np.uint64((1 << 61) - 1)
+_MAX32 = np.uint64((1 << 32) - 1)
+_token_cache: dict[str, int] = {}
+
+
+def token_hash(word: str) -> int:
+    """64-bit xxh3 hash of a normalised token (memoised: a news vocabulary is small)."""
+    h = _token_cache.get(word)
+    if h is None:
+        h = xxhash.xxh3_64_intdigest(word.encode("utf-8"))
+        if len(_token_cache) < 2_000_000:
+            _token_cache[word] = h
+    return h
+
+
+def token_hashes(words: list[str]) -> np.ndarray:
+    """Hash every token; returns uint64[len(words)]."""
+    return np.fromiter((token_hash(w) for w in words), dtype=np.uint64, count=len(words))
+
+
+def _mix(h: int) -> int:
+    """splitmix64 finaliser: spreads the bits of a combined hash."""
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9 & _MASK64
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EB & _MASK64
+    return h ^ (h >> 31)
+
+
+def shingle_hashes_reference(token_hash_values: list[int], n: int) -> list[int]:
+    """Reference: hash of each word n-gram as a polynomial in the token hashes, then mixed."""
+    out = []
+    mult = int(_MULT)
+    for i in range(len(token_hash_values) - n + 1):
+        h = 0
+        for t in token_hash_values[i : i + n]:
+            h = (h * mult + t) & _MASK64
+        out.append(_mix(h))
+    return out
+
+
+def shingle_hashes(th: np.ndarray, n: int) -> np.ndarray:
+    """Vectorised ``shingle_hashes_reference``: uint64 hash of each n-gram, in text order."""
+    count = len(th) - n + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(n):
+            h = h * _MULT + th[j : j + count]
+        h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+def permutations(num_perm: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The (a, b) parameters of ``num_perm`` universal hash functions (a*x + b) mod (2^61 - 1)."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(1, 1 << 32, size=num_perm, dtype=np.uint64)
+    b = rng.integers(0, 1 << 32, size=num_perm, dtype=np.uint64)
+    return a, b
+
+
+def minhash_reference(shingles: list[int], a: np.ndarray, b: np.ndarray) -> list[int]:
+    """Reference MinHash: per permutation, the minimum of ((a*x + b) mod p) & (2^32 - 1)."""
+    p = (1 << 61) - 1
+    sig = []
+    for ai, bi in zip(a.tolist(), b.tolist()):
+        best = (1 << 32) - 1
+        for x in shingles:
+            best = min(best, ((ai * (x & 0xFFFFFFFF) + bi) % p) & 0xFFFFFFFF)
+        sig.append(best)
+    return sig
+
+
+def minhash(shingles: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Vectorised MinHash signature (uint32[num_perm]) of a set of 64-bit shingle hashes."""
+    if len(shingles) == 0:
+        return np.full(len(a), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    x = (np.unique(shingles) & _MAX32)[:, None]
+    values = ((x * a[None, :] + b[None, :]) % _MERSENNE) & _MAX32
+    return values.min(axis=0).astype(np.uint32)
+
+
+def winnow_reference(hashes: list[int], window: int) -> list[int]:
+    """Reference winnowing (Schleimer et al. 2003): the rightmost minimum of every window, deduplicated
+    by position; a document shorter than one window contributes its minimum."""
+    if not hashes:
+        return []
+    if len(hashes) <= window:
+        return [min(hashes)]
+    picked: dict[int, int] = {}
+    for start in range(len(hashes) - window + 1):
+        win = hashes[start : start + window]
+        m = min(win)
+        pos = start + max(i for i, h in enumerate(win) if h == m)
+        picked[pos] = m
+    return [picked[p] for p in sorted(picked)]
+
+
+def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
+    """Vectorised ``winnow_reference``: selected fingerprint hashes in text order."""
+    if len(hashes) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    if len(hashes) <= window:
+        return np.asarray([hashes.min()], dtype=np.uint64)
+    windows = sliding_window_view(hashes, window)
+    # rightmost minimum: argmin over the reversed window
+    rightmost = window - 1 - np.argmin(windows[:, ::-1], axis=1)
+    positions = np.unique(np.arange(len(windows)) + rightmost)
+    return hashes[positions]
+
+
+@dataclass
+class Fingerprints:
+    """What candidate search needs of one document."""
+
+    shingles: np.ndarray  # unique uint64 n-gram hashes of the content tokens
+    signature: np.ndarray  # uint32[num_perm] MinHash
+    winnowed: np.ndarray  # unique uint64 winnowed fingerprints
+
+
+_PERMS: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def fingerprint(doc: Document, settings: Settings = DEFAULT) -> Fingerprints:
+    """Shingles, MinHash signature and winnowed fingerprints of a document's content tokens."""
+    key = (settings.num_perm, 1)
+    if key not in _PERMS:
+        _PERMS[key] = permutations(settings.num_perm)
+    a, b = _PERMS[key]
+    sh = shingle_hashes(token_hashes(doc.content_words), settings.shingle_size)
+    return Fingerprints(
+        shingles=np.unique(sh),
+        signature=minhash(sh, a, b),
+        winnowed=np.unique(winnow(sh, settings.winnow_window)),
+    )
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard similarity of two unique hash arrays."""
+    if len(a) == 0 and len(b) == 0:
+        return 0.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter)
+
+
+def containment(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of A's unique shingles that also occur in B (|A ∩ B| / |A|)."""
+    if len(a) == 0:
+        return 0.0
+    return len(np.intersect1d(a, b, assume_unique=True)) / len(a)

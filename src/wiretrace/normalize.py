@@ -1,0 +1,159 @@
+"""Tokens with character offsets, and news boilerplate tagged in place.
+
+Normalisation never edits the text: each token keeps the offsets of the characters it came from,
+so every span wiretrace reports points into the article exactly as published. Boilerplate (photo
+captions, credit lines, datelines, bylines, scraped metadata, newsletter footers) is tagged as spans
+and excluded from matching, not deleted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import numpy as np
+
+from .model import Article, Document, Span, Tokens
+from .settings import DEFAULT, Settings
+
+# Letters and digits; '_' is not a word character in news text.
+_WORD = re.compile(r"[^\W_]+")
+# A sentence ends at . ! ? (optionally closed by a quote or bracket) before a capital/quote/digit,
+# or at any line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]?\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+")
+_PARAGRAPH_END = re.compile(r"\n+")
+
+_AGENCY_PHOTO = r"(?:AP|AFP|Reuters|PA|EPA|dpa|ANSA|Xinhua|Kyodo|UPI|EFE)"
+_DASH = r"[-–—]"
+
+# Each pattern tags one kind of boilerplate; all are searched line by line (re.M).
+_BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # Scraped metadata prefix: " date 2021-05-27 " at the very start of a file.
+    ("metadata", re.compile(r"\A\s*date\s+\d{4}-\d{2}-\d{2}\b")),
+    # "FILE - In this May 12, 2021 file photo, ... (AP Photo/Majdi Mohammed, File)"
+    ("caption", re.compile(
+        rf"\bFILE\s*{_DASH}[^\n]*?\((?:{_AGENCY_PHOTO}) Photos?/[^)\n]*\)", re.M)),
+    ("caption", re.compile(
+        rf"\bIn this (?:\w+ \d{{1,2}}, \d{{4}},? )?(?:file )?photo\b[^\n]*?\((?:{_AGENCY_PHOTO}) Photos?/[^)\n]*\)",
+        re.M)),
+    # A caption line ending in a photo credit ("Said Khatib/AFP via Getty Images"), with the short
+    # headline line that often sits right above it.
+    ("caption", re.compile(
+        r"^(?:[^\n.!?]{1,90}\n)?[^\n]*\b[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)*/(?:[A-Z][\w&-]*(?: [A-Z][\w&-]*)* via )?"
+        r"(?:Getty Images|AFP|AP|Reuters|Bloomberg|EPA|Shutterstock|Alamy)[^\n]{0,40}$", re.M)),
+    ("caption", re.compile(rf"\((?:{_AGENCY_PHOTO}) Photos?/[^)\n]*\)")),
+    # Credit and rights lines.
+    ("credit", re.compile(r"^[^\S\n]*For more (?:reporting|coverage|news) (?:from|by) [^\n]{3,80}$", re.M | re.I)),
+    ("credit", re.compile(r"^[^\S\n]*(?:Copyright|©)[^\n]{0,120}$", re.M)),
+    ("credit", re.compile(r"^[^\S\n]*All rights reserved\.?[^\n]{0,60}$", re.M | re.I)),
+    ("credit", re.compile(
+        r"^[^\S\n]*This material may not be published, broadcast, rewritten,? or redistributed\.?[^\n]*$", re.M)),
+    ("credit", re.compile(
+        r"^[^\S\n]*(?:Additional )?(?:Reporting|Writing|Editing) by [^\n]{2,200}$", re.M | re.I)),
+    ("credit", re.compile(r"^[^\n]{0,200}\bcontributed (?:to )?this report\.?[^\S\n]*$", re.M)),
+    # Newsletter and promotion footers.
+    ("footer", re.compile(
+        r"^[^\S\n]*(?:Sign up for|Subscribe to|Follow us on|Click here to|Read more:|Related:|"
+        r"This (?:article|story) (?:originally|first) (?:appeared|was published))[^\n]*$", re.M | re.I)),
+    # Bylines on a line of their own: "By JOHN SMITH Associated Press".
+    ("byline", re.compile(r"^[^\S\n]*By [A-Z][\w.'’-]+(?:,? [A-Z][\w.'’-]+){0,5}[^\S\n]*$", re.M)),
+    # Datelines opening a paragraph: "CAIRO –", "HARBOR CITY, Md. (AP) —", "LONDON (Reuters) -".
+    ("dateline", re.compile(
+        rf"^[^\S\n]*[A-Z][A-Z.'’ -]{{1,40}}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)*)?"
+        rf"(?: \((?:AP|Reuters|AFP|PA|dpa|UPI|EFE|ANSA|Xinhua|Kyodo|[A-Z]{{2,6}})\))?[^\S\n]*{_DASH}{{1,2}}(?=\s)",
+        re.M)),
+    # Wire-service slug lines ("12:45 27/01/00: Page 2 (HHH) COURTS Pinochet") and rules of dashes.
+    ("wire_header", re.compile(r"^[^\S\n]*\d{1,2}:\d{2} \d{1,2}/\d{1,2}/\d{2,4}:[^\n]*$", re.M)),
+    ("wire_header", re.compile(r"^[^\S\n]*[-=_*]{8,}[^\S\n]*$", re.M)),
+]
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me more
+    most my myself no nor not now of off on once only or other our ours ourselves out over own s said
+    same say says she should so some such t than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who whom
+    why will with would you your yours yourself yourselves mr mrs ms""".split()
+)
+
+
+@lru_cache(maxsize=1 << 18)
+def normalize_word(raw: str) -> str:
+    """Case-fold and strip diacritics, so 'Côte' and 'cote' match; cached: news repeats its words."""
+    folded = raw.casefold()
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def stem(word: str) -> str:
+    """Truncation stemmer (first five letters): crude, language-light, and good at matching
+    'talks'/'talk', 'Egypt'/'Egyptian' in rewrites."""
+    return word[:5]
+
+
+def tag_boilerplate(text: str) -> list[Span]:
+    """Find boilerplate spans (captions, credits, datelines, bylines, footers), merged and sorted."""
+    spans: list[Span] = []
+    for kind, pattern in _BOILERPLATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                spans.append(Span(m.start(), m.end(), kind))
+    return _merge_spans(spans)
+
+
+def _merge_spans(spans: list[Span]) -> list[Span]:
+    """Merge overlapping spans (the earlier span's kind wins)."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            if span.end > last.end:
+                merged[-1] = Span(last.start, span.end, last.kind)
+        else:
+            merged.append(span)
+    return merged
+
+
+def tokenize(text: str, boilerplate: list[Span] | None = None, limit: int | None = None) -> Tokens:
+    """Split text into normalised word tokens with offsets, sentence/paragraph numbers and the
+    boilerplate mask; only the first ``limit`` characters are tokenised when a limit is given."""
+    body = text if limit is None else text[:limit]
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _WORD.finditer(body):
+        words.append(normalize_word(m.group()))
+        starts.append(m.start())
+        ends.append(m.end())
+    start_arr = np.asarray(starts, dtype=np.int64)
+    end_arr = np.asarray(ends, dtype=np.int64)
+    sentence_breaks = np.asarray([m.end() for m in _SENTENCE_END.finditer(body)], dtype=np.int64)
+    paragraph_breaks = np.asarray([m.end() for m in _PARAGRAPH_END.finditer(body)], dtype=np.int64)
+    mask = np.zeros(len(words), dtype=bool)
+    for span in boilerplate or ():
+        lo = np.searchsorted(start_arr, span.start, side="left")
+        hi = np.searchsorted(start_arr, span.end, side="left")
+        mask[lo:hi] = True
+    return Tokens(
+        words=words,
+        starts=start_arr,
+        ends=end_arr,
+        boilerplate=mask,
+        sentence=np.searchsorted(sentence_breaks, start_arr, side="right").astype(np.int32),
+        paragraph=np.searchsorted(paragraph_breaks, start_arr, side="right").astype(np.int32),
+    )
+
+
+def normalize(article: Article, settings: Settings = DEFAULT) -> Document:
+    """Tokenise an article and tag its boilerplate; the result's ``content`` lists matchable tokens."""
+    text = article.text
+    if len(text) > settings.max_article_chars:
+        text = text[: settings.max_article_chars]
+    spans = tag_boilerplate(text)
+    tokens = tokenize(text, spans)
+    content = np.flatnonzero(~tokens.boilerplate).astype(np.int64)
+    return Document(article=article, tokens=tokens, boilerplate=spans, content=content)

@@ -1,0 +1,211 @@
+"""From an alignment to a verdict: scores, relation, degree, and who copied whom.
+
+Direction is a sum of signed log-odds evidence (positive: B is the source), turned into a confidence
+with the logistic function; each piece of evidence adds a sentence to ``direction_reasons``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from .agencies import agency_of_outlet, credited_agencies
+from .align import Alignment, uncovered_spans
+from .fingerprint import Fingerprints, containment, jaccard
+from .model import Degree, Document, PairResult
+from .normalize import STOPWORDS, stem
+from .settings import DEFAULT, Settings
+
+# Log-odds weights of direction evidence; documented in docs/evaluation.md.
+W_DATE = 2.5          # published a day or more earlier
+W_TIME = 1.0          # same day, earlier timestamp
+W_WIRE_OUTLET = 2.0   # the outlet is a wire agency and the other is not
+W_CREDIT = 1.5        # the other article credits an agency this one does not name
+W_ASYMMETRY = 1.5     # scaled by the coverage difference: trimmed copies are mostly reused
+
+
+@dataclass(frozen=True)
+class Direction:
+    """Which side is the source (+1: B, -1: A, 0: unknown), how sure, and why."""
+
+    sign: int
+    confidence: float
+    reasons: list[str]
+
+
+def _name(doc: Document, side: str) -> str:
+    outlet = doc.article.outlet
+    return f"{side} ({outlet})" if outlet else side
+
+
+def _date_key(date: str | None) -> tuple[str, str] | None:
+    if not date:
+        return None
+    return date[:10], date
+
+
+def direction(a_doc: Document, b_doc: Document, coverage_a: float, coverage_b: float) -> Direction:
+    """Weigh dates, wire-agency outlets, in-text credits and coverage asymmetry into a direction."""
+    score = 0.0
+    reasons: list[str] = []
+    a_name, b_name = _name(a_doc, "A"), _name(b_doc, "B")
+
+    da, db = _date_key(a_doc.article.date), _date_key(b_doc.article.date)
+    if da and db and da[0] != db[0]:
+        earlier = b_name if db[0] < da[0] else a_name
+        score += W_DATE if db[0] < da[0] else -W_DATE
+        reasons.append(f"{earlier} was published earlier ({min(da[0], db[0])})")
+    elif da and db and len(da[1]) > 10 and len(db[1]) > 10 and da[1] != db[1]:
+        score += W_TIME if db[1] < da[1] else -W_TIME
+        reasons.append(f"{b_name if db[1] < da[1] else a_name} was published earlier the same day")
+
+    wire_a = agency_of_outlet(a_doc.article.outlet)
+    wire_b = agency_of_outlet(b_doc.article.outlet)
+    if wire_b and not wire_a:
+        score += W_WIRE_OUTLET
+        reasons.append(f"B is wire copy from {wire_b}")
+    elif wire_a and not wire_b:
+        score -= W_WIRE_OUTLET
+        reasons.append(f"A is wire copy from {wire_a}")
+
+    captions_a = [s for s in a_doc.boilerplate if s.kind == "caption"]
+    captions_b = [s for s in b_doc.boilerplate if s.kind == "caption"]
+    credits_a = credited_agencies(a_doc.article.text, captions_a) - {wire_a}
+    credits_b = credited_agencies(b_doc.article.text, captions_b) - {wire_b}
+    only_a, only_b = credits_a - credits_b, credits_b - credits_a
+    if only_a and not only_b:
+        score += W_CREDIT
+        reasons.append(f"A credits {', '.join(sorted(only_a))}; B does not")
+    elif only_b and not only_a:
+        score -= W_CREDIT
+        reasons.append(f"B credits {', '.join(sorted(only_b))}; A does not")
+
+    diff = coverage_a - coverage_b
+    if abs(diff) >= 0.15:
+        score += W_ASYMMETRY * diff
+        more = a_name if diff > 0 else b_name
+        reasons.append(f"more of {more} is reused ({max(coverage_a, coverage_b):.0%} vs "
+                       f"{min(coverage_a, coverage_b):.0%}), as in a trimmed copy")
+
+    confidence = 1.0 / (1.0 + math.exp(-abs(score)))
+    sign = 0 if score == 0 else (1 if score > 0 else -1)
+    return Direction(sign, confidence, reasons)
+
+
+def stem_cosine(a_doc: Document, b_doc: Document) -> float:
+    """Cosine of the two articles' content-stem counts: topical similarity without shared phrasing."""
+    ca = Counter(stem(w) for w in a_doc.content_words if w not in STOPWORDS and len(w) > 2)
+    cb = Counter(stem(w) for w in b_doc.content_words if w not in STOPWORDS and len(w) > 2)
+    if not ca or not cb:
+        return 0.0
+    dot = sum(v * cb[k] for k, v in ca.items() if k in cb)
+    return dot / math.sqrt(sum(v * v for v in ca.values()) * sum(v * v for v in cb.values()))
+
+
+_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
+may june july august september october november december""".split())
+
+
+def names(doc: Document) -> set[str]:
+    """Capitalised content words that do not open a sentence: a cheap stand-in for named entities."""
+    t = doc.tokens
+    text = doc.article.text
+    out = set()
+    for i in doc.content:
+        w = t.words[i]
+        if (i > 0 and t.sentence[i] == t.sentence[i - 1] and text[t.starts[i]].isupper()
+                and w not in STOPWORDS and w not in _CALENDAR and len(w) > 2):
+            out.add(w)
+    return out
+
+
+def name_overlap(a_doc: Document, b_doc: Document) -> tuple[int, float]:
+    """How many names two articles share, and the Jaccard of their name sets."""
+    na, nb = names(a_doc), names(b_doc)
+    shared = len(na & nb)
+    return shared, (shared / len(na | nb) if na or nb else 0.0)
+
+
+def grade(share: float, settings: Settings = DEFAULT) -> Degree:
+    """METER-style degree of an article from the share of it that is reused."""
+    if share >= settings.wholly_share:
+        return "wholly"
+    if share >= settings.partial_share:
+        return "partially"
+    return "none"
+
+
+def _share(mask: np.ndarray) -> float:
+    return float(mask.mean()) if len(mask) else 0.0
+
+
+def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerprints,
+           fp_b: Fingerprints, settings: Settings = DEFAULT) -> PairResult:
+    """Scores, relation, degree and direction of an aligned pair."""
+    cov_a, cov_b = _share(alignment.covered_a), _share(alignment.covered_b)
+    verb_a, verb_b = _share(alignment.verbatim_a), _share(alignment.verbatim_b)
+    verbatim_words = int(alignment.verbatim_a.sum())
+    scores = {
+        "jaccard": jaccard(fp_a.shingles, fp_b.shingles),
+        "containment_a_in_b": containment(fp_a.shingles, fp_b.shingles),
+        "containment_b_in_a": containment(fp_b.shingles, fp_a.shingles),
+        "coverage_a": cov_a,
+        "coverage_b": cov_b,
+        "verbatim_a": verb_a,
+        "verbatim_b": verb_b,
+        "similarity": stem_cosine(a_doc, b_doc),
+    }
+    shared_names, scores["names"] = name_overlap(a_doc, b_doc)
+    n_verbatim = sum(p.kind == "verbatim" for p in alignment.passages)
+    n_rewritten = len(alignment.passages) - n_verbatim
+    reasons = [
+        f"{verbatim_words} words reused verbatim in {n_verbatim} passages, "
+        f"{n_rewritten} rewritten passages",
+        f"aligned passages cover {cov_a:.0%} of A and {cov_b:.0%} of B",
+    ]
+
+    shares_copy = verbatim_words >= settings.min_verbatim_tokens
+    d = direction(a_doc, b_doc, cov_a, cov_b)
+    source: str | None = None
+    confidence = d.confidence
+    if shares_copy and verb_a >= settings.duplicate_share and verb_b >= settings.duplicate_share:
+        relation, degree = "duplicate", "wholly"
+        reasons.append(f"both are at least {settings.duplicate_share:.0%} verbatim copies of each other")
+    elif shares_copy and (max(cov_a, cov_b) >= settings.partial_share
+                          or verbatim_words >= 3 * settings.min_verbatim_tokens):
+        relation = "derived"
+        copy_cov = cov_a if d.sign > 0 else cov_b if d.sign < 0 else max(cov_a, cov_b)
+        degree = "wholly" if copy_cov >= settings.wholly_share else "partially"
+        reasons.append(f"the copy is {copy_cov:.0%} reused: {degree} derived")
+    else:
+        relation, degree = "unrelated", "none"
+        if not shares_copy:
+            reasons.append(f"fewer than {settings.min_verbatim_tokens} words shared verbatim: no copying")
+        if scores["similarity"] >= settings.same_story_similarity:
+            relation = "same_story"
+            reasons.append(f"content words are similar (cosine {scores['similarity']:.2f}): same story")
+        elif shared_names >= settings.same_story_names and scores["names"] >= settings.same_story_name_overlap:
+            relation = "same_story"
+            reasons.append(f"{shared_names} names in common (overlap {scores['names']:.2f}): same story")
+    if relation in ("derived", "duplicate") and d.sign and confidence >= settings.min_source_confidence:
+        source = b_doc.id if d.sign > 0 else a_doc.id
+    if source is None:
+        confidence = 0.5 if relation in ("derived", "duplicate") else 0.0
+
+    return PairResult(
+        a=a_doc.id,
+        b=b_doc.id,
+        relation=relation,  # type: ignore[arg-type]
+        degree=degree,  # type: ignore[arg-type]
+        source=source,
+        direction_confidence=confidence,
+        scores=scores,
+        passages=alignment.passages,
+        new_in_a=uncovered_spans(a_doc, alignment.covered_a),
+        new_in_b=uncovered_spans(b_doc, alignment.covered_b),
+        reasons=reasons,
+        direction_reasons=d.reasons if source else [],
+    )

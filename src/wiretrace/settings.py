@@ -1,0 +1,103 @@
+"""Every threshold and limit wiretrace uses, in one options object, each with why it has its value.
+
+The decision thresholds (``wholly_share``, ``partial_share``, ``min_verbatim_tokens``) were calibrated
+once on the METER courts corpus and are the same for every corpus; see ``docs/evaluation.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from .errors import UsageError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All tunable values; pass one ``Settings`` to every stage (``Settings()`` is the default)."""
+
+    # --- fingerprints -------------------------------------------------------------------------
+    shingle_size: int = 5
+    """Word n-gram size for Jaccard/containment and MinHash: 5 is the usual choice for news dedup."""
+    num_perm: int = 128
+    """MinHash permutations (as datasketch's default), giving a Jaccard estimate error of about 0.09."""
+    lsh_bands: int = 32
+    """LSH bands of ``num_perm // lsh_bands`` rows: 32×4 puts the 50%-catch threshold near Jaccard 0.42."""
+    winnow_window: int = 4
+    """Winnowing window over 5-gram hashes: any shared run of ``window + shingle_size - 1`` = 8 words
+    is guaranteed to share a fingerprint, at about 40% of the shingles' index size."""
+
+    # --- candidates ---------------------------------------------------------------------------
+    max_df: int = 50
+    """Fingerprints found in more than this many articles are boilerplate, not evidence: skipped."""
+    max_df_share: float = 0.05
+    """...or in more than this share of the corpus (whichever allows more); guards small corpora."""
+    min_shared_fingerprints: int = 2
+    """Candidate pairs must share at least this many rare fingerprints (one can be a stock phrase)."""
+    max_bucket: int = 200
+    """LSH buckets larger than this are skipped as boilerplate (all-caption or empty articles)."""
+
+    # --- alignment ----------------------------------------------------------------------------
+    seed_size: int = 3
+    """Exact word-run length that seeds an alignment; tiles shorter than ``min_tile`` are dropped."""
+    min_tile: int = 4
+    """Shortest verbatim run kept alone (4 words avoid stock pairs like 'the police said that')."""
+    min_tile_in_region: int = 2
+    """Inside a chain of longer tiles, runs this short still count (a rewrite keeps short pieces)."""
+    max_gap: int = 12
+    """Two tiles join into one aligned region when at most this many words lie between them on
+    each side; the gap is labelled ``rewritten`` when both sides have words in it."""
+    max_seed_occurrences: int = 20
+    """A seed word-run repeated more often than this in either text is too common to anchor on."""
+    sentence_similarity: float = 0.5
+    """Lexical similarity (stem overlap) above which two unaligned sentences are ``rewritten`` from
+    one another, provided the pair already shares verbatim text (see ``min_verbatim_tokens``)."""
+
+    # --- relations ----------------------------------------------------------------------------
+    min_verbatim_tokens: int = 12
+    """Derivation needs at least this many words reused verbatim in all; two independent reports of
+    one event share names and short quotes, not a dozen words of copy."""
+    wholly_share: float = 0.6
+    """An article at least this much reused (share of its words in aligned passages) is ``wholly``
+    derived; calibrated on METER courts."""
+    partial_share: float = 0.2
+    """...and at least this much is ``partially`` derived; below it, ``none``."""
+    duplicate_share: float = 0.9
+    """Both articles covered at least this much by verbatim passages: a ``duplicate`` pair."""
+    same_story_similarity: float = 0.25
+    """Content-word cosine (stems) above which non-derived articles are called ``same_story``."""
+    same_story_names: int = 3
+    """...or at least this many shared names (capitalised words inside sentences)..."""
+    same_story_name_overlap: float = 0.2
+    """...making up at least this Jaccard share of both articles' names: reworded, same event."""
+    min_source_confidence: float = 0.6
+    """A direction guess below this confidence is not reported: ``source`` stays null."""
+
+    # --- limits -------------------------------------------------------------------------------
+    max_article_chars: int = 2_000_000
+    """Longer texts are truncated for matching (offsets stay valid); protects memory and time."""
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> "Settings":
+        """Build settings from a mapping (e.g. a TOML table), naming any unknown key."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise UsageError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return replace(cls(), **values).validated()
+
+    def validated(self) -> "Settings":
+        """Check values that must fit together, with a message naming the fix."""
+        if self.num_perm % self.lsh_bands:
+            raise UsageError(
+                f"lsh_bands ({self.lsh_bands}) must divide num_perm ({self.num_perm}); "
+                "pick e.g. lsh_bands=32 with num_perm=128"
+            )
+        if not 0 < self.partial_share <= self.wholly_share <= 1:
+            raise UsageError("need 0 < partial_share <= wholly_share <= 1")
+        if self.min_tile < self.seed_size:
+            raise UsageError(f"min_tile ({self.min_tile}) must be >= seed_size ({self.seed_size})")
+        return self
+
+
+DEFAULT = Settings()

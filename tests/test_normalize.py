@@ -1,0 +1,78 @@
+from hypothesis import given, settings as hsettings, strategies as st
+
+from wiretrace.model import Article
+from wiretrace.normalize import normalize, normalize_word, tag_boilerplate, tokenize
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    return [(s.kind, text[s.start:s.end]) for s in tag_boilerplate(text)]
+
+
+def test_ap_file_caption_and_credit_are_tagged():
+    text = ("FILE - In this May 12, 2021 file photo, a man speaks in Ramallah. (AP Photo/Majdi Mohammed, File)\n\n"
+            "CAIRO – Egypt has invited Israel to talks.")
+    found = kinds(text)
+    assert found[0][0] == "caption" and found[0][1].endswith("(AP Photo/Majdi Mohammed, File)")
+    assert ("dateline", "CAIRO –") in found
+
+
+def test_getty_caption_with_its_headline_line_is_tagged():
+    text = ("Talks begin.\n\nChild Rides Bicycle Amid Ruins\nA child rides past ruins in Rafah on May 26, 2021. "
+            "Said Khatib/AFP via Getty Images\n\nThe talks would also focus on reconstruction.")
+    spans = tag_boilerplate(text)
+    assert len(spans) == 1
+    assert text[spans[0].start:spans[0].end].startswith("Child Rides Bicycle")
+    assert text[spans[0].start:spans[0].end].endswith("Getty Images")
+
+
+def test_credit_lines_bylines_and_footers_are_tagged():
+    text = ("By JANE DOE Associated Press\n"
+            "WASHINGTON (AP) — The Senate voted.\n"
+            "For more reporting from the Associated Press, see below.\n"
+            "Copyright 2025 The Associated Press. All rights reserved.\n"
+            "Sign up for our morning newsletter to get the news first.")
+    got = [k for k, _ in kinds(text)]
+    assert got == ["byline", "dateline", "credit", "credit", "footer"]
+
+
+def test_ordinary_sentences_are_not_boilerplate():
+    text = "The minister said the plan would cost 300 million euros.\n\nFarmers protested in Lisbon."
+    assert tag_boilerplate(text) == []
+
+
+def test_scraped_date_prefix_is_metadata():
+    assert kinds(" date 2021-05-27 The talks began.")[0] == ("metadata", " date 2021-05-27")
+
+
+def test_boilerplate_tokens_are_masked_but_offsets_kept():
+    text = "CAIRO – Egypt invited Israel.\nFor more reporting from the Associated Press, see below."
+    doc = normalize(Article("x", text))
+    words = doc.content_words
+    assert words == ["egypt", "invited", "israel"]
+    assert len(doc.tokens) > len(words)  # the credit line is still there, only masked
+
+
+def test_normalize_word_folds_case_and_accents():
+    assert normalize_word("Évora") == "evora"
+    assert normalize_word("CÔTE") == "cote"
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.text())
+def test_every_token_points_at_its_own_characters(text):
+    tokens = tokenize(text)
+    assert len(tokens.starts) == len(tokens.words) == len(tokens.ends)
+    for word, s, e in zip(tokens.words, tokens.starts, tokens.ends):
+        assert 0 <= s < e <= len(text)
+        assert normalize_word(text[s:e]) == word
+    # tokens are in order and do not overlap
+    assert all(tokens.ends[i] <= tokens.starts[i + 1] for i in range(len(tokens.words) - 1))
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(st.text())
+def test_boilerplate_spans_are_inside_the_text_and_disjoint(text):
+    spans = tag_boilerplate(text)
+    for s in spans:
+        assert 0 <= s.start < s.end <= len(text)
+    assert all(spans[i].end <= spans[i + 1].start for i in range(len(spans) - 1))

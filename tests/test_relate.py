@@ -1,0 +1,56 @@
+from wiretrace.model import Article
+from wiretrace.pipeline import compare
+
+from helpers import OWN_WORDS, QUOTING_PIECE, UNRELATED, WIRE
+
+AP = Article("ap", WIRE, outlet="Associated Press", date="2025-03-04")
+
+
+def test_verbatim_reprint_is_duplicate_with_the_wire_as_source():
+    copy = Article("paper", WIRE, outlet="Lisbon Daily", date="2025-03-04")
+    r = compare(copy, AP)
+    assert r.relation == "duplicate"
+    assert r.source == "ap"
+    assert any("wire copy" in reason for reason in r.direction_reasons)
+
+
+def test_independent_report_of_the_same_event_is_not_derived():
+    other = Article("other", OWN_WORDS, outlet="Coastal Times", date="2025-03-05")
+    r = compare(other, AP)
+    assert r.relation not in ("derived", "duplicate")
+    assert r.relation == "same_story"
+    assert r.source is None
+
+
+def test_piece_quoting_two_wire_paragraphs_is_partially_derived_from_the_wire():
+    piece = Article("opinion", QUOTING_PIECE, outlet="The Weekly Observer", date="2025-03-06")
+    r = compare(piece, AP)
+    assert (r.relation, r.degree, r.source) == ("derived", "partially", "ap")
+    paras = WIRE.split("\n\n")
+    for quoted in (paras[1], paras[3]):
+        start = WIRE.index(quoted)
+        covered = sum(min(p.b[1], start + len(quoted)) - max(p.b[0], start)
+                      for p in r.passages if p.b[1] > start and p.b[0] < start + len(quoted))
+        assert covered >= 0.9 * len(quoted)
+
+
+def test_unrelated_articles_are_unrelated():
+    r = compare(Article("music", UNRELATED), AP)
+    assert r.relation == "unrelated" and r.passages == []
+
+
+def test_trimmed_copy_points_to_the_longer_original_without_metadata():
+    paras = WIRE.split("\n\n")
+    trimmed = Article("trim", "\n\n".join(paras[:4]))
+    r = compare(trimmed, Article("full", WIRE))
+    assert r.relation == "derived" and r.degree == "wholly"
+    assert r.source == "full"
+    assert r.scores["coverage_a"] > 0.95
+
+
+def test_earlier_date_beats_asymmetry():
+    paras = WIRE.split("\n\n")
+    extended = Article("ext", WIRE + "\n\nLocal farmers in Beja said they would protest on Friday.", date="2025-03-05")
+    r = compare(extended, Article("orig", WIRE, date="2025-03-04"))
+    assert r.source == "orig"
+    assert any("earlier" in x for x in r.direction_reasons)
