@@ -69,14 +69,28 @@ def agency_of_outlet(outlet: str | None) -> str | None:
     return None
 
 
-def credited_agencies(text: str, captions: list[Span] = ()) -> set[str]:  # type: ignore[assignment]
-    """Agencies a text names or credits ('according to the Associated Press', '(AP)', 'Reuters'),
-    ignoring photo captions, where an agency credits a picture rather than the words."""
-    if captions:
-        pieces, last = [], 0
-        for span in captions:
-            pieces.append(text[last:span.start])
-            last = span.end
-        pieces.append(text[last:])
-        text = " ".join(pieces)
+def _named_in(text: str) -> set[str]:
     return {name for name, pattern in _compiled() if pattern.search(text)}
+
+
+def credited_agencies(text: str, boilerplate: list[Span] = ()) -> set[str]:  # type: ignore[assignment]
+    """Agencies a text credits in its own words ('according to the Associated Press', 'Reuters
+    reported'), outside photo captions, datelines and copyright lines."""
+    skip = [s for s in boilerplate if s.kind in ("caption", "dateline", "metadata")
+            or (s.kind == "credit" and text[s.start:s.end].lstrip().startswith(("Copyright", "©")))]
+    pieces, last = [], 0
+    for span in skip:
+        pieces.append(text[last:span.start])
+        last = span.end
+    pieces.append(text[last:])
+    return _named_in(" ".join(pieces))
+
+
+def marked_agencies(text: str, boilerplate: list[Span]) -> set[str]:
+    """Agencies whose copy a text says it is: named in its dateline ('CAIRO (AP) —') or copyright line."""
+    found: set[str] = set()
+    for s in boilerplate:
+        piece = text[s.start:s.end]
+        if s.kind == "dateline" or (s.kind == "credit" and piece.lstrip().startswith(("Copyright", "©"))):
+            found |= _named_in(piece)
+    return found

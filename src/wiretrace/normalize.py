@@ -50,7 +50,7 @@ _BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("credit", re.compile(
         r"^[^\S\n]*This material may not be published, broadcast, rewritten,? or redistributed\.?[^\n]*$", re.M)),
     ("credit", re.compile(
-        r"^[^\S\n]*(?:Additional )?(?:Reporting|Writing|Editing) by [^\n]{2,200}$", re.M | re.I)),
+        r"^[^\S\n]*\(?(?:Additional )?(?:Reporting|Writing|Editing) by [^\n]{2,200}$", re.M | re.I)),
     ("credit", re.compile(r"^[^\n]{0,200}\bcontributed (?:to )?this report\.?[^\S\n]*$", re.M)),
     # Newsletter and promotion footers.
     ("footer", re.compile(
@@ -58,9 +58,11 @@ _BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"This (?:article|story) (?:originally|first) (?:appeared|was published))[^\n]*$", re.M | re.I)),
     # Bylines on a line of their own: "By JOHN SMITH Associated Press".
     ("byline", re.compile(r"^[^\S\n]*By [A-Z][\w.'’-]+(?:,? [A-Z][\w.'’-]+){0,5}[^\S\n]*$", re.M)),
-    # Datelines opening a paragraph: "CAIRO –", "HARBOR CITY, Md. (AP) —", "LONDON (Reuters) -".
+    # Datelines opening a paragraph (or following a scraped date prefix): "CAIRO –",
+    # "HARBOR CITY, Md. (AP) —", "LONDON, March 14 (Reuters) -", "PORT ELLERY, Maine, March 10, 2025 —".
     ("dateline", re.compile(
-        rf"^[^\S\n]*[A-Z][A-Z.'’ -]{{1,40}}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)*)?"
+        rf"(?:^|(?<=\d{{4}}-\d{{2}}-\d{{2}} ))[^\S\n]*[A-Z][A-Z.'’ -]{{1,40}}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)*){{0,2}}"
+        rf"(?:,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{{1,2}}(?:, \d{{4}})?)?"
         rf"(?: \((?:AP|Reuters|AFP|PA|dpa|UPI|EFE|ANSA|Xinhua|Kyodo|[A-Z]{{2,6}})\))?[^\S\n]*{_DASH}{{1,2}}(?=\s)",
         re.M)),
     # Wire-service slug lines ("12:45 27/01/00: Page 2 (HHH) COURTS Pinochet") and rules of dashes.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .agencies import agency_of_outlet, credited_agencies
+from .agencies import agency_of_outlet, credited_agencies, marked_agencies
 from .align import Alignment, uncovered_spans
 from .fingerprint import Fingerprints, containment, jaccard
 from .model import Degree, Document, PairResult
@@ -71,12 +71,21 @@ def direction(a_doc: Document, b_doc: Document, coverage_a: float, coverage_b: f
         score -= W_WIRE_OUTLET
         reasons.append(f"A is wire copy from {wire_a}")
 
-    captions_a = [s for s in a_doc.boilerplate if s.kind == "caption"]
-    captions_b = [s for s in b_doc.boilerplate if s.kind == "caption"]
-    credits_a = credited_agencies(a_doc.article.text, captions_a) - {wire_a}
-    credits_b = credited_agencies(b_doc.article.text, captions_b) - {wire_b}
-    only_a, only_b = credits_a - credits_b, credits_b - credits_a
-    if only_a and not only_b:
+    credits_a = credited_agencies(a_doc.article.text, a_doc.boilerplate) - {wire_a}
+    credits_b = credited_agencies(b_doc.article.text, b_doc.boilerplate) - {wire_b}
+    own_a = marked_agencies(a_doc.article.text, a_doc.boilerplate) | {wire_a} - {None}
+    own_b = marked_agencies(b_doc.article.text, b_doc.boilerplate) | {wire_b} - {None}
+    # A credits an agency whose copy B is (by outlet, dateline or copyright), and A is not: B is the source
+    a_to_b = (credits_a & own_b) - own_a
+    b_to_a = (credits_b & own_a) - own_b
+    only_a, only_b = credits_a - credits_b - own_a, credits_b - credits_a - own_b
+    if a_to_b and not b_to_a:
+        score += W_CREDIT
+        reasons.append(f"A credits {', '.join(sorted(a_to_b))}, and B is its copy")
+    elif b_to_a and not a_to_b:
+        score -= W_CREDIT
+        reasons.append(f"B credits {', '.join(sorted(b_to_a))}, and A is its copy")
+    elif only_a and not only_b:
         score += W_CREDIT
         reasons.append(f"A credits {', '.join(sorted(only_a))}; B does not")
     elif only_b and not only_a:

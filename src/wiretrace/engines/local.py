@@ -63,13 +63,13 @@ class _Timer:
         log.info("stage %s took %.2fs", self.stage, self.result.seconds[self.stage])
 
 
-def ingest(store: Store, inputs: Iterable[str | Path], settings: Settings, result: ScanResult,
+def ingest(store: Store, articles: Iterable[Article], settings: Settings, result: ScanResult,
            progress: Progress, batch: int = 500) -> dict[str, Prepared]:
-    """Read inputs, prepare articles the store does not have yet, and add them (uncompared)."""
+    """Prepare the articles the store does not have yet and add them (uncompared)."""
     known = store.known_ids()
     prepared: dict[str, Prepared] = {}
     rows = []
-    for article in iter_articles(inputs, result.quarantine):
+    for article in articles:
         result.read += 1
         if article.id in known:
             result.skipped_known += 1
@@ -181,15 +181,25 @@ def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
 def scan(inputs: Sequence[str | Path], out_dir: str | Path, store_path: str | Path | None = None,
          settings: Settings = DEFAULT, jobs: int = 1, progress: Progress | None = None,
          passages: bool = True, report: bool = True) -> ScanResult:
-    """Read, fingerprint, find candidates, align, relate, cluster; write the store and the outputs."""
+    """Read files/folders, then ``scan_articles`` them; unreadable inputs end up in quarantine.jsonl."""
+    quarantine: list[QuarantineEntry] = []
+    return scan_articles(iter_articles(inputs, quarantine), out_dir, store_path, settings, jobs, progress,
+                         passages, report, quarantine)
+
+
+def scan_articles(articles: Iterable[Article], out_dir: str | Path, store_path: str | Path | None = None,
+                  settings: Settings = DEFAULT, jobs: int = 1, progress: Progress | None = None,
+                  passages: bool = True, report: bool = True,
+                  quarantine: list[QuarantineEntry] | None = None) -> ScanResult:
+    """Fingerprint, find candidates, align, relate, cluster; write the store and the outputs."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     store_file = Path(store_path) if store_path else out / "wiretrace.duckdb"
-    result = ScanResult(out_dir=out, store=store_file)
+    result = ScanResult(out_dir=out, store=store_file, quarantine=quarantine if quarantine is not None else [])
     progress = progress or _no_progress
     with Store(store_file) as store:
         with _Timer(result, "read"):
-            prepared = ingest(store, inputs, settings, result, progress)
+            prepared = ingest(store, articles, settings, result, progress)
         with _Timer(result, "align"):
             compare_candidates(store, prepared, settings, result, progress, jobs)
         with _Timer(result, "cluster"):

@@ -1,0 +1,1 @@
+"""Benchmarks and evaluations on real corpora (data read from outside the repository)."""

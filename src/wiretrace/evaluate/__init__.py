@@ -1,0 +1,1 @@
+"""Evaluation against labelled corpora: corpus loaders (METER) and metrics."""

@@ -1,0 +1,172 @@
+"""Bytes to text for every reader: BOM, binary sniffing, encoding detection, newline normalisation.
+
+Character offsets reported by wiretrace point into ``Article.text``. For files that text is the
+decoded file with ``\\r\\n`` and lone ``\\r`` turned into ``\\n`` (and a leading BOM dropped); nothing
+else is changed, so offsets map back onto the published text line for line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+from wiretrace.errors import EmptyInputError, InputError
+
+SNIFF_BYTES = 8192
+"""How much of the start of a file the binary check looks at."""
+
+BINARY_CONTROL_SHARE = 0.10
+"""A sample with more control characters than this share (besides \\t \\n \\r \\f) is binary."""
+
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_NEWLINES = re.compile(r"\r\n?")
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+# Non-ASCII characters that Western (cp1252/latin-1) news text plausibly contains. Superscripts,
+# currency sign, broken bar etc. are left out: they are what cp1250/cp1251 text turns into.
+_WESTERN_CHARS = frozenset(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿŠšŒœŽžŸƒ"
+    "€‚„…†‡‰‹›‘’“”•–—˜™\xa0¡¢£¥§©ª«\xad®°±´·º»¼½¾¿×÷"
+)
+_WESTERN_LETTER_SHARE = 0.30
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def normalise_newlines(text: str) -> str:
+    """Turn ``\\r\\n`` and lone ``\\r`` into ``\\n``; the only change wiretrace makes to input text."""
+    return _NEWLINES.sub("\n", text) if "\r" in text else text
+
+
+def looks_binary(data: bytes) -> bool:
+    """True if ``data`` holds NUL bytes or its first 8 KB are more than 10% control characters."""
+    if b"\x00" in data:
+        return True
+    sample = data[:SNIFF_BYTES]
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return controls > BINARY_CONTROL_SHARE * len(sample)
+
+
+def decode_bytes(data: bytes, file: str, encoding: str | None = None) -> str:
+    """Decode a whole file to text (see module doc); ``encoding`` is a declared charset to try.
+
+    Raises ``InputError`` for binary data and ``EmptyInputError`` for empty/whitespace-only text.
+    """
+    text = _decode_utf16(data)
+    if text is None:
+        data = data.removeprefix(codecs.BOM_UTF8)
+        if not data.strip():
+            raise EmptyInputError(file, "empty file")
+        if looks_binary(data):
+            _raise_if_whitespace(data, file)
+            raise InputError(file, "binary file, not text")
+        text = decode_fragment(data, encoding)
+    text = normalise_newlines(text)
+    if not text.strip():
+        raise EmptyInputError(file, "empty file")
+    return text
+
+
+def _raise_if_whitespace(data: bytes, file: str) -> None:
+    """Raise EmptyInputError for data that is only (Unicode) whitespace, e.g. \\v or \\x1c runs."""
+    try:
+        blank = not data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        blank = False
+    if blank:
+        raise EmptyInputError(file, "empty file")
+
+
+def decode_fragment(data: bytes, encoding: str | None = None) -> str:
+    """Decode bytes without any checks: UTF-8, a declared encoding, cp1252, detection, latin-1."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for attempt in (_decode_mostly_utf8, lambda d: _decode_declared(d, encoding), _decode_western):
+        text = attempt(data)
+        if text is not None:
+            return text
+    best = from_bytes(data).best()
+    if best is not None:
+        return str(best)
+    return _decode_cp1252(data)
+
+
+def _decode_utf16(data: bytes) -> str | None:
+    """Decode data that starts with a UTF-16 byte order mark (it would look binary otherwise)."""
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_mostly_utf8(data: bytes) -> str | None:
+    """Decode UTF-8 with a few stray cp1252 bytes (mixed scrapes), if valid UTF-8 dominates."""
+    valid = _UTF8_SEQUENCE.findall(data)
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
+    invalid = high - sum(len(seq) for seq in valid)
+    if len(valid) <= invalid:
+        return None
+    return data.decode("utf-8", errors="wiretrace-cp1252")
+
+
+def _decode_declared(data: bytes, encoding: str | None) -> str | None:
+    """Decode with a charset the file declares (HTML meta); latin-1/ascii mean cp1252 as in browsers."""
+    if not encoding:
+        return None
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    if name in ("latin-1", "iso8859-1", "ascii", "utf-8"):
+        return None  # utf-8 already failed; latin-1/ascii are handled by the cp1252 guess
+    try:
+        return data.decode(name)
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_western(data: bytes) -> str | None:
+    """Decode as cp1252 if the result looks like Western text (few, ordinary accented letters).
+
+    Done before charset detection because that misreads short latin-1 texts (e.g. as Shift JIS).
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = _NON_ASCII.findall(text)
+    if not _WESTERN_CHARS.issuperset(non_ascii):
+        return None
+    accented = sum(1 for ch in non_ascii if ch.isalpha())
+    if accented > _WESTERN_LETTER_SHARE * len(_LETTER.findall(text)):
+        return None
+    return text
+
+
+def _decode_cp1252(data: bytes) -> str:
+    """Last resort: cp1252, or latin-1 where cp1252 leaves a byte undefined (never fails)."""
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _cp1252_error_handler(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: decode the offending bytes one by one as cp1252/latin-1."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return "".join(_decode_cp1252(bytes([byte])) for byte in bad), exc.end
+
+
+codecs.register_error("wiretrace-cp1252", _cp1252_error_handler)

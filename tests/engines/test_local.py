@@ -1,0 +1,67 @@
+import json
+import shutil
+
+from wiretrace.engines.local import ScanResult, ingest, scan
+from wiretrace.read import iter_articles
+from wiretrace.settings import DEFAULT
+from wiretrace.store import Store
+
+from conftest import AP, NEWSWEEK
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_scan_of_the_seed_pair_finds_one_pair_and_one_cluster(seed_dir, tmp_path):
+    result = scan([seed_dir], tmp_path / "out")
+    pairs = read_jsonl(tmp_path / "out" / "pairs.jsonl")
+    clusters = read_jsonl(tmp_path / "out" / "clusters.jsonl")
+    assert len(pairs) == 1 and pairs[0]["relation"] == "derived" and pairs[0]["source"] == AP
+    assert len(clusters) == 1
+    assert sorted(clusters[0]["members"]) == [NEWSWEEK, AP]
+    assert clusters[0]["source_tree"] == {NEWSWEEK: AP}
+    articles = {a["id"]: a for a in read_jsonl(tmp_path / "out" / "articles.jsonl")}
+    assert articles[NEWSWEEK]["sources"] == [AP] and articles[NEWSWEEK]["degree"] != "none"
+    assert articles[AP]["sources"] == [] and articles[AP]["date"] == "2021-05-27"
+    assert (tmp_path / "out" / "report" / "index.html").exists()
+    assert result.counts == {"articles": 2, "pairs": 1, "clusters": 1}
+
+
+def test_second_scan_adds_only_new_articles_and_compares_them_with_old_ones(seed_dir, tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir(), two.mkdir()
+    shutil.copy(seed_dir / f"{AP}.txt", one)
+    shutil.copy(seed_dir / f"{NEWSWEEK}.txt", two)
+    store = tmp_path / "s.duckdb"
+    first = scan([one], tmp_path / "o1", store)
+    assert (first.new, first.counts["pairs"]) == (1, 0)
+    second = scan([one, two], tmp_path / "o2", store)
+    assert (second.new, second.skipped_known, second.candidates) == (1, 1, 1)
+    assert second.counts == {"articles": 2, "pairs": 1, "clusters": 1}
+    third = scan([one, two], tmp_path / "o3", store)
+    assert (third.new, third.candidates, third.counts["pairs"]) == (0, 0, 1)
+
+
+def test_articles_left_uncompared_by_an_interrupted_run_are_compared_on_rerun(seed_dir, tmp_path):
+    store_path = tmp_path / "s.duckdb"
+    with Store(store_path) as store:  # a run killed right after reading
+        ingest(store, iter_articles([seed_dir], []), DEFAULT, ScanResult(tmp_path, store_path), lambda *a: None)
+        assert store.uncompared_ids() == [NEWSWEEK, AP]
+    result = scan([seed_dir], tmp_path / "out", store_path)
+    assert result.new == 0 and result.counts["pairs"] == 1
+    with Store(store_path) as store:
+        assert store.uncompared_ids() == []
+
+
+def test_broken_inputs_are_quarantined_and_the_run_finishes(seed_dir, tmp_path):
+    data = tmp_path / "in"
+    shutil.copytree(seed_dir, data)
+    (data / "empty.txt").write_text("")
+    (data / "bin.txt").write_bytes(b"\x00\x01\x02binary")
+    (data / "rows.jsonl").write_text('{"id": "ok", "text": "A fine article about nothing much."}\n{broken\n')
+    result = scan([data], tmp_path / "out")
+    quarantined = read_jsonl(tmp_path / "out" / "quarantine.jsonl")
+    files = sorted((q["file"].rsplit("/", 1)[-1], q["line"]) for q in quarantined)
+    assert files == [("bin.txt", None), ("empty.txt", None), ("rows.jsonl", 2)]
+    assert result.counts["articles"] == 3 and result.counts["pairs"] == 1

@@ -1,0 +1,62 @@
+"""HTML pages through trafilatura (offline): body text, metadata, pages without an article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wiretrace.model import Article, QuarantineEntry
+from wiretrace.read import iter_articles, read_article
+
+PAGE = """<!DOCTYPE html><html><head><meta charset="windows-1252">
+<title>Truce talks - Daily Planet</title>
+<meta property="og:site_name" content="Daily Planet">
+<meta property="og:title" content="Truce talks may include prisoner exchange">
+<meta property="og:url" content="https://planet.example/truce">
+<meta name="date" content="2021-05-27">
+</head><body><nav>Home | World | Sport</nav>
+<article><p>Israel and Hamas have been invited by Egyptian authorities to separate truce talks
+mediated by Egypt, an official said on Wednesday in Cairo.</p>
+<p>The talks may include a prisoner exchange, the official told reporters, costing \u00a35,000.</p>
+</article><footer>Copyright Daily Planet</footer></body></html>"""
+
+
+def read_all(*paths: str | Path) -> tuple[list[Article], list[QuarantineEntry]]:
+    """Run iter_articles over paths and return (articles, quarantine)."""
+    quarantine: list[QuarantineEntry] = []
+    return list(iter_articles(paths, quarantine)), quarantine
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    """Write text (as UTF-8, newlines untouched) or bytes to path, creating directories."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+def test_html_article_and_metadata(tmp_path) -> None:
+    path = write(tmp_path / "planet-truce.html", PAGE.encode("cp1252"))
+    articles, quarantine = read_all(path)
+    assert quarantine == []
+    (article,) = articles
+    assert article.id == "planet-truce"
+    assert "invited by Egyptian authorities" in article.text
+    assert "\u00a35,000" in article.text
+    assert "Copyright" not in article.text and "Sport" not in article.text
+    assert article.title == "Truce talks may include prisoner exchange"
+    assert article.date == "2021-05-27"
+    assert article.outlet == "Daily Planet"
+    assert article.url == "https://planet.example/truce"
+    assert article.origin == str(path)
+
+
+def test_html_without_article_text(tmp_path) -> None:
+    html = "<html><head><title>Nothing</title></head><body> </body></html>"
+    path = write(tmp_path / "empty.htm", html)
+    articles, quarantine = read_all(path)
+    assert articles == []
+    assert [(q.file, q.reason) for q in quarantine] == [(str(path), "no article text found in HTML")]
+
+
+def test_read_article_html(tmp_path) -> None:
+    path = write(tmp_path / "p.htm", PAGE.encode("cp1252"))
+    assert read_article(path).outlet == "Daily Planet"

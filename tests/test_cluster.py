@@ -1,0 +1,37 @@
+from wiretrace.cluster import Edge, Reuse, build_clusters, grade_articles, source_tree
+
+
+def test_source_tree_points_copies_at_their_source_and_has_no_cycle():
+    edges = [
+        Edge("b", "a", "derived", "a", 0.9),
+        Edge("c", "b", "derived", "b", 0.8),
+        Edge("a", "c", "derived", "c", 0.7),  # would close a cycle: ignored
+    ]
+    tree = source_tree(["a", "b", "c"], edges)
+    assert tree == {"b": "a", "c": "b"}
+
+
+def test_clusters_are_connected_components_of_reuse_edges_and_stories_join_them():
+    edges = [
+        Edge("copy1", "wire", "derived", "wire", 0.9),
+        Edge("copy2", "wire", "duplicate", "wire", 0.8),
+        Edge("x", "y", "derived", None, 0.5),
+        Edge("copy1", "x", "same_story", None, 0.0),
+        Edge("lonely", "far", "unrelated", None, 0.0),
+    ]
+    clusters = build_clusters(edges)
+    assert [c.members for c in clusters] == [["copy1", "copy2", "wire"], ["x", "y"]]
+    assert clusters[0].source_tree == {"copy1": "wire", "copy2": "wire"}
+    assert clusters[0].roots == ["wire"]
+    assert clusters[1].source_tree == {} and clusters[1].roots == ["x", "y"]
+    assert clusters[0].story == clusters[1].story
+
+
+def test_article_grade_takes_all_sources_together():
+    info = {"paper": ("Daily", "2025-01-02", 100), "w1": ("AP", None, 50), "w2": ("AP", None, 50)}
+    reuse = [Reuse("paper", "w1", [(0, 40)]), Reuse("paper", "w2", [(30, 70)])]
+    grades = {g.id: g for g in grade_articles(info, reuse)}
+    assert grades["paper"].reused_share == 0.7
+    assert grades["paper"].degree == "wholly"
+    assert grades["paper"].sources == ["w1", "w2"]
+    assert grades["w1"].degree == "none" and grades["w1"].sources == []
