@@ -176,7 +176,10 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
         f"aligned passages cover {cov_a:.0%} of A and {cov_b:.0%} of B",
     ]
 
-    shares_copy = verbatim_words >= settings.min_verbatim_tokens
+    # copying leaves runs of several words; independent reports of one event share only short ones
+    long_run_words = sum(p.a_tokens[1] - p.a_tokens[0] for p in alignment.passages
+                         if p.kind == "verbatim" and p.a_tokens[1] - p.a_tokens[0] >= settings.long_run)
+    shares_copy = long_run_words >= settings.min_verbatim_tokens
     d = direction(a_doc, b_doc, cov_a, cov_b)
     source: str | None = None
     confidence = d.confidence
@@ -184,7 +187,7 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
         relation, degree = "duplicate", "wholly"
         reasons.append(f"both are at least {settings.duplicate_share:.0%} verbatim copies of each other")
     elif shares_copy and (max(cov_a, cov_b) >= settings.partial_share
-                          or verbatim_words >= 3 * settings.min_verbatim_tokens):
+                          or long_run_words >= 3 * settings.min_verbatim_tokens):
         relation = "derived"
         copy_cov = cov_a if d.sign > 0 else cov_b if d.sign < 0 else max(cov_a, cov_b)
         degree = "wholly" if copy_cov >= settings.wholly_share else "partially"
@@ -192,7 +195,8 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
     else:
         relation, degree = "unrelated", "none"
         if not shares_copy:
-            reasons.append(f"fewer than {settings.min_verbatim_tokens} words shared verbatim: no copying")
+            reasons.append(f"fewer than {settings.min_verbatim_tokens} words shared in verbatim runs of "
+                           f"{settings.long_run}+ words: no copying")
         if scores["similarity"] >= settings.same_story_similarity:
             relation = "same_story"
             reasons.append(f"content words are similar (cosine {scores['similarity']:.2f}): same story")
