@@ -49,7 +49,7 @@ def sweep(share: np.ndarray, gold: np.ndarray, folds: np.ndarray) -> dict[str, A
     for train in (folds, ~folds):
         _, tp, tw = best(train)
         cv.append(_macro(gold[~train], _degrees(share[~train], tp, tw)))
-    return {"best_in_sample": {"macro_f1": f, "partial_share": round(p, 2), "wholly_share": round(w, 2)},
+    return {"best_in_sample": {"macro_f1": f, "partial_share": round(float(p), 2), "wholly_share": round(float(w), 2)},
             "cv_macro_f1": float(np.mean(cv))}
 
 
