@@ -62,35 +62,34 @@ def direction(a_doc: Document, b_doc: Document, coverage_a: float, coverage_b: f
         score += W_TIME if db[1] < da[1] else -W_TIME
         reasons.append(f"{b_name if db[1] < da[1] else a_name} was published earlier the same day")
 
+    def vote(towards_b: bool, towards_a: bool, weight: float, reason_b: str, reason_a: str) -> None:
+        """Add symmetric evidence: +weight when it points at B as the source, -weight at A."""
+        nonlocal score
+        if towards_b and not towards_a:
+            score += weight
+            reasons.append(reason_b)
+        elif towards_a and not towards_b:
+            score -= weight
+            reasons.append(reason_a)
+
     wire_a = agency_of_outlet(a_doc.article.outlet)
     wire_b = agency_of_outlet(b_doc.article.outlet)
-    if wire_b and not wire_a:
-        score += W_WIRE_OUTLET
-        reasons.append(f"B is wire copy from {wire_b}")
-    elif wire_a and not wire_b:
-        score -= W_WIRE_OUTLET
-        reasons.append(f"A is wire copy from {wire_a}")
+    vote(bool(wire_b), bool(wire_a), W_WIRE_OUTLET, f"B is wire copy from {wire_b}", f"A is wire copy from {wire_a}")
 
     credits_a = credited_agencies(a_doc.article.text, a_doc.boilerplate) - {wire_a}
     credits_b = credited_agencies(b_doc.article.text, b_doc.boilerplate) - {wire_b}
-    own_a = marked_agencies(a_doc.article.text, a_doc.boilerplate) | {wire_a} - {None}
-    own_b = marked_agencies(b_doc.article.text, b_doc.boilerplate) | {wire_b} - {None}
+    own_a = marked_agencies(a_doc.article.text, a_doc.boilerplate) | ({wire_a} - {None})
+    own_b = marked_agencies(b_doc.article.text, b_doc.boilerplate) | ({wire_b} - {None})
     # A credits an agency whose copy B is (by outlet, dateline or copyright), and A is not: B is the source
     a_to_b = (credits_a & own_b) - own_a
     b_to_a = (credits_b & own_a) - own_b
     only_a, only_b = credits_a - credits_b - own_a, credits_b - credits_a - own_b
-    if a_to_b and not b_to_a:
-        score += W_CREDIT
-        reasons.append(f"A credits {', '.join(sorted(a_to_b))}, and B is its copy")
-    elif b_to_a and not a_to_b:
-        score -= W_CREDIT
-        reasons.append(f"B credits {', '.join(sorted(b_to_a))}, and A is its copy")
-    elif only_a and not only_b:
-        score += W_CREDIT
-        reasons.append(f"A credits {', '.join(sorted(only_a))}; B does not")
-    elif only_b and not only_a:
-        score -= W_CREDIT
-        reasons.append(f"B credits {', '.join(sorted(only_b))}; A does not")
+    if a_to_b or b_to_a:
+        vote(bool(a_to_b), bool(b_to_a), W_CREDIT, f"A credits {', '.join(sorted(a_to_b))}, and B is its copy",
+             f"B credits {', '.join(sorted(b_to_a))}, and A is its copy")
+    else:
+        vote(bool(only_a), bool(only_b), W_CREDIT, f"A credits {', '.join(sorted(only_a))}; B does not",
+             f"B credits {', '.join(sorted(only_b))}; A does not")
 
     diff = coverage_a - coverage_b
     if abs(diff) >= 0.15:

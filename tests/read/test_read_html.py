@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from readutil import read_all, write
+
 from wiretrace.model import Article, QuarantineEntry
 from wiretrace.read import iter_articles, read_article
 
@@ -20,17 +22,8 @@ mediated by Egypt, an official said on Wednesday in Cairo.</p>
 </article><footer>Copyright Daily Planet</footer></body></html>"""
 
 
-def read_all(*paths: str | Path) -> tuple[list[Article], list[QuarantineEntry]]:
-    """Run iter_articles over paths and return (articles, quarantine)."""
-    quarantine: list[QuarantineEntry] = []
-    return list(iter_articles(paths, quarantine)), quarantine
 
 
-def write(path: Path, content: str | bytes) -> Path:
-    """Write text (as UTF-8, newlines untouched) or bytes to path, creating directories."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return path
 
 
 def test_html_article_and_metadata(tmp_path) -> None:
