@@ -42,16 +42,6 @@ class Alignment:
     verbatim_b: np.ndarray
 
 
-def _breaks(doc: Document) -> np.ndarray:
-    """breaks[i] is True when content token i does not directly follow content token i-1
-    (boilerplate lies between), so matches must not run across it."""
-    c = doc.content
-    out = np.ones(len(c), dtype=bool)
-    if len(c) > 1:
-        out[1:] = c[1:] != c[:-1] + 1
-    return out
-
-
 def find_tiles(a: list[str], b: list[str], brk_a: np.ndarray, brk_b: np.ndarray,
                settings: Settings = DEFAULT) -> list[Tile]:
     """Greedy String Tiling from shared seeds: maximal exact runs, longest first, non-overlapping."""
@@ -141,7 +131,7 @@ def chain_regions(tiles: list[Tile], brk_a: np.ndarray, brk_b: np.ndarray,
 def _sentence_units(doc: Document, covered: np.ndarray) -> list[tuple[int, int]]:
     """Maximal runs of uncovered content tokens within one sentence: [start, end) content indices."""
     sent = doc.tokens.sentence[doc.content] if len(doc.content) else np.zeros(0, dtype=np.int32)
-    brk = _breaks(doc)
+    brk = doc.breaks
     units = []
     i = 0
     n = len(covered)
@@ -160,7 +150,7 @@ def _sentence_units(doc: Document, covered: np.ndarray) -> list[tuple[int, int]]
 def _adjacent(doc: Document, units: list[tuple[int, int]]) -> list[int]:
     """Indices x where unit x+1 directly continues unit x (next sentence, nothing aligned or
     boilerplate between), so the two may be aligned together."""
-    brk = _breaks(doc)
+    brk = doc.breaks
     return [x for x in range(len(units) - 1) if units[x][1] == units[x + 1][0] and not brk[units[x + 1][0]]]
 
 
@@ -218,7 +208,7 @@ def _char_span(doc: Document, lo: int, hi: int) -> tuple[int, int]:
 
 def _spans_of_mixed(doc: Document, lo: int, hi: int) -> list[tuple[int, int]]:
     """Split content range [lo, hi) at boilerplate breaks so no passage swallows a caption."""
-    brk = _breaks(doc)
+    brk = doc.breaks
     out = []
     s = lo
     for t in range(lo + 1, hi):
@@ -232,7 +222,7 @@ def _spans_of_mixed(doc: Document, lo: int, hi: int) -> list[tuple[int, int]]:
 def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Alignment:
     """Align two normalised documents into verbatim and rewritten passages (see module doc)."""
     a, b = a_doc.content_words, b_doc.content_words
-    brk_a, brk_b = _breaks(a_doc), _breaks(b_doc)
+    brk_a, brk_b = a_doc.breaks, b_doc.breaks
     tiles = find_tiles(a, b, brk_a, brk_b, settings)
     regions = chain_regions(tiles, brk_a, brk_b, settings)
 

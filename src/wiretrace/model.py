@@ -7,6 +7,7 @@ beyond small conveniences, so stages stay pure functions and results serialise t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -93,10 +94,20 @@ class Document:
     def id(self) -> str:
         return self.article.id
 
-    @property
+    @cached_property
     def content_words(self) -> list[str]:
         words = self.tokens.words
         return [words[i] for i in self.content]
+
+    @cached_property
+    def breaks(self) -> np.ndarray:
+        """breaks[i] is True when content token i does not directly follow content token i-1
+        (boilerplate lies between), so matches and passages must not run across it."""
+        c = self.content
+        out = np.ones(len(c), dtype=bool)
+        if len(c) > 1:
+            out[1:] = c[1:] != c[:-1] + 1
+        return out
 
 
 @dataclass(frozen=True)
