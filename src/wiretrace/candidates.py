@@ -1,17 +1,49 @@
 """Candidate pairs: MinHash-LSH for near-duplicates plus a rare-fingerprint index for partial reuse.
 
-Both are the same operation over postings (key → documents): group by key, drop keys held by too
-many documents (boilerplate must not explode the candidate set), and emit the pairs inside each
-group. The work is vectorised by group size, so no Python loop runs per key.
+The logic is split so every engine shares it. Per article, ``article_keys`` gives its candidate keys,
+one array per *key kind* (LSH band hashes, winnowed fingerprints), each kind a namespace of its own so
+kinds never collide. Per corpus, ``key_rules`` gives each kind's rules: the largest bucket (document
+frequency) kept — boilerplate must not explode the candidate set — and how many keys of that kind a
+pair must share. Two articles are candidates when, for some kind, they share at least ``min_shared``
+keys each held by 2..``max_df`` articles.
+
+The local engine applies the rules with numpy postings (``pairs_from_postings``, vectorised by group
+size, no Python loop per key); the Spark engine with joins and group-bys. To add a key kind, write its
+``keys`` and ``rule`` functions and append a ``KeyKind`` to ``KEY_KINDS``: both engines pick it up.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
 import numpy as np
 
+from .fingerprint import Fingerprints
 from .settings import DEFAULT, Settings
 
 _BAND_MULT = np.uint64(0x100000001B3)
+_EMPTY_SIGNATURE = np.uint32(0xFFFFFFFF)
+
+
+@dataclass(frozen=True)
+class KeyRule:
+    """How one key kind's postings become pairs: bucket-size cap and minimum shared keys."""
+
+    max_df: int
+    min_shared: int
+
+
+@dataclass(frozen=True)
+class KeyKind:
+    """A namespace of candidate keys: how an article's keys are made and which rules apply to them.
+
+    ``keys`` reads only the signature and the winnowed fingerprints, which is what stores keep.
+    """
+
+    name: str
+    keys: Callable[[Fingerprints, Settings], np.ndarray]
+    rule: Callable[[int, Settings], KeyRule]
 
 
 def effective_max_df(n_docs: int, settings: Settings = DEFAULT) -> int:
@@ -30,6 +62,51 @@ def band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
             h = (h ^ sig[:, :, r]) * _BAND_MULT
         h ^= np.arange(bands, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)
     return h
+
+
+def lsh_keys(fp: Fingerprints, settings: Settings = DEFAULT) -> np.ndarray:
+    """An article's LSH band keys; none for an article without shingles (it must match nothing)."""
+    signature = np.asarray(fp.signature)
+    if len(signature) == 0 or (signature == _EMPTY_SIGNATURE).all():
+        return np.zeros(0, dtype=np.uint64)
+    return np.unique(band_keys(signature[None, :], settings.lsh_bands)[0])
+
+
+def winnowed_keys(fp: Fingerprints, settings: Settings = DEFAULT) -> np.ndarray:
+    """An article's winnowed fingerprints, as unique keys."""
+    return np.unique(np.asarray(fp.winnowed, dtype=np.uint64))
+
+
+def lsh_rule(n_docs: int, settings: Settings = DEFAULT) -> KeyRule:
+    """One shared band is enough; buckets larger than ``max_bucket`` are boilerplate."""
+    return KeyRule(max_df=settings.max_bucket, min_shared=1)
+
+
+def winnowed_rule(n_docs: int, settings: Settings = DEFAULT) -> KeyRule:
+    """``min_shared_fingerprints`` rare fingerprints, rare meaning at most ``effective_max_df``."""
+    return KeyRule(max_df=effective_max_df(n_docs, settings), min_shared=settings.min_shared_fingerprints)
+
+
+KEY_KINDS: tuple[KeyKind, ...] = (
+    KeyKind("lsh", lsh_keys, lsh_rule),
+    KeyKind("winnowed", winnowed_keys, winnowed_rule),
+)
+"""Every key kind, in a fixed order (a kind's position is its namespace number in Spark tables)."""
+
+
+def article_keys(fp: Fingerprints, settings: Settings = DEFAULT) -> dict[str, np.ndarray]:
+    """One article's candidate keys: unique uint64 keys per kind name."""
+    return {kind.name: kind.keys(fp, settings) for kind in KEY_KINDS}
+
+
+def key_rules(n_docs: int, settings: Settings = DEFAULT) -> dict[str, KeyRule]:
+    """Each kind's rules for a corpus of ``n_docs`` articles."""
+    return {kind.name: kind.rule(n_docs, settings) for kind in KEY_KINDS}
+
+
+def stored_fingerprints(signature: np.ndarray, winnowed: np.ndarray) -> Fingerprints:
+    """The part of an article's fingerprints a store keeps, as ``Fingerprints`` for ``article_keys``."""
+    return Fingerprints(shingles=np.zeros(0, dtype=np.uint64), signature=signature, winnowed=winnowed)
 
 
 def pairs_from_postings(keys: np.ndarray, docs: np.ndarray, max_df: int,
@@ -67,35 +144,47 @@ def pairs_from_postings(keys: np.ndarray, docs: np.ndarray, max_df: int,
     return np.stack([uniq // n_docs, uniq % n_docs], axis=1), counts
 
 
+def kind_pairs(keys_per_doc: Sequence[np.ndarray], rule: KeyRule,
+               new: np.ndarray | None = None) -> np.ndarray:
+    """Pairs of documents (by position) sharing at least ``rule.min_shared`` keys of one kind."""
+    if len(keys_per_doc) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    keys = np.concatenate(keys_per_doc).astype(np.uint64)
+    docs = np.repeat(np.arange(len(keys_per_doc)), [len(k) for k in keys_per_doc])
+    pairs, counts = pairs_from_postings(keys, docs, rule.max_df, new)
+    return pairs[counts >= rule.min_shared]
+
+
+def pairs_from_keys(keys: Sequence[dict[str, np.ndarray]], settings: Settings = DEFAULT,
+                    new: np.ndarray | None = None) -> np.ndarray:
+    """Union over key kinds of the candidate pairs, as sorted unique (i, j) rows with i < j."""
+    rules = key_rules(len(keys), settings)
+    found = [kind_pairs([k[kind.name] for k in keys], rules[kind.name], new) for kind in KEY_KINDS]
+    both = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
+    if len(both) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(both, axis=0)
+
+
+def _keys_of(signatures: np.ndarray, winnowed: Sequence[np.ndarray], settings: Settings) -> list[dict[str, np.ndarray]]:
+    return [article_keys(stored_fingerprints(s, w), settings) for s, w in zip(signatures, winnowed)]
+
+
 def lsh_pairs(signatures: np.ndarray, settings: Settings = DEFAULT,
               new: np.ndarray | None = None) -> np.ndarray:
     """Near-duplicate candidates: documents that share at least one LSH band bucket."""
-    if len(signatures) < 2:
-        return np.zeros((0, 2), dtype=np.int64)
-    keys = band_keys(signatures, settings.lsh_bands)
-    # documents without shingles have the all-max signature: they match nothing
-    empty = (signatures == np.uint32(0xFFFFFFFF)).all(axis=1)
-    docs = np.repeat(np.arange(len(signatures)), settings.lsh_bands)
-    mask = np.repeat(~empty, settings.lsh_bands)
-    pairs, _ = pairs_from_postings(keys.ravel()[mask], docs[mask], settings.max_bucket, new)
-    return pairs
+    keys = [lsh_keys(stored_fingerprints(s, np.zeros(0, np.uint64)), settings) for s in signatures]
+    return kind_pairs(keys, lsh_rule(len(keys), settings), new)
 
 
 def fingerprint_pairs(winnowed: list[np.ndarray], settings: Settings = DEFAULT,
                       new: np.ndarray | None = None) -> np.ndarray:
     """Partial-reuse candidates: documents sharing ``min_shared_fingerprints`` rare fingerprints."""
-    if len(winnowed) < 2:
-        return np.zeros((0, 2), dtype=np.int64)
-    keys = np.concatenate(winnowed) if winnowed else np.zeros(0, dtype=np.uint64)
-    docs = np.repeat(np.arange(len(winnowed)), [len(w) for w in winnowed])
-    pairs, counts = pairs_from_postings(keys, docs, effective_max_df(len(winnowed), settings), new)
-    return pairs[counts >= settings.min_shared_fingerprints]
+    keys = [np.unique(w) for w in winnowed]
+    return kind_pairs(keys, winnowed_rule(len(keys), settings), new)
 
 
 def candidate_pairs(signatures: np.ndarray, winnowed: list[np.ndarray], settings: Settings = DEFAULT,
                     new: np.ndarray | None = None) -> np.ndarray:
-    """Union of LSH and rare-fingerprint candidates, as sorted unique (i, j) rows with i < j."""
-    both = np.concatenate([lsh_pairs(signatures, settings, new), fingerprint_pairs(winnowed, settings, new)])
-    if len(both) == 0:
-        return both
-    return np.unique(both, axis=0)
+    """Candidates over stored fingerprints (signature and winnowed per article), every key kind."""
+    return pairs_from_keys(_keys_of(signatures, winnowed, settings), settings, new)
