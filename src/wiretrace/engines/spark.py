@@ -1,0 +1,525 @@
+"""The Spark engine: the local engine's pipeline as Spark jobs, for corpora that outgrow one machine.
+
+Orchestration only. Reading, ``prepare`` (normalise + fingerprint), candidate keys and rules
+(``candidates``), ``compare_prepared`` (align + relate), source trees and article grades are the same
+pure functions the local engine calls, run inside ``mapPartitions``. Only the shuffles are Spark's:
+the key join that turns postings into candidate pairs (buckets capped by the shared rules, large ones
+split into blocks so no task holds a whole hot bucket), connected components by iterative label
+propagation (edges never reach the driver), and the group-bys that gather a cluster's edges and an
+article's reused passages. The outputs are the local engine's, byte for byte: ``pairs.jsonl``,
+``articles.jsonl``, ``clusters.jsonl``, ``quarantine.jsonl`` and the report.
+
+PySpark is the optional ``spark`` extra; this module imports it lazily so ``wiretrace`` works without it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from ..candidates import KEY_KINDS, article_keys, key_rules
+from ..cluster import Edge, Reuse, grade_articles, source_tree
+from ..errors import UsageError
+from ..model import Article, PairResult, QuarantineEntry
+from ..pipeline import Prepared, compare_prepared, prepare
+from ..read.files import iter_files, read_file
+from ..settings import DEFAULT, Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import DataFrame, SparkSession
+
+log = logging.getLogger(__name__)
+
+BLOCK_SIZE = 128
+"""Postings of one key are paired in blocks of this many articles: a bucket of n articles becomes
+about (n / BLOCK_SIZE)^2 / 2 tasks' worth of work of at most BLOCK_SIZE^2 pairs each, spread by
+the shuffle, instead of one task with n^2 / 2 pairs (salting of hot keys)."""
+
+PREPARED_CACHE = 2048
+"""Prepared articles kept per alignment task (pairs are sorted by their first article)."""
+
+
+@dataclass
+class SparkScanResult:
+    """What a Spark scan did: counts and per-stage seconds, for the CLI summary, tests and benchmarks."""
+
+    out_dir: Path
+    read: int = 0
+    candidates: int = 0
+    related: int = 0
+    quarantine: list[QuarantineEntry] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    shuffle: dict[str, int] = field(default_factory=dict)
+    report: Path | None = None
+
+
+def spark_session(master: str | None = None, shuffle_partitions: int | None = None,
+                  app_name: str = "wiretrace") -> "SparkSession":
+    """A SparkSession for a scan: ``master`` such as ``local[2]`` or a cluster URL; None keeps the
+    active session or what ``spark-submit`` configured."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise UsageError("the spark engine needs PySpark: pip install 'wiretrace[spark]'") from exc
+    active = SparkSession.getActiveSession()
+    if active is not None and master is None:
+        return active
+    # local workers must run this interpreter, which has wiretrace installed
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName(app_name)
+    if master:
+        builder = builder.master(master)
+    builder = (builder.config("spark.sql.adaptive.enabled", "true")
+               .config("spark.sql.adaptive.skewJoin.enabled", "true")
+               .config("spark.ui.showConsoleProgress", "false"))
+    if shuffle_partitions:
+        builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+    return builder.getOrCreate()
+
+
+# --- read ------------------------------------------------------------------------------------------
+
+def _has_scheme(path: str) -> bool:
+    """Whether an input names a Hadoop-compatible URI (``s3a://``, ``hdfs://``, ``file://``)."""
+    return "://" in path
+
+
+def _read_local(task: tuple[int, int, str]) -> Iterator[tuple]:
+    """Read one local file with the local engine's reader; rows of articles and quarantine entries."""
+    rank, _, path = task
+    yield from _items(rank, path, read_file(Path(path)))
+
+
+def _read_bytes(task: tuple[int, int, str, bytes]) -> Iterator[tuple]:
+    """Read one remote file's bytes with the local engine's reader (via a temporary copy)."""
+    rank, _, uri, content = task
+    name = uri.rstrip("/").rsplit("/", 1)[-1]
+    with tempfile.TemporaryDirectory(prefix="wiretrace-") as tmp:
+        local = Path(tmp) / name
+        local.write_bytes(content)
+        for row in _items(rank, str(local), read_file(local)):
+            yield _rebase(row, str(local), uri)
+
+
+def _rebase(row: tuple, local: str, uri: str) -> tuple:
+    """Point a row's origin/file from the temporary copy back at the remote URI."""
+    def fix(s: str | None) -> str | None:
+        return uri + s[len(local):] if s is not None and s.startswith(local) else s
+
+    if row[0] == "a":
+        return (*row[:4], fix(row[4]), *row[5:10], fix(row[10]), *row[11:])
+    return (*row[:3], fix(row[3]), *row[4:])
+
+
+def _items(rank: int, file: str, items: Iterable[Any]) -> Iterator[tuple]:
+    """Rows for one file's items: ``("a", rank, n, line, file, id, text, title, date, outlet, origin,
+    url, meta)`` for an article, ``("q", rank, n, file, line, reason)`` for a quarantine entry."""
+    for n, item in enumerate(items):
+        if isinstance(item, QuarantineEntry):
+            yield ("q", rank, n, item.file, item.line, item.reason)
+        else:
+            a = item.article
+            yield ("a", rank, n, item.line, file, a.id, a.text, a.title, a.date, a.outlet, a.origin,
+                   a.url, json.dumps(a.meta, default=str, sort_keys=True))
+
+
+def _article(row: Any) -> Article:
+    """The Article of a read row (a Spark Row or tuple in ``_ARTICLE_COLUMNS`` order)."""
+    return Article(id=row["id"], text=row["text"], title=row["title"], date=row["date"], outlet=row["outlet"],
+                   url=row["url"], origin=row["origin"], meta=json.loads(row["meta"]) if row["meta"] else {})
+
+
+_ARTICLE_COLUMNS = ["kind", "rank", "n", "line", "file", "id", "text", "title", "date", "outlet", "origin", "url", "meta"]
+
+
+def read_articles(spark: "SparkSession", inputs: Sequence[str | Path],
+                  quarantine: list[QuarantineEntry]) -> tuple["DataFrame", "DataFrame"]:
+    """Articles (with ``seq``, the local engine's read order) and quarantine rows, read on executors.
+
+    Local paths are listed on the driver exactly as the local engine lists them (they must be visible
+    to every executor, e.g. on a shared file system); URIs are listed and loaded by Spark. Each file
+    is parsed by the local engine's reader, so ids, dates, decoding and quarantine reasons agree.
+    """
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+    from pyspark.sql.window import Window
+
+    sc = spark.sparkContext
+    local_tasks: list[tuple[int, int, str]] = []
+    remote: list[tuple[int, str]] = []
+    listing: list[QuarantineEntry] = []
+    for n, raw in enumerate(inputs):
+        if _has_scheme(str(raw)):
+            remote.append((n, str(raw)))
+        else:
+            local_tasks.extend((n, 0, str(p)) for p in iter_files([raw], listing))
+    quarantine.extend(listing)
+    # a file's rank orders it among all files: (input number, position in that input's listing)
+    ranked = [(n * 2**40 + i, 0, path) for i, (n, _, path) in enumerate(local_tasks)]
+    parts = max(1, min(len(ranked), sc.defaultParallelism * 4))
+    rows = sc.parallelize(ranked, parts).flatMap(_read_local) if ranked else sc.emptyRDD()
+    for n, uri in remote:
+        files = (spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(uri)
+                 .select("path", "content"))
+        ordered = files.rdd.map(lambda r: (r["path"], bytes(r["content"]))).sortByKey().zipWithIndex()
+        rows = rows.union(ordered.map(lambda x, n=n: (n * 2**40 + x[1], 0, x[0][0], x[0][1])).flatMap(_read_bytes))
+    rows = rows.cache()
+
+    schema = T.StructType([
+        T.StructField("kind", T.StringType()), T.StructField("rank", T.LongType()), T.StructField("n", T.LongType()),
+        T.StructField("line", T.LongType()), T.StructField("file", T.StringType()),
+        T.StructField("id", T.StringType()), T.StructField("text", T.StringType()),
+        T.StructField("title", T.StringType()), T.StructField("date", T.StringType()),
+        T.StructField("outlet", T.StringType()), T.StructField("origin", T.StringType()),
+        T.StructField("url", T.StringType()), T.StructField("meta", T.StringType()),
+    ])
+    articles = spark.createDataFrame(rows.filter(lambda r: r[0] == "a"), schema)
+    bad = rows.filter(lambda r: r[0] == "q").map(lambda r: (r[1], r[2], r[3], r[4], r[5]))
+    bad_df = spark.createDataFrame(bad, "rank long, n long, file string, line long, reason string")
+
+    # the first article with an id wins; later ones are quarantined, naming where it was first seen
+    by_id = Window.partitionBy("id").orderBy("rank", "n")
+    articles = (articles.withColumn("dup", F.row_number().over(by_id))
+                .withColumn("first_origin", F.first(F.coalesce("origin", "file")).over(by_id)))
+    dups = articles.where("dup > 1").select(
+        "rank", "n", "file", "line",
+        F.format_string("duplicate id '%s' (first seen in %s)", "id", "first_origin").alias("reason"))
+    quarantine_df = bad_df.unionByName(dups)
+    kept = articles.where("dup = 1")
+    with_seq = (kept.rdd.map(lambda r: ((r["rank"], r["n"]), r)).sortByKey().zipWithIndex()
+                .map(lambda x: (x[1], *[x[0][1][c] for c in _ARTICLE_COLUMNS[5:]])))
+    seq_schema = T.StructType([T.StructField("seq", T.LongType())] + list(schema.fields[5:]))
+    return spark.createDataFrame(with_seq, seq_schema), quarantine_df
+
+
+# --- prepare and candidates ------------------------------------------------------------------------
+
+_KIND_NUMBER = {kind.name: n for n, kind in enumerate(KEY_KINDS)}
+
+
+def _prepare_partition(rows: Iterable[Any], settings: Settings) -> Iterator[tuple]:
+    """Per article: (seq, id, outlet, date, content-token count, [(kind number, signed key)])."""
+    for row in rows:
+        p = prepare(_article(row), settings)
+        keys = [(_KIND_NUMBER[name], int(k)) for name, ks in article_keys(p.fp, settings).items()
+                for k in ks.view(np.int64).tolist()]
+        yield (row["seq"], row["id"], row["outlet"], row["date"], len(p.doc.content), keys)
+
+
+def candidate_pairs_df(spark: "SparkSession", postings: "DataFrame", n_docs: int,
+                       settings: Settings = DEFAULT, block_size: int = BLOCK_SIZE) -> "DataFrame":
+    """Candidate pairs ``(a, b)`` of article seqs, ``a < b``, from ``(kind, key, doc)`` postings.
+
+    The same rules as the local engine (``key_rules``): per kind, keys held by 2..max_df articles, and
+    pairs sharing at least ``min_shared`` of them. Each key's postings are numbered and cut into
+    blocks of ``block_size``; blocks are paired (i <= j), so a hot key spreads over many tasks.
+    """
+    from pyspark.sql import functions as F
+    from pyspark.sql.window import Window
+
+    rules = key_rules(n_docs, settings)
+    rules_df = spark.createDataFrame(
+        [(_KIND_NUMBER[name], r.max_df, r.min_shared) for name, r in rules.items()],
+        "kind int, max_df long, min_shared long")
+    postings = postings.dropDuplicates(["kind", "key", "doc"])
+    df = postings.groupBy("kind", "key").agg(F.count("*").alias("df"))
+    kept = (df.join(F.broadcast(rules_df), "kind").where((F.col("df") >= 2) & (F.col("df") <= F.col("max_df")))
+            .select("kind", "key", "df"))
+    in_bucket = postings.join(kept, ["kind", "key"])
+    numbered = in_bucket.withColumn(
+        "block", F.floor((F.row_number().over(Window.partitionBy("kind", "key").orderBy("doc")) - 1) / block_size))
+    blocks = F.floor((F.col("df") - 1) / block_size)
+    left = (numbered.withColumn("other", F.explode(F.sequence(F.col("block"), blocks)))
+            .select("kind", "key", F.col("block").alias("lb"), "other", F.col("doc").alias("a")))
+    right = numbered.select("kind", "key", F.col("block").alias("other"), F.col("doc").alias("b"))
+    shared = (left.join(right, ["kind", "key", "other"]).where(F.col("a") < F.col("b"))
+              .groupBy("kind", "a", "b").agg(F.count("*").alias("shared")))
+    return (shared.join(F.broadcast(rules_df), "kind").where(F.col("shared") >= F.col("min_shared"))
+            .select("a", "b").distinct())
+
+
+# --- align and relate ------------------------------------------------------------------------------
+
+def _compare_partition(rows: Iterable[Any], settings: Settings) -> Iterator[tuple]:
+    """Align and relate candidate pairs; one row per related pair with what later stages need."""
+    cache: dict[str, Prepared] = {}
+
+    def get(article: Article) -> Prepared:
+        p = cache.get(article.id)
+        if p is None:
+            if len(cache) >= PREPARED_CACHE:
+                cache.pop(next(iter(cache)))
+            p = cache[article.id] = prepare(article, settings)
+        return p
+
+    for row in rows:
+        a, b = _article(row["a_row"]), _article(row["b_row"])
+        r = compare_prepared(get(a), get(b), settings)
+        if r.relation == "unrelated":
+            continue
+        reuse = reuse_of(r)
+        yield (r.a, r.b, r.relation, r.source, float(r.direction_confidence), copy_coverage(r),
+               json.dumps(r.to_json(passages=True), ensure_ascii=False),
+               reuse.copy if reuse else None, reuse.source if reuse else None,
+               [list(x) for x in reuse.ranges] if reuse else None)
+
+
+def copy_coverage(r: PairResult) -> float:
+    """How much of the copy a directed pair covers (the tie-breaker for source-tree parents)."""
+    return float(r.scores.get("coverage_a" if r.source == r.b else "coverage_b", 0.0))
+
+
+def reuse_of(r: PairResult) -> Reuse | None:
+    """The copy's reused content-token ranges of a directed duplicate/derived pair with passages."""
+    if r.source is None or r.relation not in ("derived", "duplicate") or not r.passages:
+        return None
+    if r.source == r.b:
+        return Reuse(r.a, r.b, [p.a_tokens for p in r.passages])
+    return Reuse(r.b, r.a, [p.b_tokens for p in r.passages])
+
+
+_PAIR_SCHEMA = ("a string, b string, relation string, source string, confidence double, coverage double, "
+                "json string, copy string, copy_source string, ranges array<array<int>>")
+
+
+def related_pairs(spark: "SparkSession", articles: "DataFrame", candidates: "DataFrame",
+                  settings: Settings = DEFAULT) -> "DataFrame":
+    """Related pairs of the candidates, oriented as the local engine orients them (a read first)."""
+    from pyspark.sql import functions as F
+
+    cols = [c for c in articles.columns]
+    row_a = articles.select(F.col("seq").alias("a"), F.struct(*cols).alias("a_row"))
+    row_b = articles.select(F.col("seq").alias("b"), F.struct(*cols).alias("b_row"))
+    work = (candidates.join(row_a, "a").join(row_b, "b")
+            .repartition("a").sortWithinPartitions("a", "b"))
+    s = settings
+    found = work.rdd.mapPartitions(lambda rows: _compare_partition(rows, s))
+    return spark.createDataFrame(found, _PAIR_SCHEMA)
+
+
+# --- cluster ---------------------------------------------------------------------------------------
+
+def connected_components(edges: "DataFrame", max_rounds: int = 100) -> "DataFrame":
+    """``(node, component)`` for every node of an undirected ``(src, dst)`` string edge list.
+
+    Label propagation: every node starts with its own name and takes the smallest label among itself
+    and its neighbours until nothing changes (rounds = the largest component's diameter). The labels
+    are checkpointed each round, and only a count of changed labels comes to the driver.
+    """
+    from pyspark.sql import functions as F
+
+    both = edges.select("src", "dst").union(edges.select(F.col("dst").alias("src"), F.col("src").alias("dst")))
+    both = both.distinct().cache()
+    labels = both.select(F.col("src").alias("node")).distinct().withColumn("component", F.col("node"))
+    labels = labels.localCheckpoint()
+    for _ in range(max_rounds):
+        offered = (both.join(labels, both.src == labels.node).groupBy("dst")
+                   .agg(F.min("component").alias("offer")))
+        updated = (labels.join(offered, labels.node == offered.dst, "left")
+                   .select("node", F.least("component", F.coalesce("offer", "component")).alias("component"),
+                           (F.col("offer") < F.col("component")).alias("changed")))
+        updated = updated.localCheckpoint()
+        if updated.where("changed").limit(1).count() == 0:
+            return updated.select("node", "component")
+        labels = updated.select("node", "component")
+    raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")
+
+
+def _cluster_of(group: tuple[str, Iterable[Any]]) -> tuple:
+    """Members, source tree and roots of one component from its edges (the local pure functions)."""
+    _, rows = group
+    edges = [Edge(r["a"], r["b"], r["relation"], r["source"], r["confidence"], r["coverage"]) for r in rows]
+    members = sorted({x for e in edges for x in (e.a, e.b)})
+    tree = source_tree(members, edges)
+    ordered_tree = {m: tree[m] for m in members if m in tree}
+    roots = [m for m in members if m not in tree]
+    return (members, ordered_tree, roots)
+
+
+def clusters_df(spark: "SparkSession", pairs: "DataFrame") -> "DataFrame":
+    """Reprint clusters ``(cluster, members, source_tree, roots, story)`` named and storied as locally."""
+    from pyspark.sql import functions as F
+
+    reuse = pairs.where(F.col("relation").isin("duplicate", "derived")).cache()
+    comp = connected_components(reuse.select(F.col("a").alias("src"), F.col("b").alias("dst")))
+    grouped = (reuse.join(comp, reuse.a == comp.node).rdd.map(lambda r: (r["component"], r))
+               .groupByKey().map(_cluster_of))
+    named = (grouped.sortBy(lambda c: (-len(c[0]), c[0][0])).zipWithIndex()
+             .map(lambda x: (f"c{x[1] + 1}", x[0][0], x[0][1], x[0][2])))
+    clusters = spark.createDataFrame(
+        named, "cluster string, members array<string>, source_tree map<string,string>, roots array<string>")
+    clusters = clusters.cache()
+    return clusters.join(_stories(spark, clusters, pairs), "cluster", "left")
+
+
+def _stories(spark: "SparkSession", clusters: "DataFrame", pairs: "DataFrame") -> "DataFrame":
+    """``(cluster, story)``: clusters (and lone articles) joined by same_story edges, numbered by
+    their sorted member names as the local engine numbers them."""
+    from pyspark.sql import functions as F
+
+    member = clusters.select(F.explode("members").alias("article"), "cluster")
+    same = pairs.where(F.col("relation") == "same_story").select("a", "b")
+    ends = (same.join(member.withColumnRenamed("article", "a").withColumnRenamed("cluster", "ca"), "a", "left")
+            .join(member.withColumnRenamed("article", "b").withColumnRenamed("cluster", "cb"), "b", "left")
+            .select(F.coalesce("ca", "a").alias("src"), F.coalesce("cb", "b").alias("dst")))
+    names = clusters.select(F.col("cluster").alias("src"), F.col("cluster").alias("dst"))
+    comp = connected_components(names.union(ends))
+    groups = comp.groupBy("component").agg(F.array_sort(F.collect_list("node")).alias("names"))
+    numbered = (groups.rdd.map(lambda r: (r["names"], r["names"])).sortByKey().zipWithIndex()
+                .flatMap(lambda x: [(name, f"s{x[1] + 1}") for name in x[0][1]]))
+    return spark.createDataFrame(numbered, "cluster string, story string")
+
+
+def _grade_partition(rows: Iterable[Any], settings: Settings) -> Iterator[tuple]:
+    """Grades of a partition's articles over all their sources (the local pure function)."""
+    rows = list(rows)
+    info = {r["id"]: (r["outlet"], r["date"], r["n_content"]) for r in rows}
+    seq = {r["id"]: r["seq"] for r in rows}
+    reuse = [Reuse(r["id"], x["source"], [tuple(rng) for rng in x["ranges"]]) for r in rows for x in (r["reuse"] or [])]
+    for g in grade_articles(info, reuse, settings):
+        yield (seq[g.id], json.dumps(g.to_json(), ensure_ascii=False))
+
+
+def grades_df(spark: "SparkSession", info: "DataFrame", pairs: "DataFrame", settings: Settings = DEFAULT) -> "DataFrame":
+    """``(seq, json)`` of every article's grade: its reused share over all sources, and degree."""
+    from pyspark.sql import functions as F
+
+    reuse = (pairs.where(F.col("copy").isNotNull())
+             .groupBy(F.col("copy").alias("id"))
+             .agg(F.collect_list(F.struct(F.col("copy_source").alias("source"), "ranges")).alias("reuse")))
+    s = settings
+    graded = info.join(reuse, "id", "left").rdd.mapPartitions(lambda rows: _grade_partition(rows, s))
+    return spark.createDataFrame(graded, "seq long, json string")
+
+
+# --- outputs ---------------------------------------------------------------------------------------
+
+def _pair_line(pair_json: str, passages: bool) -> str:
+    """A pairs.jsonl line from the full compare object, without passages when asked."""
+    if passages:
+        return pair_json
+    row = json.loads(pair_json)
+    for key in ("passages", "new_in_a", "new_in_b"):
+        row.pop(key, None)
+    return json.dumps(row, ensure_ascii=False)
+
+
+def _cluster_json(row: Any) -> dict:
+    return {"cluster": row["cluster"], "members": list(row["members"]),
+            "source_tree": {m: row["source_tree"][m] for m in row["members"] if m in row["source_tree"]},
+            "roots": list(row["roots"]), "story": row["story"]}
+
+
+def _write_lines(path: Path, lines: Iterable[str]) -> int:
+    """Stream lines into ``path`` (through a temporary file); returns how many."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    n = 0
+    with tmp.open("w", encoding="utf-8") as fh:
+        for line in lines:
+            fh.write(line + "\n")
+            n += 1
+    tmp.replace(path)
+    return n
+
+
+class _Timer:
+    def __init__(self, result: SparkScanResult, stage: str) -> None:
+        self.result, self.stage = result, stage
+
+    def __enter__(self) -> None:
+        self.t0 = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.result.seconds[self.stage] = round(time.perf_counter() - self.t0, 3)
+        log.info("spark stage %s took %.2fs", self.stage, self.result.seconds[self.stage])
+
+
+def scan(inputs: Sequence[str | Path], out_dir: str | Path, spark: "SparkSession | None" = None,
+         settings: Settings = DEFAULT, master: str | None = None, passages: bool = True,
+         report: bool = True, pairs_format: str = "jsonl") -> SparkScanResult:
+    """Read, prepare, find candidates, align, relate, cluster and grade on Spark; write the outputs.
+
+    Stages are materialised one after another so ``seconds`` times each; the outputs are streamed to
+    the driver one partition at a time (``toLocalIterator``), never collected whole, except for the
+    HTML report, which needs every article (turn it off with ``report=False`` on large corpora).
+    ``pairs_format="parquet"`` writes ``pairs.parquet`` as a Spark dataset instead of ``pairs.jsonl``.
+    """
+    from pyspark.sql import functions as F
+
+    if pairs_format not in ("jsonl", "parquet"):
+        raise UsageError(f"pairs format {pairs_format!r}: use jsonl or parquet")
+    spark = spark or spark_session(master)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    result = SparkScanResult(out_dir=out)
+    s = settings
+
+    with _Timer(result, "read"):
+        articles, quarantine_df = read_articles(spark, inputs, result.quarantine)
+        articles = articles.cache()
+        result.read = articles.count()
+        result.quarantine.extend(QuarantineEntry(r["file"], r["reason"], r["line"])
+                                 for r in quarantine_df.orderBy("rank", "n").toLocalIterator())
+    with _Timer(result, "prepare"):
+        prepared = spark.createDataFrame(
+            articles.rdd.mapPartitions(lambda rows: _prepare_partition(rows, s)),
+            "seq long, id string, outlet string, date string, n_content int, keys array<struct<kind:int,key:long>>",
+        ).cache()
+        postings = prepared.select(F.col("seq").alias("doc"), F.explode("keys").alias("k")).select(
+            "k.kind", "k.key", "doc").cache()
+        result.shuffle["postings"] = postings.count()
+    with _Timer(result, "candidates"):
+        candidates = candidate_pairs_df(spark, postings, result.read, settings).cache()
+        result.candidates = candidates.count()
+    with _Timer(result, "align"):
+        pairs = related_pairs(spark, articles, candidates, settings).cache()
+        result.related = pairs.count()
+    with _Timer(result, "cluster"):
+        clusters = clusters_df(spark, pairs).cache()
+        n_clusters = clusters.count()
+        grades = grades_df(spark, prepared.select("seq", "id", "outlet", "date", "n_content"), pairs, settings).cache()
+        grades.count()
+    with _Timer(result, "write"):
+        ordered_pairs = pairs.orderBy("a", "b")
+        if pairs_format == "parquet":
+            ordered_pairs.select("a", "b", "relation", "source", "json").write.mode("overwrite").parquet(
+                str(out / "pairs.parquet"))
+        else:
+            _write_lines(out / "pairs.jsonl", (_pair_line(r["json"], passages)
+                                                 for r in ordered_pairs.select("json").toLocalIterator()))
+        _write_lines(out / "articles.jsonl", (r["json"] for r in grades.orderBy("seq").toLocalIterator()))
+        cluster_rows = clusters.withColumn("number", F.expr("cast(substring(cluster, 2) as long)")).orderBy("number")
+        _write_lines(out / "clusters.jsonl",
+                     (json.dumps(_cluster_json(r), ensure_ascii=False) for r in cluster_rows.toLocalIterator()))
+        _write_lines(out / "quarantine.jsonl",
+                     (json.dumps(q.to_json(), ensure_ascii=False) for q in result.quarantine))
+        if report:
+            result.report = _render(out, articles, grades, ordered_pairs, cluster_rows, result.quarantine)
+    result.counts = {"articles": result.read, "pairs": result.related, "clusters": n_clusters}
+    return result
+
+
+def _render(out: Path, articles: "DataFrame", grades: "DataFrame", pairs: "DataFrame", clusters: "DataFrame",
+            quarantine: list[QuarantineEntry]) -> Path:
+    """The static HTML report, as the local engine renders it (it needs every article on the driver)."""
+    from ..report import render_report
+
+    texts = {r["id"]: (r["text"], r["title"]) for r in articles.select("id", "text", "title").toLocalIterator()}
+    rows = []
+    for r in grades.orderBy("seq").toLocalIterator():
+        g = json.loads(r["json"])
+        text, title = texts[g["id"]]
+        rows.append({**g, "text": text, "title": title})
+    return render_report(out / "report", rows, [json.loads(r["json"]) for r in pairs.toLocalIterator()],
+                         [_cluster_json(r) for r in clusters.toLocalIterator()],
+                         quarantine=[q.to_json() for q in quarantine])
