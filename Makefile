@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,spark]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -23,6 +23,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m wiretrace.bench.meter --out bench-out
+	$(BIN)/python -m wiretrace.bench.spark --out bench-out
 
 clean:
 	rm -rf $(VENV) demo-out bench-out

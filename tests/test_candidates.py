@@ -1,6 +1,7 @@
 import numpy as np
 
-from wiretrace.candidates import candidate_pairs, effective_max_df, fingerprint_pairs, lsh_pairs, pairs_from_postings
+from wiretrace.candidates import (KEY_KINDS, KeyKind, KeyRule, article_keys, candidate_pairs, effective_max_df,
+                                  fingerprint_pairs, key_rules, lsh_pairs, pairs_from_keys, pairs_from_postings)
 from wiretrace.model import Article
 from wiretrace.pipeline import prepare
 from wiretrace.settings import Settings
@@ -61,3 +62,39 @@ def test_effective_max_df_grows_with_the_corpus():
     s = Settings(max_df=50, max_df_share=0.05)
     assert effective_max_df(100, s) == 50
     assert effective_max_df(10_000, s) == 500
+
+
+def test_every_key_kind_gives_keys_and_rules():
+    fp = prepare(Article("w", WIRE)).fp
+    keys = article_keys(fp)
+    rules = key_rules(1000)
+    assert list(keys) == list(rules) == [k.name for k in KEY_KINDS]
+    assert len(keys["lsh"]) == Settings().lsh_bands and len(keys["winnowed"]) > 20
+    assert rules["winnowed"] == KeyRule(max_df=effective_max_df(1000), min_shared=2)
+
+
+def test_article_without_words_has_no_lsh_keys():
+    fp = prepare(Article("empty", "— —")).fp
+    assert len(article_keys(fp)["lsh"]) == 0
+
+
+def test_equal_key_values_of_different_kinds_do_not_pair_articles():
+    shared = np.array([7, 8, 9], dtype=np.uint64)
+    keys = [{"lsh": shared, "winnowed": np.zeros(0, np.uint64)},
+            {"lsh": np.zeros(0, np.uint64), "winnowed": shared}]
+    assert len(pairs_from_keys(keys)) == 0
+
+
+def test_a_new_key_kind_is_picked_up_by_candidate_search(monkeypatch):
+    import wiretrace.candidates as candidates
+
+    def first_word(fp, settings):  # a toy kind: every article keyed by its first winnowed value
+        return np.asarray(fp.winnowed[:1], dtype=np.uint64)
+
+    kind = KeyKind("first", first_word, lambda n, s: KeyRule(max_df=10, min_shared=1))
+    monkeypatch.setattr(candidates, "KEY_KINDS", candidates.KEY_KINDS + (kind,))
+    fp = prepare(Article("w", WIRE)).fp
+    other = candidates.stored_fingerprints(np.full(128, 0xFFFFFFFF, np.uint32), fp.winnowed[:1])
+    keys = [candidates.article_keys(fp), candidates.article_keys(other)]
+    assert "first" in keys[0]
+    assert [tuple(p) for p in candidates.pairs_from_keys(keys).tolist()] == [(0, 1)]

@@ -136,8 +136,18 @@ def scan(
     engine: str = typer.Option("local", "--engine", help="local (this machine) or spark."),
     jobs: int = typer.Option(1, "--jobs", min=1, help="Worker processes for alignment."),
     no_passages: bool = typer.Option(False, "--no-passages", help="Leave passages out of pairs.jsonl."),
+    master: Optional[str] = typer.Option(None, "--master", help="With --engine spark: local[N], spark://..., yarn, k8s://..."),
+    pairs_format: str = typer.Option("jsonl", "--pairs-format", help="With --engine spark: jsonl or parquet."),
+    no_report: bool = typer.Option(False, "--no-report", help="Do not write the HTML report."),
 ) -> None:
     """Find every related pair in a collection; write pairs, article grades, clusters and a report."""
+    if engine == "spark":
+        if store is not None or jobs != 1:
+            raise UsageError("--store and --jobs belong to the local engine; Spark's parallelism comes from --master")
+        _scan_spark(inputs, out_dir, master, pairs_format, not no_passages, not no_report)
+        return
+    if master is not None or pairs_format != "jsonl":
+        raise UsageError("--master and --pairs-format need --engine spark")
     if engine != "local":
         raise UsageError(f"engine {engine!r} is not available in this build; use --engine local")
     from .engines.local import scan as run_scan
@@ -146,7 +156,7 @@ def scan(
                TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=False) as progress:
         result = run_scan(inputs, out_dir, store, DEFAULT, jobs=jobs, progress=_Bars(progress),
-                          passages=not no_passages)
+                          passages=not no_passages, report=not no_report)
     for q in result.quarantine:
         where = f"{q.file}:{q.line}" if q.line else q.file
         err.print(f"[yellow]quarantined[/] {escape(where)}: {escape(q.reason)}")
@@ -156,6 +166,25 @@ def scan(
     out.print(f"{result.candidates} candidate pairs, {result.related} related; store now holds "
               f"{c['articles']} articles, {c['pairs']} pairs, {c['clusters']} clusters")
     out.print(f"store:  {result.store}")
+    out.print(f"output: {result.out_dir}")
+    if result.report:
+        out.print(f"report: {result.report}")
+
+
+def _scan_spark(inputs: list[Path], out_dir: Path, master: str | None, pairs_format: str, passages: bool,
+                report: bool) -> None:
+    """``scan --engine spark``: run the Spark engine and print its summary."""
+    from .engines.spark import scan as spark_scan
+
+    result = spark_scan([str(p) for p in inputs], out_dir, master=master, passages=passages, report=report,
+                        pairs_format=pairs_format)
+    for q in result.quarantine:
+        where = f"{q.file}:{q.line}" if q.line else q.file
+        err.print(f"[yellow]quarantined[/] {escape(where)}: {escape(q.reason)}")
+    c = result.counts
+    out.print(f"read {result.read} articles on Spark, {len(result.quarantine)} quarantined")
+    out.print(f"{result.candidates} candidate pairs, {c['pairs']} related, {c['clusters']} clusters")
+    out.print("seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items()))
     out.print(f"output: {result.out_dir}")
     if result.report:
         out.print(f"report: {result.report}")

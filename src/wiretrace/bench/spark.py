@@ -15,6 +15,7 @@ import argparse
 import json
 import random
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,34 @@ def same_outputs(left: Path, right: Path) -> dict[str, bool]:
     return {name: (left / name).read_bytes() == (right / name).read_bytes() for name in OUTPUTS}
 
 
+def shuffle_bytes(session: Any) -> dict[str, int]:
+    """Shuffle bytes written per scan stage, from the Spark UI's REST API (job groups name stages)."""
+    base = session.sparkContext.uiWebUrl
+    if not base:
+        return {}
+    app = session.sparkContext.applicationId
+
+    def get(path: str) -> Any:
+        with urllib.request.urlopen(f"{base}/api/v1/applications/{app}/{path}", timeout=30) as resp:
+            return json.load(resp)
+
+    written = {s["stageId"]: s.get("shuffleWriteBytes", 0) for s in get("stages?status=complete")}
+    out: dict[str, int] = {}
+    for job in get("jobs"):
+        group = job.get("jobGroup") or "other"
+        out[group] = out.get(group, 0) + sum(written.get(i, 0) for i in job.get("stageIds", []))
+    return out
+
+
+def unit_costs(run: dict[str, Any]) -> dict[str, float]:
+    """Per-article and per-pair costs of a local run: what ``docs/scaling.md`` extrapolates."""
+    stages, n, cand = run["stages"], max(1, run["articles"]), max(1, run["candidates"])
+    return {"read_prepare_ms_per_article": round(1000 * stages["read"] / n, 2),
+            "candidates_align_ms_per_candidate": round(1000 * stages["align"] / cand, 2),
+            "candidates_per_article": round(run["candidates"] / n, 2),
+            "related_per_article": round(run["related"] / n, 3)}
+
+
 def run(corpus: Path, out: Path, cores: tuple[int, ...] = (1, 2), shuffle_partitions: int = 8) -> dict[str, Any]:
     """Scan ``corpus`` with the local engine and with Spark on each core count; return the figures."""
     from ..engines import local
@@ -103,6 +132,7 @@ def run(corpus: Path, out: Path, cores: tuple[int, ...] = (1, 2), shuffle_partit
     res = local.scan([corpus], out / "local", out / "local" / "store.duckdb", report=False)
     figures["runs"]["local"] = {"seconds": round(time.perf_counter() - t0, 2), "stages": res.seconds,
                                 "articles": res.read, "candidates": res.candidates, "related": res.related}
+    figures["local_unit_costs"] = unit_costs(figures["runs"]["local"])
     for n in cores:
         session = spark_engine.spark_session(f"local[{n}]", shuffle_partitions=shuffle_partitions)
         session.sparkContext.setLogLevel("ERROR")
@@ -112,6 +142,7 @@ def run(corpus: Path, out: Path, cores: tuple[int, ...] = (1, 2), shuffle_partit
             figures["runs"][f"spark_local_{n}"] = {
                 "seconds": round(time.perf_counter() - t0, 2), "stages": sres.seconds, "shuffle": sres.shuffle,
                 "articles": sres.read, "candidates": sres.candidates, "related": sres.related,
+                "shuffle_bytes": shuffle_bytes(session),
                 "identical_to_local": same_outputs(out / "local", out / f"spark-{n}")}
         finally:
             session.stop()

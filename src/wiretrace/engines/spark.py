@@ -28,7 +28,7 @@ import numpy as np
 
 from ..candidates import KEY_KINDS, article_keys, key_rules
 from ..cluster import Edge, Reuse, grade_articles, source_tree
-from ..errors import UsageError
+from ..errors import EngineError, UsageError, WiretraceError
 from ..model import Article, PairResult, QuarantineEntry
 from ..pipeline import Prepared, compare_prepared, prepare
 from ..read.files import iter_files, read_file
@@ -70,12 +70,14 @@ def spark_session(master: str | None = None, shuffle_partitions: int | None = No
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise UsageError("the spark engine needs PySpark: pip install 'wiretrace[spark]'") from exc
+        raise EngineError("the spark engine needs PySpark: pip install 'wiretrace[spark]'") from exc
     active = SparkSession.getActiveSession()
     if active is not None and master is None:
         return active
-    # local workers must run this interpreter, which has wiretrace installed
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if master and master.startswith("local"):
+        # local workers must run this interpreter, which has wiretrace installed; on a cluster,
+        # spark-submit's spark.pyspark.python (or PYSPARK_PYTHON) names the executors' Python
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName(app_name)
     if master:
         builder = builder.master(master)
@@ -84,7 +86,16 @@ def spark_session(master: str | None = None, shuffle_partitions: int | None = No
                .config("spark.ui.showConsoleProgress", "false"))
     if shuffle_partitions:
         builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
-    return builder.getOrCreate()
+    try:
+        return builder.getOrCreate()
+    except Exception as exc:  # noqa: BLE001 - py4j/pyspark raise many kinds; all mean "cannot start"
+        raise EngineError(f"cannot start Spark (master {master or 'default'}): {_first_line(exc)}; "
+                          "the spark engine needs Java 17+ on PATH or in JAVA_HOME") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first non-empty line of an exception's message (Java stack traces are long)."""
+    return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
 
 
 # --- read ------------------------------------------------------------------------------------------
@@ -94,15 +105,20 @@ def _has_scheme(path: str) -> bool:
     return "://" in path
 
 
-def _read_local(task: tuple[int, int, str]) -> Iterator[tuple]:
+def file_rank(input_number: int, file_number: int) -> int:
+    """A file's place in the read order: its input's number, then its place in that input's listing."""
+    return (input_number << 56) | (file_number << 28)
+
+
+def _read_local(task: tuple[int, str]) -> Iterator[tuple]:
     """Read one local file with the local engine's reader; rows of articles and quarantine entries."""
-    rank, _, path = task
+    rank, path = task
     yield from _items(rank, path, read_file(Path(path)))
 
 
-def _read_bytes(task: tuple[int, int, str, bytes]) -> Iterator[tuple]:
+def _read_bytes(task: tuple[int, str, bytes]) -> Iterator[tuple]:
     """Read one remote file's bytes with the local engine's reader (via a temporary copy)."""
-    rank, _, uri, content = task
+    rank, uri, content = task
     name = uri.rstrip("/").rsplit("/", 1)[-1]
     with tempfile.TemporaryDirectory(prefix="wiretrace-") as tmp:
         local = Path(tmp) / name
@@ -146,6 +162,8 @@ def read_articles(spark: "SparkSession", inputs: Sequence[str | Path],
                   quarantine: list[QuarantineEntry]) -> tuple["DataFrame", "DataFrame"]:
     """Articles (with ``seq``, the local engine's read order) and quarantine rows, read on executors.
 
+    Inputs are limited to 128, files per input and articles per file to 2^28 each (``file_rank``).
+
     Local paths are listed on the driver exactly as the local engine lists them (they must be visible
     to every executor, e.g. on a shared file system); URIs are listed and loaded by Spark. Each file
     is parsed by the local engine's reader, so ids, dates, decoding and quarantine reasons agree.
@@ -155,24 +173,19 @@ def read_articles(spark: "SparkSession", inputs: Sequence[str | Path],
     from pyspark.sql.window import Window
 
     sc = spark.sparkContext
-    local_tasks: list[tuple[int, int, str]] = []
-    remote: list[tuple[int, str]] = []
-    listing: list[QuarantineEntry] = []
+    local_tasks: list[tuple[int, str]] = []
+    rows = sc.emptyRDD()
     for n, raw in enumerate(inputs):
         if _has_scheme(str(raw)):
-            remote.append((n, str(raw)))
+            files = (spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(str(raw))
+                     .select("path", "content"))
+            ordered = files.rdd.map(lambda r: (r["path"], bytes(r["content"]))).sortByKey().zipWithIndex()
+            rows = rows.union(ordered.map(lambda x, n=n: (file_rank(n, x[1]), x[0][0], x[0][1])).flatMap(_read_bytes))
         else:
-            local_tasks.extend((n, 0, str(p)) for p in iter_files([raw], listing))
-    quarantine.extend(listing)
-    # a file's rank orders it among all files: (input number, position in that input's listing)
-    ranked = [(n * 2**40 + i, 0, path) for i, (n, _, path) in enumerate(local_tasks)]
-    parts = max(1, min(len(ranked), sc.defaultParallelism * 4))
-    rows = sc.parallelize(ranked, parts).flatMap(_read_local) if ranked else sc.emptyRDD()
-    for n, uri in remote:
-        files = (spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(uri)
-                 .select("path", "content"))
-        ordered = files.rdd.map(lambda r: (r["path"], bytes(r["content"]))).sortByKey().zipWithIndex()
-        rows = rows.union(ordered.map(lambda x, n=n: (n * 2**40 + x[1], 0, x[0][0], x[0][1])).flatMap(_read_bytes))
+            local_tasks.extend((file_rank(n, i), str(p)) for i, p in enumerate(iter_files([raw], quarantine)))
+    if local_tasks:
+        parts = max(1, min(len(local_tasks), sc.defaultParallelism * 4))
+        rows = rows.union(sc.parallelize(local_tasks, parts).flatMap(_read_local))
     rows = rows.cache()
 
     schema = T.StructType([
@@ -195,11 +208,9 @@ def read_articles(spark: "SparkSession", inputs: Sequence[str | Path],
         "rank", "n", "file", "line",
         F.format_string("duplicate id '%s' (first seen in %s)", "id", "first_origin").alias("reason"))
     quarantine_df = bad_df.unionByName(dups)
-    kept = articles.where("dup = 1")
-    with_seq = (kept.rdd.map(lambda r: ((r["rank"], r["n"]), r)).sortByKey().zipWithIndex()
-                .map(lambda x: (x[1], *[x[0][1][c] for c in _ARTICLE_COLUMNS[5:]])))
-    seq_schema = T.StructType([T.StructField("seq", T.LongType())] + list(schema.fields[5:]))
-    return spark.createDataFrame(with_seq, seq_schema), quarantine_df
+    # seq orders articles as the local engine reads them: by file, then by place in the file
+    kept = articles.where("dup = 1").select((F.col("rank") + F.col("n")).alias("seq"), *_ARTICLE_COLUMNS[5:])
+    return kept, quarantine_df
 
 
 # --- prepare and candidates ------------------------------------------------------------------------
@@ -454,12 +465,22 @@ def scan(inputs: Sequence[str | Path], out_dir: str | Path, spark: "SparkSession
     HTML report, which needs every article (turn it off with ``report=False`` on large corpora).
     ``pairs_format="parquet"`` writes ``pairs.parquet`` as a Spark dataset instead of ``pairs.jsonl``.
     """
-    from pyspark.sql import functions as F
-
     if pairs_format not in ("jsonl", "parquet"):
         raise UsageError(f"pairs format {pairs_format!r}: use jsonl or parquet")
     spark = spark or spark_session(master)
-    out = Path(out_dir)
+    try:
+        return _scan(spark, inputs, Path(out_dir), settings, passages, report, pairs_format)
+    except WiretraceError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a failed Spark job surfaces as py4j/pyspark errors
+        raise EngineError(f"Spark job failed: {_first_line(exc)}") from exc
+
+
+def _scan(spark: "SparkSession", inputs: Sequence[str | Path], out: Path, settings: Settings, passages: bool,
+          report: bool, pairs_format: str) -> SparkScanResult:
+    """The stages of ``scan``, each materialised and timed."""
+    from pyspark.sql import functions as F
+
     out.mkdir(parents=True, exist_ok=True)
     result = SparkScanResult(out_dir=out)
     s = settings
