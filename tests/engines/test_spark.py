@@ -149,3 +149,11 @@ def test_spark_options_without_the_spark_engine_are_usage_errors(tmp_path):
     with pytest.raises(SystemExit) as done:
         main(["scan", str(SAMPLE), "--engine", "spark", "--store", "x.duckdb", "--out", str(tmp_path / "out")])
     assert done.value.code == 1
+
+
+def test_a_uri_input_is_listed_and_loaded_by_spark(spark, tmp_path):
+    local.scan([SAMPLE], tmp_path / "local", report=False)
+    result = spark_engine.scan([SAMPLE.resolve().as_uri()], tmp_path / "spark", spark=spark, report=False)
+    for name in ("pairs.jsonl", "articles.jsonl", "clusters.jsonl"):
+        assert (tmp_path / "local" / name).read_text() == (tmp_path / "spark" / name).read_text(), name
+    assert result.read == len(lines(tmp_path / "local" / "articles.jsonl"))
