@@ -130,7 +130,8 @@ class _Bars:
 
 @app.command()
 def scan(
-    inputs: list[Path] = typer.Argument(..., help="Files or folders: .txt .jsonl .json .csv .parquet .html"),
+    inputs: list[str] = typer.Argument(..., help="Files or folders: .txt .jsonl .json .csv .parquet .html"
+                                       " (with --engine spark also URIs: s3a://, hdfs://, file://)"),
     out_dir: Path = typer.Option(..., "--out", help="Folder for pairs.jsonl, articles.jsonl, clusters.jsonl, report/."),
     store: Optional[Path] = typer.Option(None, "--store", help="DuckDB store (default: OUT/wiretrace.duckdb)."),
     engine: str = typer.Option("local", "--engine", help="local (this machine) or spark."),
@@ -171,12 +172,12 @@ def scan(
         out.print(f"report: {result.report}")
 
 
-def _scan_spark(inputs: list[Path], out_dir: Path, master: str | None, pairs_format: str, passages: bool,
+def _scan_spark(inputs: list[str], out_dir: Path, master: str | None, pairs_format: str, passages: bool,
                 report: bool) -> None:
     """``scan --engine spark``: run the Spark engine and print its summary."""
     from .engines.spark import scan as spark_scan
 
-    result = spark_scan([str(p) for p in inputs], out_dir, master=master, passages=passages, report=report,
+    result = spark_scan(inputs, out_dir, master=master, passages=passages, report=report,
                         pairs_format=pairs_format)
     for q in result.quarantine:
         where = f"{q.file}:{q.line}" if q.line else q.file

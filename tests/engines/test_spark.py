@@ -131,15 +131,22 @@ def test_meter_courts_sample_gives_identical_outputs(spark, tmp_path):
     assert any(a["degree"] == "wholly" for a in lines(right / "articles.jsonl"))
 
 
-def test_cli_scan_on_spark_writes_the_outputs(spark, tmp_path, capsys):
-    with pytest.raises(SystemExit) as done:
-        main(["scan", str(SAMPLE), "--engine", "spark", "--master", "local[2]", "--out", str(tmp_path / "out"),
-              "--no-report", "--no-passages"])
+def test_cli_scan_on_spark_of_a_uri_input_writes_the_local_outputs(spark, tmp_path, capsys):
+    local.scan([SAMPLE], tmp_path / "local", report=False)
+    with pytest.raises(SystemExit) as done:  # the module's session serves: same master
+        main(["scan", SAMPLE.resolve().as_uri(), "--engine", "spark", "--master", "local[2]",
+              "--out", str(tmp_path / "spark"), "--no-report"])
     assert done.value.code == 0
-    pairs = lines(tmp_path / "out" / "pairs.jsonl")
-    assert pairs and all("passages" not in p for p in pairs)
-    assert not (tmp_path / "out" / "report").exists()
+    for name in ("pairs.jsonl", "articles.jsonl", "clusters.jsonl"):
+        assert (tmp_path / "local" / name).read_text() == (tmp_path / "spark" / name).read_text(), name
+    assert not (tmp_path / "spark" / "report").exists()
     assert "candidate pairs" in capsys.readouterr().out
+
+
+def test_pairs_without_passages_drop_only_the_passage_fields():
+    full = {"a": "x", "b": "y", "relation": "derived", "passages": [], "new_in_a": [], "new_in_b": []}
+    assert json.loads(spark_engine._pair_line(json.dumps(full), passages=False)) == {
+        "a": "x", "b": "y", "relation": "derived"}
 
 
 def test_spark_options_without_the_spark_engine_are_usage_errors(tmp_path):
@@ -150,10 +157,3 @@ def test_spark_options_without_the_spark_engine_are_usage_errors(tmp_path):
         main(["scan", str(SAMPLE), "--engine", "spark", "--store", "x.duckdb", "--out", str(tmp_path / "out")])
     assert done.value.code == 1
 
-
-def test_a_uri_input_is_listed_and_loaded_by_spark(spark, tmp_path):
-    local.scan([SAMPLE], tmp_path / "local", report=False)
-    result = spark_engine.scan([SAMPLE.resolve().as_uri()], tmp_path / "spark", spark=spark, report=False)
-    for name in ("pairs.jsonl", "articles.jsonl", "clusters.jsonl"):
-        assert (tmp_path / "local" / name).read_text() == (tmp_path / "spark" / name).read_text(), name
-    assert result.read == len(lines(tmp_path / "local" / "articles.jsonl"))
