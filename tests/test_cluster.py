@@ -35,3 +35,17 @@ def test_article_grade_takes_all_sources_together():
     assert grades["paper"].degree == "wholly"
     assert grades["paper"].sources == ["w1", "w2"]
     assert grades["w1"].degree == "none" and grades["w1"].sources == []
+
+
+def test_edge_and_reuse_of_a_pair_point_from_the_copy_to_its_source():
+    from wiretrace.cluster import edge_of, reuse_of
+    from wiretrace.model import Passage, PairResult
+
+    pair = PairResult(a="copy", b="wire", relation="derived", degree="partially", source="wire",
+                      direction_confidence=0.8, scores={"coverage_a": 0.7, "coverage_b": 0.3},
+                      passages=[Passage((0, 10), (5, 15), "verbatim", (0, 3), (2, 5))], new_in_a=[], new_in_b=[])
+    assert edge_of(pair).coverage == 0.7 and edge_of(pair).confidence == 0.8
+    reuse = reuse_of(pair)
+    assert (reuse.copy, reuse.source, reuse.ranges) == ("copy", "wire", [(0, 3)])
+    undirected = PairResult(**{**pair.__dict__, "source": None})
+    assert reuse_of(undirected) is None and edge_of(undirected).coverage == 0.3

@@ -13,7 +13,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .model import ArticleGrade, Cluster
+from .model import ArticleGrade, Cluster, PairResult
 from .relate import grade
 from .settings import DEFAULT, Settings
 
@@ -28,6 +28,12 @@ class Edge:
     source: str | None
     confidence: float
     coverage: float = 0.0  # how much of the copy the pair covers (tie-breaker for parents)
+
+
+def edge_of(pair: PairResult) -> Edge:
+    """The clustering edge of a related pair; its coverage is how much of the copy the pair covers."""
+    copy_coverage = pair.scores.get("coverage_a" if pair.source == pair.b else "coverage_b", 0.0)
+    return Edge(pair.a, pair.b, pair.relation, pair.source, pair.direction_confidence, copy_coverage)
 
 
 class UnionFind:
@@ -134,6 +140,15 @@ class Reuse:
     copy: str
     source: str
     ranges: list[tuple[int, int]]
+
+
+def reuse_of(pair: PairResult) -> Reuse | None:
+    """The copy's reused content-token ranges of a directed duplicate/derived pair with passages."""
+    if pair.source is None or pair.relation not in ("derived", "duplicate") or not pair.passages:
+        return None
+    if pair.source == pair.b:
+        return Reuse(pair.a, pair.b, [p.a_tokens for p in pair.passages])
+    return Reuse(pair.b, pair.a, [p.b_tokens for p in pair.passages])
 
 
 def grade_articles(articles: dict[str, tuple[str | None, str | None, int]], reuse: list[Reuse],

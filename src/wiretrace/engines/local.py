@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from ..candidates import candidate_pairs
-from ..cluster import Edge, build_clusters, grade_articles
+from ..cluster import build_clusters, edge_of, grade_articles
 from ..model import Article, PairResult, QuarantineEntry
 from ..pipeline import Prepared, compare_prepared, prepare
 from ..read import iter_articles
@@ -139,11 +139,7 @@ def compare_candidates(store: Store, prepared: dict[str, Prepared], settings: Se
 
 def recluster(store: Store, settings: Settings) -> None:
     """Rebuild clusters, source trees, stories and article grades from the stored pairs."""
-    edges = []
-    for p in store.pairs(with_passages=False):
-        copy_cov = p.scores.get("coverage_a" if p.source == p.b else "coverage_b", 0.0)
-        edges.append(Edge(p.a, p.b, p.relation, p.source, p.direction_confidence, copy_cov))
-    clusters = build_clusters(edges)
+    clusters = build_clusters([edge_of(p) for p in store.pairs(with_passages=False)])
     grades = grade_articles(store.article_info(), store.reuse(), settings)
     store.replace_clusters(clusters, grades)
 

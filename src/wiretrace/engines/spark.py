@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 import numpy as np
 
 from ..candidates import KEY_KINDS, article_keys, key_rules
-from ..cluster import Edge, Reuse, grade_articles, source_tree
+from ..cluster import Edge, Reuse, edge_of, grade_articles, reuse_of, source_tree
 from ..errors import EngineError, UsageError, WiretraceError
-from ..model import Article, PairResult, QuarantineEntry
+from ..model import Article, QuarantineEntry
 from ..pipeline import Prepared, compare_prepared, prepare
 from ..read.files import iter_files, read_file
 from ..settings import DEFAULT, Settings
@@ -253,7 +253,7 @@ def candidate_pairs_df(spark: "SparkSession", postings: "DataFrame", n_docs: int
         "block", F.floor((F.row_number().over(Window.partitionBy("kind", "key").orderBy("doc")) - 1) / block_size))
     blocks = F.floor((F.col("df") - 1) / block_size)
     left = (numbered.withColumn("other", F.explode(F.sequence(F.col("block"), blocks)))
-            .select("kind", "key", F.col("block").alias("lb"), "other", F.col("doc").alias("a")))
+            .select("kind", "key", "other", F.col("doc").alias("a")))
     right = numbered.select("kind", "key", F.col("block").alias("other"), F.col("doc").alias("b"))
     shared = (left.join(right, ["kind", "key", "other"]).where(F.col("a") < F.col("b"))
               .groupBy("kind", "a", "b").agg(F.count("*").alias("shared")))
@@ -280,25 +280,11 @@ def _compare_partition(rows: Iterable[Any], settings: Settings) -> Iterator[tupl
         r = compare_prepared(get(a), get(b), settings)
         if r.relation == "unrelated":
             continue
-        reuse = reuse_of(r)
-        yield (r.a, r.b, r.relation, r.source, float(r.direction_confidence), copy_coverage(r),
+        reuse, edge = reuse_of(r), edge_of(r)
+        yield (r.a, r.b, r.relation, r.source, float(edge.confidence), float(edge.coverage),
                json.dumps(r.to_json(passages=True), ensure_ascii=False),
                reuse.copy if reuse else None, reuse.source if reuse else None,
                [list(x) for x in reuse.ranges] if reuse else None)
-
-
-def copy_coverage(r: PairResult) -> float:
-    """How much of the copy a directed pair covers (the tie-breaker for source-tree parents)."""
-    return float(r.scores.get("coverage_a" if r.source == r.b else "coverage_b", 0.0))
-
-
-def reuse_of(r: PairResult) -> Reuse | None:
-    """The copy's reused content-token ranges of a directed duplicate/derived pair with passages."""
-    if r.source is None or r.relation not in ("derived", "duplicate") or not r.passages:
-        return None
-    if r.source == r.b:
-        return Reuse(r.a, r.b, [p.a_tokens for p in r.passages])
-    return Reuse(r.b, r.a, [p.b_tokens for p in r.passages])
 
 
 _PAIR_SCHEMA = ("a string, b string, relation string, source string, confidence double, coverage double, "
