@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 
 pytest.importorskip("pyspark")
@@ -131,15 +132,19 @@ def test_meter_courts_sample_gives_identical_outputs(spark, tmp_path):
     assert any(a["degree"] == "wholly" for a in lines(right / "articles.jsonl"))
 
 
-def test_cli_scan_on_spark_of_a_uri_input_writes_the_local_outputs(spark, tmp_path, capsys):
+def test_cli_scan_on_spark_of_a_uri_input_writes_the_local_outputs_and_parquet_pairs(spark, tmp_path, capsys):
     local.scan([SAMPLE], tmp_path / "local", report=False)
     with pytest.raises(SystemExit) as done:  # the module's session serves: same master
         main(["scan", SAMPLE.resolve().as_uri(), "--engine", "spark", "--master", "local[2]",
-              "--out", str(tmp_path / "spark"), "--no-report"])
+              "--out", str(tmp_path / "spark"), "--no-report", "--pairs-format", "parquet"])
     assert done.value.code == 0
-    for name in ("pairs.jsonl", "articles.jsonl", "clusters.jsonl"):
+    for name in ("articles.jsonl", "clusters.jsonl"):
         assert (tmp_path / "local" / name).read_text() == (tmp_path / "spark" / name).read_text(), name
-    assert not (tmp_path / "spark" / "report").exists()
+    table = pq.read_table(tmp_path / "spark" / "pairs.parquet")
+    by_pair = lambda p: (p["a"], p["b"])  # noqa: E731
+    assert sorted((json.loads(x) for x in table.column("json").to_pylist()), key=by_pair) == sorted(
+        lines(tmp_path / "local" / "pairs.jsonl"), key=by_pair)
+    assert not (tmp_path / "spark" / "report").exists() and not (tmp_path / "spark" / "pairs.jsonl").exists()
     assert "candidate pairs" in capsys.readouterr().out
 
 
