@@ -35,6 +35,7 @@ import jinja2
 __all__ = [
     "CLUSTERS_PER_PAGE",
     "PAIRS_PER_PAGE",
+    "pair_view",
     "render_report",
     "segments",
 ]
@@ -299,24 +300,23 @@ def _pair_row(index: int, pair: Mapping[str, Any], by_id: Mapping[Hashable, Any]
     }
 
 
-def _marked(segs: list[Segment], twins: set[str]) -> list[dict[str, Any]]:
-    """Segments as dicts for the template, with the twin anchor if it exists."""
-    out = []
-    for piece, kind, anchor in segs:
-        twin = None
-        if anchor is not None:
-            side, _, num = anchor.partition("-")
-            candidate = ("b-" if side == "a" else "a-") + num
-            twin = candidate if candidate in twins else None
-        out.append({"text": piece, "kind": kind, "anchor": anchor, "twin": twin})
-    return out
+def _marked(segs: list[Segment], twin_of: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Segments as dicts for the template, with the twin anchor where the twin exists."""
+    return [{"text": piece, "kind": kind, "anchor": anchor, "twin": twin_of.get(anchor) if anchor else None}
+            for piece, kind, anchor in segs]
 
 
-def _pair_view(
+def pair_view(
     index: int,
     pair: Mapping[str, Any],
     by_id: Mapping[Hashable, Any],
+    prefix: str = "",
 ) -> dict[str, Any]:
+    """The side-by-side view model of one pair (shared by the static report and the web UI).
+
+    ``by_id`` maps article ids to article dicts (``text``, ``title``, ``outlet``, ...); ``prefix``
+    makes the passage anchors unique when several pairs share one page.
+    """
     a = _article_view(pair.get("a"), by_id.get(_key(pair.get("a"))))
     b = _article_view(pair.get("b"), by_id.get(_key(pair.get("b"))))
 
@@ -329,9 +329,9 @@ def _pair_view(
         kind = "verbatim" if passage.get("kind") == "verbatim" else "rewritten"
         span_a, span_b = _span(passage.get("a")), _span(passage.get("b"))
         if span_a:
-            spans_a.append((span_a[0], span_a[1], kind, f"a-p{k}"))
+            spans_a.append((span_a[0], span_a[1], kind, f"{prefix}a-p{k}"))
         if span_b:
-            spans_b.append((span_b[0], span_b[1], kind, f"b-p{k}"))
+            spans_b.append((span_b[0], span_b[1], kind, f"{prefix}b-p{k}"))
         passages.append({"number": k, "kind": kind, "a": span_a, "b": span_b})
 
     segs_a = segments(a["text"], spans_a)
@@ -340,13 +340,19 @@ def _pair_view(
     anchors_b = {anchor for _, _, anchor in segs_b if anchor}
     for passage in passages:
         k = passage["number"]
-        passage["a_anchor"] = f"a-p{k}" if f"a-p{k}" in anchors_a else None
-        passage["b_anchor"] = f"b-p{k}" if f"b-p{k}" in anchors_b else None
+        passage["a_anchor"] = f"{prefix}a-p{k}" if f"{prefix}a-p{k}" in anchors_a else None
+        passage["b_anchor"] = f"{prefix}b-p{k}" if f"{prefix}b-p{k}" in anchors_b else None
         snippet_from = a["text"] if passage["a_anchor"] else b["text"]
         span = passage["a"] if passage["a_anchor"] else passage["b"]
         passage["snippet"] = _snippet(snippet_from, span)
         passage["length_a"] = _covered(len(a["text"]), [passage["a"]]) if passage["a"] else 0
         passage["length_b"] = _covered(len(b["text"]), [passage["b"]]) if passage["b"] else 0
+
+    twin_of = {}
+    for passage in passages:
+        if passage["a_anchor"] and passage["b_anchor"]:
+            twin_of[passage["a_anchor"]] = passage["b_anchor"]
+            twin_of[passage["b_anchor"]] = passage["a_anchor"]
 
     scores_in = pair.get("scores") or {}
     scores = [(SCORE_LABELS[k], scores_in[k]) for k in SCORE_LABELS if k in scores_in]
@@ -362,10 +368,11 @@ def _pair_view(
     degree = _text(pair.get("degree"))
     return {
         "index": index,
+        "prefix": prefix,
         "a": a,
         "b": b,
-        "segs_a": _marked(segs_a, anchors_b),
-        "segs_b": _marked(segs_b, anchors_a),
+        "segs_a": _marked(segs_a, twin_of),
+        "segs_b": _marked(segs_b, twin_of),
         "passages": passages,
         "relation": relation,
         "relation_text": RELATION_TEXT.get(relation, relation or "—"),
@@ -774,7 +781,7 @@ def render_report(
     pair_tpl = env.get_template("pair.html")
     for i, pair in enumerate(pairs):
         pos = position[i]
-        view = _pair_view(i, pair, by_id)
+        view = pair_view(i, pair, by_id)
         _write(
             out / "pairs" / f"{i}.html",
             pair_tpl.render(
