@@ -288,9 +288,34 @@ def test_index_counts_and_tables(report):
     assert 'id="clusters"' in html and 'id="pairs"' in html and 'id="outlets"' in html
     # outlet table: Daily has 2 articles, one derived
     outlets = html[html.index('id="outlets"'):]
-    row = re.search(r"<td>Daily</td>\s*<td class=\"num\">(\d+)</td>\s*<td class=\"num\">(\d+)", outlets)
-    assert row and row.groups() == ("2", "1")
     assert "unknown outlet" in outlets
+    rows = _outlet_table(outlets)
+    # Daily: 2 articles, one partially derived from Wire's article (another outlet): 50%
+    assert rows["Daily"][:2] == ["2", "0.5"]
+    # Wire: 1 article, not derived; used as a source by Daily once
+    assert rows["Wire"][:2] == ["1", "0.0"] and rows["Wire"][-1] == "1"
+    # the unknown-outlet copy is derived from Daily's article: another outlet as far as we know
+    assert rows[""][:2] == ["1", "1.0"]
+    assert 'class="outlets sortable"' in outlets and 'data-sort="num"' in outlets
+
+
+def _outlet_table(html: str) -> dict[str, list[str]]:
+    """Outlet name -> the data-value of each further cell, from the first outlet table in html."""
+    table = html[html.index('<table class="outlets'):html.index("</table>")]
+    rows = {}
+    for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
+        values = re.findall(r'data-value="([^"]*)"', tr)
+        rows[values[0]] = values[1:]
+    return rows
+
+
+def test_timeline_plot_is_inline_svg_with_a_bar_per_day(report):
+    html = report.read_text(encoding="utf-8")
+    plot = html[html.index('id="timeline"'):html.index('id="clusters"')]
+    assert "<svg" in plot and "http" not in plot.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    days = re.findall(r"<title>(\d{4}-\d{2}-\d{2}): (\d+) articles, (\d+) derived</title>", plot)
+    assert days == [("2024-05-01", "2", "1"), ("2024-05-02", "1", "0")]
+    assert "1 undated article not shown" in plot
 
 
 def test_pair_table_sorted_by_relation_then_coverage(tmp_path):

@@ -21,6 +21,7 @@ escaped by Jinja2's autoescaping: article text is never marked safe.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import re
@@ -35,8 +36,11 @@ import jinja2
 __all__ = [
     "CLUSTERS_PER_PAGE",
     "PAIRS_PER_PAGE",
+    "make_environment",
+    "outlet_rows",
     "pair_view",
     "render_report",
+    "reuse_over_time",
     "segments",
 ]
 
@@ -202,10 +206,11 @@ def _fmt_int(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-@functools.lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def make_environment(*loaders: jinja2.BaseLoader) -> jinja2.Environment:
+    """A Jinja2 environment with the report's templates and filters; ``loaders`` come first
+    (the web UI adds its own templates and reuses the report's macros)."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("wiretrace.report", "templates"),
+        loader=jinja2.ChoiceLoader([*loaders, jinja2.PackageLoader("wiretrace.report", "templates")]),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -216,6 +221,11 @@ def _environment() -> jinja2.Environment:
     env.filters["date"] = _fmt_date
     env.filters["int"] = _fmt_int
     return env
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return make_environment()
 
 
 # --------------------------------------------------------------------------
@@ -511,30 +521,40 @@ def _clusters_url(page: int) -> str:
     return "index.html#clusters" if page == 1 else f"clusters-{page}.html"
 
 
-def _outlet_rows(articles: Sequence[Mapping[str, Any]], by_id: Mapping[Hashable, Any]) -> list[dict[str, Any]]:
+def outlet_rows(articles: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Per outlet: articles, how many are derived (wholly/partially) and how many of those from
+    **another outlet's** article, the share of its text reused, and how often others used it.
+
+    ``articles`` are article-grade dicts (``id``, ``outlet``, ``degree``, ``reused_share``,
+    ``sources``) with either ``length`` (characters) or ``text``.
+    """
+    by_id: dict[Hashable, Mapping[str, Any]] = {}
+    for art in articles:
+        by_id.setdefault(_key(art.get("id")), art)
     stats: dict[str, dict[str, Any]] = {}
     for art in articles:
         outlet = art.get("outlet")
         name = "" if outlet is None else str(outlet)
         row = stats.setdefault(
             name,
-            {"outlet": name or None, "articles": 0, "wholly": 0, "partially": 0,
+            {"outlet": name or None, "articles": 0, "wholly": 0, "partially": 0, "from_other": 0,
              "chars": 0, "reused_chars": 0.0, "cited": 0},
         )
         row["articles"] += 1
         degree = art.get("degree")
         if degree in ("wholly", "partially"):
             row[degree] += 1
-        length = len(_text(art.get("text")))
+            if any(_other_outlet(by_id.get(_key(src)), outlet) for src in art.get("sources") or []):
+                row["from_other"] += 1
+        length = art.get("length")
+        length = int(length) if isinstance(length, int) else len(_text(art.get("text")))
         row["chars"] += length
         row["reused_chars"] += length * min(max(_num(art.get("reused_share")) or 0.0, 0.0), 1.0)
     # how often another outlet's article names one of this outlet's articles as source
     for art in articles:
         for source in art.get("sources") or []:
             src = by_id.get(_key(source))
-            if src is None:
-                continue
-            if src.get("outlet") != art.get("outlet") or src.get("outlet") is None:
+            if src is not None and _other_outlet(src, art.get("outlet")):
                 name = "" if src.get("outlet") is None else str(src.get("outlet"))
                 if name in stats:
                     stats[name]["cited"] += 1
@@ -543,10 +563,74 @@ def _outlet_rows(articles: Sequence[Mapping[str, Any]], by_id: Mapping[Hashable,
         derived = row["wholly"] + row["partially"]
         row["derived"] = derived
         row["derived_share"] = derived / row["articles"] if row["articles"] else None
+        row["from_other_share"] = row["from_other"] / row["articles"] if row["articles"] else None
         row["reused_share"] = row["reused_chars"] / row["chars"] if row["chars"] else None
         rows.append(row)
     rows.sort(key=lambda r: (-r["articles"], r["outlet"] is None, r["outlet"] or ""))
     return rows
+
+
+def _other_outlet(source: Mapping[str, Any] | None, outlet: Any) -> bool:
+    """True if ``source`` is a known article from a different outlet (or either outlet is unknown)."""
+    if source is None:
+        return False
+    return source.get("outlet") is None or outlet is None or source.get("outlet") != outlet
+
+
+def reuse_over_time(articles: Sequence[Mapping[str, Any]], width: int = 640, height: int = 160) -> dict[str, Any]:
+    """Articles and derived articles per day, with bar geometry for an inline SVG plot.
+
+    Undated articles are counted apart (``undated``); days with no articles inside the range are
+    shown as empty bars so the time axis stays true.
+    """
+    per_day: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    undated = 0
+    for art in articles:
+        day = _day(art.get("date"))
+        if day is None:
+            undated += 1
+            continue
+        per_day[day][0] += 1
+        if art.get("degree") in ("wholly", "partially"):
+            per_day[day][1] += 1
+    days = _day_range(sorted(per_day))
+    peak = max((per_day[d][0] for d in days if d in per_day), default=0)
+    bars = []
+    step = width / len(days) if days else 0.0
+    for n, day in enumerate(days):
+        total, derived = per_day.get(day, (0, 0))
+        h_total = height * total / peak if peak else 0.0
+        h_derived = height * derived / peak if peak else 0.0
+        bars.append({"day": day, "articles": total, "derived": derived, "x": round(n * step + step * 0.1, 2),
+                     "w": round(max(step * 0.8, 0.5), 2), "h_total": round(h_total, 2),
+                     "h_derived": round(h_derived, 2), "y_total": round(height - h_total, 2),
+                     "y_derived": round(height - h_derived, 2)})
+    return {"bars": bars, "undated": undated, "peak": peak, "width": width, "height": height,
+            "first": days[0] if days else None, "last": days[-1] if days else None}
+
+
+def _day(value: Any) -> str | None:
+    """The ``YYYY-MM-DD`` day of an ISO date/time, or None if it is not one."""
+    text = _text(value)[:10]
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+
+
+MAX_PLOT_DAYS = 400
+"""Longer date ranges are plotted with one bar per day that has articles (no empty days)."""
+
+
+def _day_range(days: list[str]) -> list[str]:
+    """Every day from the first to the last (at most MAX_PLOT_DAYS), else just ``days``."""
+    if not days:
+        return []
+    first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
+    span = (last - first).days + 1
+    if span > MAX_PLOT_DAYS:
+        return days
+    return [(first + dt.timedelta(days=n)).isoformat() for n in range(span)]
 
 
 # --------------------------------------------------------------------------
@@ -720,7 +804,8 @@ def render_report(
             counts=counts,
             pair_list=pair_listing(1),
             cluster_list=cluster_listing(1),
-            outlets=_outlet_rows(articles, by_id),
+            outlets=outlet_rows(articles),
+            timeline=reuse_over_time(articles),
             quarantine=[
                 {"file": _text(q.get("file")), "line": _text(q.get("line")), "reason": _text(q.get("reason"))}
                 for q in quarantine
