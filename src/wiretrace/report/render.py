@@ -26,7 +26,7 @@ import functools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ import jinja2
 __all__ = [
     "CLUSTERS_PER_PAGE",
     "PAIRS_PER_PAGE",
+    "cluster_tree",
     "make_environment",
     "outlet_rows",
     "pair_view",
@@ -411,13 +412,17 @@ def _date_key(art: Mapping[str, Any] | None) -> str:
     return "\uffff" if not date else str(date)
 
 
-def _cluster_tree(
+def cluster_tree(
     cluster: Mapping[str, Any],
     by_id: Mapping[Hashable, Any],
     pair_by_ends: Mapping[frozenset, list[int]],
     pairs: Sequence[Mapping[str, Any]],
+    edge_url: Callable[[int], str] = lambda i: f"../pairs/{i}.html",
 ) -> list[dict[str, Any]]:
     """The source tree as a flat list of ``ul``/``li`` open/close tokens.
+
+    ``pair_by_ends`` maps ``frozenset((a, b))`` to indexes into ``pairs``; ``edge_url(index)`` is
+    the link from a child to the page comparing it with its parent.
 
     Built iteratively (no recursion), so deep chains cannot hit recursion
     limits; cycles and unreachable members are shown as extra roots.
@@ -487,6 +492,7 @@ def _cluster_tree(
                 "root": depth == 0,
                 "parent": None if parent is None else _text(raw.get(parent, parent)),
                 "edge": edge,
+                "edge_url": None if edge is None else edge_url(edge),
                 "edge_relation": None if edge is None else _text(pairs[edge].get("relation")),
                 "edge_confidence": None if edge is None else _num(pairs[edge].get("direction_confidence")),
             }
@@ -855,7 +861,7 @@ def render_report(
                 page_title=f"Cluster {row['id']}",
                 cluster=row,
                 members=member_views,
-                tree=_cluster_tree(cluster, by_id, pair_by_ends, pairs),
+                tree=cluster_tree(cluster, by_id, pair_by_ends, pairs),
                 pair_rows=[rows[i] for i in in_cluster[:CLUSTER_PAIRS_SHOWN]],
                 pairs_total=len(in_cluster),
                 back_url="../" + _clusters_url(cluster_page_of[ci]),
