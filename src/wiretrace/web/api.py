@@ -201,14 +201,15 @@ def run_query(catalog: service.Catalog, article: Any, top: int, add: bool) -> tu
         return service.query(store, article, catalog.settings, top)
 
 
-@router.get("/articles/{article_id:path}", response_model=ArticleOut, responses=NOT_FOUND)
+@router.get("/articles/{article_id:path}", response_model=ArticleOut, response_model_exclude_unset=True,
+            responses=NOT_FOUND)
 def article(article_id: str, request: Request) -> dict[str, Any]:
     """One stored article: text, metadata, grade, cluster and related pairs."""
     with _catalog(request).reading() as store:
         return service.article_record(store, article_id)
 
 
-@router.get("/pairs", response_model=PairPage, responses=ERRORS)
+@router.get("/pairs", response_model=PairPage, response_model_exclude_unset=True, responses=ERRORS)
 def pairs(request: Request, page: int = Query(1, ge=1, le=1_000_000),
           relation: Optional[Literal["duplicate", "derived", "same_story"]] = None) -> dict[str, Any]:
     """Related pairs, duplicates first, 100 per page (without passages)."""

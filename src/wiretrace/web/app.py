@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from importlib import resources
@@ -56,7 +56,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge()
+                    raise _TooLarge(self.max_bytes)
             return message
 
         async def tracking(message: dict) -> None:
@@ -78,8 +78,12 @@ class BodyLimit:
         await response(scope, _drain, send)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised from ``receive`` when a streamed body passes the limit; an HTTPException so that
+    FastAPI's body parsing passes it on as a 413 instead of turning it into a 400."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"request body larger than {max_bytes:,} bytes")
 
 
 async def _drain() -> dict:
@@ -124,7 +128,11 @@ def _version() -> str:
 
 def get(app: FastAPI, path: str) -> tuple[int, str, str]:
     """Answer one GET request without a server (``serve --get``): status, content type, body."""
-    from fastapi.testclient import TestClient
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # starlette suggests httpx2; httpx is what is pinned and works
+        from fastapi.testclient import TestClient
 
     with TestClient(app, base_url="http://localhost") as client:
         response = client.get(path)
