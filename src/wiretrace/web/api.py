@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal, Optional
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..model import PairResult
 from ..pipeline import compare as compare_articles
@@ -15,6 +15,7 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 PER_PAGE = 100
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The request body is not valid JSON"},
     413: {"description": "Request body too large"},
     503: {"description": "The store cannot be opened (missing, or locked by a running scan)"},
 }
@@ -25,6 +26,8 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Not in the s
 
 class ArticleIn(BaseModel):
     """An article to compare, look up or add: its text and optional metadata."""
+
+    model_config = ConfigDict(strict=True)  # no "0" for false: what the schema says is what is accepted
 
     text: str = Field(min_length=1, description="The article text as published.")
     id: Optional[str] = Field(None, min_length=1, max_length=200,
@@ -59,11 +62,15 @@ class Pair(BaseModel):
 
 
 class CompareIn(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     a: ArticleIn
     b: ArticleIn
 
 
 class QueryIn(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     article: ArticleIn
     top: int = Field(10, ge=1, le=100, description="At most this many results.")
     add: bool = Field(False, description="Also add the article to the store (compared and clustered).")
