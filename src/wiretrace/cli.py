@@ -230,7 +230,7 @@ def serve(
         raise typer.Exit(0 if status < 400 else 1)
     import uvicorn
 
-    err.print(f"serving {escape(str(store))} at http://{host}:{port}/  (API docs: /api/docs)")
+    err.print(f"serving {escape(str(store))} at http://{host}:{port}/  (API: /api)")
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 

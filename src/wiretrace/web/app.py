@@ -98,7 +98,7 @@ def create_app(store: str | Path, settings: Settings = DEFAULT, max_bytes: int =
         title="wiretrace",
         summary="Text reuse in news: which articles copy or rewrite which, passage by passage, and who was the source.",
         version=_version(),
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI loads from a CDN; /api is our own page over the schema
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )

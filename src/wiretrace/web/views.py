@@ -168,3 +168,13 @@ def search(request: Request, q: str = Query("", max_length=500)) -> HTMLResponse
     with _catalog(request).reading() as store:
         hits = service.search(store, q) if q.strip() else []
     return render(request, "search.html", page_title=f"Search: {q}" if q else "Search", q=q, hits=hits)
+
+
+@router.get("/api", response_class=HTMLResponse)
+def api_index(request: Request) -> HTMLResponse:
+    """The JSON API's endpoints, read from the OpenAPI schema (no CDN-hosted Swagger UI)."""
+    schema = request.app.openapi()
+    endpoints = [{"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                  "description": op.get("description", "")}
+                 for path, ops in schema["paths"].items() for method, op in ops.items()]
+    return render(request, "api.html", page_title="JSON API", endpoints=endpoints)
