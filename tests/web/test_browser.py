@@ -10,7 +10,9 @@ import os
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -21,12 +23,14 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 uvicorn = pytest.importorskip("uvicorn")
 
-from wiretrace.engines.local import write_outputs  # noqa: E402
+from wiretrace.engines.local import scan, write_outputs  # noqa: E402
 from wiretrace.read import article_from_text  # noqa: E402
 from wiretrace.settings import DEFAULT  # noqa: E402
 from wiretrace.store import Store  # noqa: E402
 from wiretrace.web.service import add_article  # noqa: E402
 from wiretrace.web import create_app  # noqa: E402
+
+from tests.conftest import AP, NEWSWEEK  # noqa: E402
 
 from .conftest import AP_ID  # noqa: E402
 
@@ -70,20 +74,28 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(store_copy):
-    """The app served by uvicorn on 127.0.0.1 and a free port, in a thread; yields the base URL."""
+@contextmanager
+def serving(store: Path) -> Iterator[str]:
+    """The app over ``store`` served by uvicorn on 127.0.0.1 and a free port, in a thread; the base URL."""
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(store_copy), host="127.0.0.1", port=port, log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not srv.started:
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(5)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(5)
+
+
+@pytest.fixture
+def server(store_copy):
+    with serving(store_copy) as url:
+        yield url
 
 
 def _in_view(page, element_id: str) -> bool:
@@ -217,3 +229,21 @@ def test_static_report_opens_from_disk_and_links_work(page, store_copy, tmp_path
     assert page.url.startswith("file://") and "/pairs/" in page.url
     page.screenshot(path=str(shots / "report-pair.png"))
     _click_far_passage_and_see_its_twin(page, ".side-a")
+
+
+def test_seed_pair_side_by_side_with_legend(page, seed_dir, tmp_path, shots):
+    """The acceptance screenshot: the Newsweek rewrite and the AP story, coloured by kind."""
+    result = scan([seed_dir / f"{NEWSWEEK}.txt", seed_dir / f"{AP}.txt"], tmp_path, tmp_path / "seed.duckdb",
+                  report=False)
+    with serving(result.store) as url:
+        page.goto(f"{url}/pair?a={NEWSWEEK}&b={AP}")
+        page.wait_for_selector(".columns")
+        a, b = page.locator(".side-a").bounding_box(), page.locator(".side-b").bounding_box()
+        assert a["x"] + a["width"] <= b["x"] and abs(a["y"] - b["y"]) < 2  # side by side
+        for side in (".side-a", ".side-b"):
+            assert page.locator(f"{side} mark.verbatim").count() > 0
+            assert page.locator(f"{side} mark.rewritten").count() > 0
+        assert page.locator(".legend").is_visible()
+        assert f"({AP}) is the source" in page.locator(".verdict").inner_text()
+        page.screenshot(path=str(shots / "seed-pair.png"))
+        _click_far_passage_and_see_its_twin(page, ".side-a")
