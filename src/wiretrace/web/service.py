@@ -7,6 +7,7 @@ connections, since DuckDB refuses a read-only and a read-write connection to one
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 import threading
@@ -85,18 +86,26 @@ def grade_rows(store: Store) -> list[dict[str, Any]]:
     return [{**g.to_json(), "length": lengths.get(g.id, 0)} for g in store.grades()]
 
 
+def grades_of(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The grades (sources, reused_share, degree) of some articles, by id."""
+    rows = store.con.execute("SELECT id, sources, reused_share, degree FROM grades WHERE list_contains(?, id)",
+                             [list(ids)]).fetchall()
+    return {r[0]: {"sources": json.loads(r[1]) if r[1] else [], "reused_share": round(r[2] or 0.0, 4),
+                   "degree": r[3] or "none"} for r in rows}
+
+
 def article_record(store: Store, article_id: str) -> dict[str, Any]:
     """One stored article with its grade, cluster and related pairs (without passages)."""
     article = store.article(article_id)
     if article is None:
         raise NotFoundError(f"no article with id {article_id!r} in the store")
-    grade = next((g for g in store.grades() if g.id == article_id), None)
+    grade = grades_of(store, [article_id]).get(article_id, {})
     cluster = store.con.execute("SELECT cluster FROM clusters WHERE article = ?", [article_id]).fetchone()
     return {
         **article_json(article),
-        "sources": grade.sources if grade else [],
-        "reused_share": round(grade.reused_share, 4) if grade else 0.0,
-        "degree": grade.degree if grade else "none",
+        "sources": grade.get("sources", []),
+        "reused_share": grade.get("reused_share", 0.0),
+        "degree": grade.get("degree", "none"),
         "cluster": cluster[0] if cluster else None,
         "pairs": [p.to_json(passages=False) for p in store.pairs(article_id, with_passages=False)],
     }
@@ -117,15 +126,17 @@ def pair_record(store: Store, a: str, b: str) -> PairResult:
 
 
 def pairs_page(store: Store, page: int, per_page: int, relation: str | None = None) -> Page:
-    """Related pairs without passages, duplicates first; one page of them."""
+    """Related pairs without passages, duplicates first; one page of them (one query, any depth)."""
     where, params = ("WHERE relation = ?", [relation]) if relation else ("", [])
     total = store.con.execute(f"SELECT count(*) FROM pairs {where}", params).fetchone()[0]  # type: ignore[index]
     rows = store.con.execute(
-        f"SELECT a, b FROM pairs {where} ORDER BY {RELATION_RANK}, a, b LIMIT ? OFFSET ?",
+        "SELECT a, b, relation, degree, source, direction_confidence, scores, reasons, direction_reasons "
+        f"FROM pairs {where} ORDER BY {RELATION_RANK}, a, b LIMIT ? OFFSET ?",
         [*params, per_page, (page - 1) * per_page]).fetchall()
-    keys = {(a, b) for a, b in rows}
-    found = {(p.a, p.b): p for a, _ in rows for p in store.pairs(a, with_passages=False) if (p.a, p.b) in keys}
-    return Page([found[k] for k in [(a, b) for a, b in rows] if k in found], page, per_page, total)
+    pairs = [PairResult(a=r[0], b=r[1], relation=r[2], degree=r[3], source=r[4], direction_confidence=r[5],
+                        scores=json.loads(r[6]), passages=[], new_in_a=[], new_in_b=[],
+                        reasons=json.loads(r[7]), direction_reasons=json.loads(r[8])) for r in rows]
+    return Page(pairs, page, per_page, total)
 
 
 def clusters_page(store: Store, page: int, per_page: int) -> Page:
@@ -140,7 +151,7 @@ def cluster_record(store: Store, cluster_id: str) -> tuple[Cluster, dict[str, di
     cluster = next((c for c in store.clusters() if c.cluster == cluster_id), None)
     if cluster is None:
         raise NotFoundError(f"no cluster with id {cluster_id!r} in the store")
-    grades = {g["id"]: g for g in grade_rows(store) if g["id"] in set(cluster.members)}
+    grades = grades_of(store, cluster.members)
     members = {a.id: {**article_json(a), **grades.get(a.id, {})} for a in store.articles(cluster.members)}
     return cluster, members
 
