@@ -26,3 +26,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) demo-out bench-out
+
+.PHONY: bench-views
+bench-views: $(STAMP)
+	$(BIN)/python -m wiretrace.bench.views --out bench-out/views

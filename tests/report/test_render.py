@@ -537,3 +537,43 @@ def test_untrusted_text_and_ids_are_escaped(tmp_path):
     assert '<mark class="verbatim" id="a-p0" data-twin="b-p0" tabindex="0" role="button">' \
            "&lt;script&gt;" in col_a
     _check_links(out)
+
+
+def test_reuse_over_time_keeps_empty_days_on_the_axis():
+    from wiretrace.report.render import reuse_over_time
+
+    arts = [{"date": "2025-03-10", "degree": "none"}, {"date": "2025-03-13T09:00:00Z", "degree": "wholly"},
+            {"date": "2025-03-13", "degree": "partially"}, {"date": "not a date", "degree": "wholly"}]
+    plot = reuse_over_time(arts, width=400, height=100)
+    assert [(b["day"], b["articles"], b["derived"]) for b in plot["bars"]] == [
+        ("2025-03-10", 1, 0), ("2025-03-11", 0, 0), ("2025-03-12", 0, 0), ("2025-03-13", 2, 2)]
+    assert plot["undated"] == 1 and plot["peak"] == 2
+    tallest = plot["bars"][-1]
+    assert tallest["h_total"] == 100 and tallest["y_total"] == 0
+    assert plot["bars"][0]["h_total"] == 50 and plot["bars"][0]["h_derived"] == 0
+    assert reuse_over_time([])["bars"] == []
+
+
+def test_reuse_over_time_skips_empty_days_over_long_ranges():
+    from wiretrace.report.render import MAX_PLOT_DAYS, reuse_over_time
+
+    plot = reuse_over_time([{"date": "2000-01-01"}, {"date": "2025-01-01"}])
+    assert [b["day"] for b in plot["bars"]] == ["2000-01-01", "2025-01-01"]
+    assert MAX_PLOT_DAYS < 365 * 25
+
+
+def test_outlet_rows_share_derived_from_another_outlet():
+    from wiretrace.report.render import outlet_rows
+
+    arts = [
+        {"id": "w", "outlet": "Wire", "degree": "none", "reused_share": 0, "sources": [], "length": 100},
+        {"id": "d1", "outlet": "Daily", "degree": "wholly", "reused_share": 1.0, "sources": ["w"], "length": 100},
+        {"id": "d2", "outlet": "Daily", "degree": "partially", "reused_share": 0.5, "sources": ["d1"], "length": 300},
+        {"id": "d3", "outlet": "Daily", "degree": "none", "reused_share": 0, "sources": [], "length": 100},
+    ]
+    rows = {r["outlet"]: r for r in outlet_rows(arts)}
+    daily = rows["Daily"]
+    assert (daily["articles"], daily["derived"], daily["from_other"]) == (3, 2, 1)  # d2 copies its own outlet
+    assert daily["from_other_share"] == pytest.approx(1 / 3)
+    assert daily["reused_share"] == pytest.approx((100 + 150) / 500)
+    assert rows["Wire"]["cited"] == 1 and daily["cited"] == 0
