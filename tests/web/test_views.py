@@ -127,3 +127,13 @@ def test_serve_binds_localhost_by_default(store_copy, monkeypatch):
         cli.main(["serve", "--store", str(store_copy)])
     assert done.value.code == 0
     assert seen["host"] == "127.0.0.1" and seen["port"] == 8000
+
+
+def test_serve_and_every_other_command_is_in_the_readme():
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    names = [c.name or c.callback.__name__ for c in cli.app.registered_commands]
+    assert "serve" in names
+    for name in names:
+        assert f"wiretrace {name}" in readme, name
