@@ -133,3 +133,11 @@ def test_openapi_schema_is_served(client, path):
         for needed in ("/api/compare", "/api/query", "/api/articles/{article_id}", "/api/clusters/{cluster_id}",
                        "/api/pairs", "/api/pair", "/api/outlets", "/api/search"):
             assert needed in paths
+
+
+def test_query_input_is_strict_but_takes_whole_floats(client):
+    ok = client.post("/api/query", json={"article": {"text": "Some text here."}, "top": 3.0})
+    assert ok.status_code == 200
+    for bad in ({"top": 2.5}, {"top": "3"}, {"top": True}, {"add": 0}, {"add": "yes"}):
+        body = {"article": {"text": "Some text here."}, **bad}
+        assert client.post("/api/query", json=body).status_code == 422, bad

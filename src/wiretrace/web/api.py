@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal, Optional
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..model import PairResult
 from ..pipeline import compare as compare_articles
@@ -27,9 +27,10 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Not in the s
 class ArticleIn(BaseModel):
     """An article to compare, look up or add: its text and optional metadata."""
 
-    model_config = ConfigDict(strict=True)  # no "0" for false: what the schema says is what is accepted
+    # strict: no "0" for false; Python's regex engine so that \S means what str.strip() means
+    model_config = ConfigDict(strict=True, regex_engine="python-re")
 
-    text: str = Field(min_length=1, description="The article text as published.")
+    text: str = Field(min_length=1, pattern=r"\S", description="The article text as published (not blank).")
     id: Optional[str] = Field(None, min_length=1, max_length=200,
                               description="Id; default: `pasted-` and a hash of the text.")
     title: Optional[str] = None
@@ -74,6 +75,12 @@ class QueryIn(BaseModel):
     article: ArticleIn
     top: int = Field(10, ge=1, le=100, description="At most this many results.")
     add: bool = Field(False, description="Also add the article to the store (compared and clustered).")
+
+    @field_validator("top", mode="before")
+    @classmethod
+    def _whole_number(cls, value: Any) -> Any:
+        """JSON Schema counts 40.0 as an integer, so accept it as 40 (strict mode would not)."""
+        return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 class StoredArticle(BaseModel):

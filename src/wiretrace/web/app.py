@@ -113,6 +113,8 @@ def create_app(store: str | Path, settings: Settings = DEFAULT, max_bytes: int =
     async def _library_error(request: Request, exc: WiretraceError) -> Response:
         status = next(code for cls, code in ERROR_STATUS if isinstance(exc, cls))
         if request.url.path.startswith("/api/"):
+            if status == 422:  # the shape FastAPI's own validation errors have, as the schema says
+                return JSONResponse({"detail": [{"loc": ["body"], "msg": str(exc), "type": "value_error"}]}, status)
             return JSONResponse({"detail": str(exc)}, status)
         return views.error_page(request, status, str(exc))
 
