@@ -53,8 +53,8 @@ def synthetic_store(path: Path, n_articles: int, n_pairs: int, seed: int = 7) ->
             for key, value in (("a", f"a{j:06d}"), ("b", f"a{i:06d}"), ("source", f"a{i:06d}"),
                                ("cut", rng.randrange(100, 500)), ("len_a", len(texts[j])), ("len_b", len(texts[i]))):
                 pairs[key].append(value)
-        synthetic = pa.table(pairs)  # noqa: F841 (read by DuckDB below, by name)
         with store.transaction() as con:
+            con.register("synthetic", pa.table(pairs))
             con.execute("""
                 INSERT INTO pairs SELECT a, b, 'derived', 'partially', source, 0.8,
                     '{"jaccard": 0.3, "coverage_a": 0.5, "coverage_b": 0.6}', '["synthetic"]', '["B is earlier"]',

@@ -6,13 +6,13 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from importlib import resources
 
 from ..errors import DuplicateIdError, InputError, NotFoundError, StoreError, UsageError, WiretraceError
 from ..settings import DEFAULT, Settings

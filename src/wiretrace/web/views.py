@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import jinja2
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 
 from ..errors import InputError
 from ..report.render import cluster_tree, make_environment, pair_view
