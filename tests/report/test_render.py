@@ -430,8 +430,11 @@ def test_cluster_tree_survives_cycles_and_missing_articles(tmp_path):
     _check_links(index.parent)
 
 
-def test_deep_chain_does_not_recurse(tmp_path):
+def test_deep_chain_does_not_recurse(tmp_path, monkeypatch):
+    from wiretrace.report import render
+
     n = 1500
+    monkeypatch.setattr(render, "CLUSTER_MEMBERS_SHOWN", n)  # draw the whole chain
     articles = [{"id": f"n{i}", "text": "t", "title": None, "outlet": "O", "date": None,
                  "sources": [], "reused_share": 0.0, "degree": "none"} for i in range(n)]
     tree = {f"n{i}": f"n{i - 1}" for i in range(1, n)}
@@ -577,3 +580,22 @@ def test_outlet_rows_share_derived_from_another_outlet():
     assert daily["from_other_share"] == pytest.approx(1 / 3)
     assert daily["reused_share"] == pytest.approx((100 + 150) / 500)
     assert rows["Wire"]["cited"] == 1 and daily["cited"] == 0
+
+
+def test_huge_cluster_page_is_capped(tmp_path, monkeypatch):
+    from wiretrace.report import render
+
+    monkeypatch.setattr(render, "CLUSTER_MEMBERS_SHOWN", 50)
+    n = 120
+    articles = [{"id": f"n{i}", "text": "t", "title": None, "outlet": "O", "date": f"2025-01-{1 + i % 28:02d}",
+                 "sources": [], "reused_share": 0.0, "degree": "none"} for i in range(n)]
+    tree = {f"n{i}": "n0" for i in range(1, n)}
+    clusters = [{"cluster": 0, "members": [a["id"] for a in articles], "source_tree": tree,
+                 "roots": ["n0"], "story": None}]
+    index = render.render_report(tmp_path, articles, [], clusters)
+    html = (index.parent / "clusters" / "0.html").read_text(encoding="utf-8")
+    tree_html = html[html.index('class="tree"'):html.index('id="members"')]
+    assert tree_html.count("<li") == 50 and "…and 70 more articles" in tree_html
+    assert tree_html.count("<ul>") == tree_html.count("</ul>")
+    assert "Showing the first 50 of 120 members" in html
+    assert html[html.index('id="members"'):].count("<tr>") == 50 + 1

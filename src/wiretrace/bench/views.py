@@ -35,7 +35,8 @@ WORDS = ("harbor strike union port cargo ship crane talks contract workers counc
 
 def synthetic_store(path: Path, n_articles: int, n_pairs: int, seed: int = 7) -> None:
     """A store of ``n_articles`` articles and ``n_pairs`` derived pairs, each copy from an earlier
-    article; rows are bulk-loaded (Arrow) so building 100,000 pairs takes seconds, not hours."""
+    article of the same story (stories of at least 12 articles, so clusters look like reprint
+    clusters, not one giant component); rows are bulk-loaded (Arrow) so 100,000 pairs take seconds."""
     rng = random.Random(seed)
     texts = [" ".join(rng.choice(WORDS) for _ in range(120)) + ".\n\n" + " ".join(rng.choice(WORDS) for _ in range(80))
              for _ in range(n_articles)]
@@ -45,8 +46,10 @@ def synthetic_store(path: Path, n_articles: int, n_pairs: int, seed: int = 7) ->
                              200, np.zeros(128, np.uint32), np.zeros(0, np.uint64)) for n, text in enumerate(texts)])
         pairs: dict[str, list] = {k: [] for k in ("a", "b", "source", "cut", "len_a", "len_b")}
         seen: set[tuple[int, int]] = set()
+        story = _story_size(n_articles, n_pairs)
         while len(seen) < n_pairs:
-            i, j = sorted(rng.sample(range(n_articles), 2))
+            first = rng.randrange(n_articles // story) * story
+            i, j = sorted(rng.sample(range(first, first + story), 2))
             if (i, j) in seen:
                 continue
             seen.add((i, j))
@@ -66,6 +69,14 @@ def synthetic_store(path: Path, n_articles: int, n_pairs: int, seed: int = 7) ->
                 UNION ALL
                 SELECT a, b, 1, 'rewritten', cut + 5, cut + 90, cut + 8, cut + 95, 12, 20, 12, 20 FROM synthetic""")
         recluster(store, DEFAULT)
+
+
+def _story_size(n_articles: int, n_pairs: int) -> int:
+    """The smallest story size from 12 up whose within-story pairs leave room (20%) for ``n_pairs``."""
+    for size in range(12, n_articles + 1):
+        if (n_articles // size) * size * (size - 1) // 2 >= 1.2 * n_pairs:
+            return size
+    raise SystemExit(f"{n_pairs} pairs do not fit among {n_articles} articles")
 
 
 def _median_ms(call: Any, repeat: int = 5) -> float:

@@ -49,6 +49,9 @@ PAIRS_PER_PAGE = 500
 CLUSTERS_PER_PAGE = 500
 #: Pairs listed on one cluster page at most (the full list is in the index).
 CLUSTER_PAIRS_SHOWN = 500
+#: Articles drawn in a cluster's tree and listed in its members table at most, so that a story
+#: reprinted thousands of times still gets a page that opens fast (clusters.jsonl has them all).
+CLUSTER_MEMBERS_SHOWN = 1000
 
 RELATION_ORDER = ("duplicate", "derived", "same_story")
 DEGREE_ORDER = ("wholly", "partially", "none")
@@ -418,6 +421,7 @@ def cluster_tree(
     pair_by_ends: Mapping[frozenset, list[int]],
     pairs: Sequence[Mapping[str, Any]],
     edge_url: Callable[[int], str] = lambda i: f"../pairs/{i}.html",
+    max_nodes: int | None = None,
 ) -> list[dict[str, Any]]:
     """The source tree as a flat list of ``ul``/``li`` open/close tokens.
 
@@ -467,6 +471,9 @@ def cluster_tree(
             kids = [c for c in order(children.get(node, ())) if c not in visited]
             stack.extend((c, depth + 1) for c in reversed(kids))
 
+    omitted = 0
+    if max_nodes is not None and len(flat) > max_nodes:
+        flat, omitted = flat[:max_nodes], len(flat) - max_nodes
     tokens: list[dict[str, Any]] = []
     current = -1
     for node, depth in flat:
@@ -503,6 +510,8 @@ def cluster_tree(
         for _ in range(current):
             tokens += [{"tag": "/ul"}, {"tag": "/li"}]
         tokens.append({"tag": "/ul"})
+    if omitted:
+        tokens.append({"tag": "more", "count": omitted})
     return tokens
 
 
@@ -847,7 +856,7 @@ def render_report(
         raw_members = {_key(m): m for m in cluster.get("members") or []}
         tree_in = {_key(c): p for c, p in (cluster.get("source_tree") or {}).items()}
         member_views = []
-        for m in members:
+        for m in members[:CLUSTER_MEMBERS_SHOWN]:
             view = _article_view(raw_members[m], by_id.get(m))
             parent = tree_in.get(m)
             view["parent"] = None if parent is None else _text(parent)
@@ -861,7 +870,8 @@ def render_report(
                 page_title=f"Cluster {row['id']}",
                 cluster=row,
                 members=member_views,
-                tree=cluster_tree(cluster, by_id, pair_by_ends, pairs),
+                tree=cluster_tree(cluster, by_id, pair_by_ends, pairs, max_nodes=CLUSTER_MEMBERS_SHOWN),
+                members_total=len(members),
                 pair_rows=[rows[i] for i in in_cluster[:CLUSTER_PAIRS_SHOWN]],
                 pairs_total=len(in_cluster),
                 back_url="../" + _clusters_url(cluster_page_of[ci]),
