@@ -16,7 +16,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from ..errors import InputError
-from ..report.render import cluster_tree, make_environment, pair_view
+from ..report.render import CLUSTER_MEMBERS_SHOWN, cluster_tree, make_environment, pair_view
 from . import service
 from .api import run_query
 
@@ -148,11 +148,11 @@ def cluster(request: Request, cluster_id: str) -> HTMLResponse:
     by_ends: dict[frozenset, list[int]] = defaultdict(list)
     for n, p in enumerate(pairs):
         by_ends[frozenset((p["a"], p["b"]))].append(n)
-    tree = cluster_tree(found.to_json(), members, by_ends, pairs,
+    tree = cluster_tree(found.to_json(), members, by_ends, pairs, max_nodes=CLUSTER_MEMBERS_SHOWN,
                         edge_url=lambda n: pair_url(pairs[n]["a"], pairs[n]["b"]))
     ordered = sorted(members.values(), key=lambda m: (m.get("date") or "\uffff", m["id"]))
     return render(request, "cluster.html", page_title=f"Cluster {found.cluster}", cluster=found, tree=tree,
-                  members=ordered, pairs=pairs)
+                  members=ordered[:CLUSTER_MEMBERS_SHOWN], members_total=len(ordered))
 
 
 @router.get("/outlets", response_class=HTMLResponse)
