@@ -137,3 +137,11 @@ def test_serve_and_every_other_command_is_in_the_readme():
     assert "serve" in names
     for name in names:
         assert f"wiretrace {name}" in readme, name
+
+
+def test_serve_on_a_new_store_starts_empty(tmp_path, capsys):
+    store = tmp_path / "new.duckdb"
+    with pytest.raises(SystemExit) as done:
+        cli.main(["serve", "--store", str(store), "--get", "/api/overview"])
+    assert done.value.code == 0 and store.exists()
+    assert '"articles": 0' in capsys.readouterr().out
