@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import jinja2
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError
 from ..report.render import CLUSTER_MEMBERS_SHOWN, cluster_tree, make_environment, pair_view
@@ -78,23 +79,35 @@ async def query(
     """The pasted or uploaded article's likely sources and copies, each side by side."""
     meta = {"title": title.strip(), "outlet": outlet.strip(), "date": date.strip()}
     data = await file.read() if file is not None and file.filename else b""
-    if data:
-        article = service.uploaded_article(data, file.filename if file else None, id.strip() or None, **meta)
-    elif text.strip():
-        article = service.pasted_article(text, id.strip() or None, **meta)
-    else:
-        raise InputError("form", "paste an article's text or choose a file to upload")
+    filename = file.filename if file is not None else None
     catalog = _catalog(request)
-    results, stored = run_query(catalog, article, 10, add)
-    query_json = {"id": article.id, "text": article.text, "title": article.title, "outlet": article.outlet,
-                  "date": article.date}
-    views = []
-    for n, r in enumerate(results):
-        b = stored[r.b]
-        by_id = {article.id: query_json, b.id: service.article_json(b)}
-        views.append(pair_view(n, r.to_json(), by_id, prefix=f"r{n}-"))
+    # reading, comparing and storing are blocking work: keep them off the event loop
+    article, views = await run_in_threadpool(_sources_and_copies, catalog, text, data, filename, id.strip(), meta, add)
+    query_json = article_view_json(article)
     return render(request, "results.html", page_title="Sources and copies", article=query_json,
                   added=add, results=views)
+
+
+def _sources_and_copies(catalog: service.Catalog, text: str, data: bytes, filename: str | None, article_id: str,
+                        meta: dict[str, str], add: bool) -> tuple[Any, list[dict[str, Any]]]:
+    """The posted article (upload first, else pasted text) and a side-by-side view per related stored one."""
+    if data:
+        article = service.uploaded_article(data, filename, article_id or None, **meta)
+    elif text.strip():
+        article = service.pasted_article(text, article_id or None, **meta)
+    else:
+        raise InputError("form", "paste an article's text or choose a file to upload")
+    results, stored = run_query(catalog, article, 10, add)
+    query_json = article_view_json(article)
+    views = [pair_view(n, r.to_json(), {article.id: query_json, r.b: service.article_json(stored[r.b])},
+                       prefix=f"r{n}-") for n, r in enumerate(results)]
+    return article, views
+
+
+def article_view_json(article: Any) -> dict[str, Any]:
+    """What the side-by-side view needs of the posted article."""
+    return {"id": article.id, "text": article.text, "title": article.title, "outlet": article.outlet,
+            "date": article.date}
 
 
 @router.get("/articles", response_class=HTMLResponse)
