@@ -41,12 +41,15 @@ def test_query_finds_the_ap_original_of_a_pasted_rewrite(client, ledger_text):
 
 
 def test_query_can_add_the_article_to_the_store(client, ledger_text):
+    assert client.get("/api/overview").json()["articles"] == 17  # cached until the store changes
     body = client.post("/api/query", json={"article": {"id": "ledger", "text": ledger_text}, "add": True}).json()
     assert body["added"] is True
     stored = client.get("/api/articles/ledger").json()
     assert stored["text"] == ledger_text
     assert AP_ID in stored["sources"] and stored["degree"] in ("wholly", "partially")
     assert stored["cluster"] is not None
+    assert client.get("/api/overview").json()["articles"] == 18
+    assert {o["outlet"]: o["articles"] for o in client.get("/api/outlets").json()}[None] == 1
     cluster = client.get(f"/api/clusters/{stored['cluster']}").json()
     assert "ledger" in cluster["members"] and AP_ID in cluster["roots"]
     again = client.post("/api/query", json={"article": {"id": "ledger", "text": ledger_text}, "add": True})

@@ -181,8 +181,7 @@ def _article(a: ArticleIn) -> Any:
 @router.get("/overview", response_model=Overview, responses=ERRORS)
 def overview(request: Request) -> dict[str, Any]:
     """Counts of articles, pairs and clusters; pairs by relation; clusters by size."""
-    with _catalog(request).reading() as store:
-        return service.overview(store)
+    return _catalog(request).cached("overview", service.overview)
 
 
 @router.post("/compare", response_model=Pair, responses=ERRORS)
@@ -261,8 +260,7 @@ def cluster(cluster_id: str, request: Request) -> dict[str, Any]:
 @router.get("/outlets", response_model=list[OutletRow], responses=ERRORS)
 def outlets(request: Request) -> list[dict[str, Any]]:
     """Per outlet: articles, the share derived from another outlet's, text reused, times used as source."""
-    with _catalog(request).reading() as store:
-        rows = service.outlet_rows(service.grade_rows(store))
+    rows = _catalog(request).cached("overview", service.overview)["outlets"]
     return [{k: v for k, v in row.items() if k in OutletRow.model_fields} for row in rows]
 
 

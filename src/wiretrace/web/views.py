@@ -59,8 +59,7 @@ def _catalog(request: Request) -> service.Catalog:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
     """Paste or upload an article; the store at a glance."""
-    with _catalog(request).reading() as store:
-        summary = service.overview(store)
+    summary = _catalog(request).cached("overview", service.overview)
     return render(request, "home.html", page_title="wiretrace", summary=summary,
                   max_bytes=request.app.state.max_bytes)
 
@@ -170,8 +169,7 @@ def cluster(request: Request, cluster_id: str) -> HTMLResponse:
 
 @router.get("/outlets", response_class=HTMLResponse)
 def outlets(request: Request) -> HTMLResponse:
-    with _catalog(request).reading() as store:
-        summary = service.overview(store)
+    summary = _catalog(request).cached("overview", service.overview)
     return render(request, "outlets.html", page_title="Outlets", summary=summary)
 
 
