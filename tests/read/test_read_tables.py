@@ -29,7 +29,7 @@ def test_jsonl_fields_and_meta(tmp_path) -> None:
     assert quarantine == []
     first, second = articles
     assert (first.id, first.title, first.date, first.outlet, first.url) == (
-        "7", "T", "2021-05-27T10:00:00Z", "AP", "https://x/1")
+        "7", "T", "2021-05-27T10:00:00+00:00", "AP", "https://x/1")
     assert first.meta == {"section": "World"}
     assert first.origin == f"{path}:1"
     assert (second.id, second.date, second.origin) == ("feed:2", "2021-05-28", f"{path}:2")
@@ -122,7 +122,7 @@ def test_csv_without_text_column(tmp_path) -> None:
     articles, quarantine = read_all(path)
     assert articles == []
     assert [(q.file, q.reason) for q in quarantine] == [
-        (str(path), "no 'text' column (columns: id, body)")]
+        (str(path), "no 'text' column (columns: id, body); use --text-col to name it")]
 
 
 def test_parquet_streams_rows(tmp_path) -> None:
@@ -150,7 +150,7 @@ def test_parquet_corrupt_and_no_text(tmp_path) -> None:
     assert articles == []
     assert quarantine[0].file == str(corrupt)
     assert quarantine[0].reason.startswith("not a readable Parquet file")
-    assert quarantine[1].reason == "no 'text' column (columns: id, body)"
+    assert quarantine[1].reason == "no 'text' column (columns: id, body); use --text-col to name it"
 
 
 def test_read_article_from_single_row_table(tmp_path) -> None:

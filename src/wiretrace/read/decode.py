@@ -170,3 +170,38 @@ def _cp1252_error_handler(exc: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("wiretrace-cp1252", _cp1252_error_handler)
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo mojibake (UTF-8 read as cp1252/latin-1, e.g. ``cafÃ©`` → ``café``) with ftfy.
+
+    Only ftfy's encoding fix runs: quotes, ligatures, widths and HTML entities stay as published.
+    Pure-ASCII text cannot hold mojibake and is returned untouched without calling ftfy.
+    """
+    if text.isascii():
+        return text
+    import ftfy
+
+    return ftfy.fix_encoding(text)
+
+
+def detect_encoding(sample: bytes, declared: str | None = None) -> str:
+    """The encoding to stream a big file with, judged from its first bytes (see ``decode_fragment``).
+
+    The sample may end inside a multi-byte character, so a UTF-8 error in its last 3 bytes is ignored.
+    """
+    sample = sample.removeprefix(codecs.BOM_UTF8)
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"
+    if _decode_mostly_utf8(sample) is not None:
+        return "utf-8"
+    if _decode_declared(sample, declared) is not None:
+        return codecs.lookup(declared or "").name
+    if _decode_western(sample) is not None:
+        return "cp1252"
+    best = from_bytes(sample).best()
+    return best.encoding if best is not None else "cp1252"
