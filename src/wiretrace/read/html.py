@@ -21,6 +21,9 @@ from wiretrace.read.source import Source
 from wiretrace.read.text import date_from_prefix
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+MIN_BODY_CHARS = 25
+"""A page whose extracted text has fewer non-space characters than this has no article body
+(a navigation stub, a redirect page, a broken or absurdly nested document)."""
 _META_FIELDS = ("author", "description", "hostname", "sitename", "categories", "tags", "language")
 
 
@@ -48,8 +51,10 @@ def article_from_html(
     html = decode_bytes(data, file, encoding=charset or declared_charset(data))
     fields = _extract(html, file)
     text = normalise_newlines(fields.get("text") or "")
-    if not text.strip():
-        raise InputError(file, "no article text found in HTML" + (f" ({url})" if url else ""))
+    size = len("".join(text.split()))
+    if size < MIN_BODY_CHARS:
+        only = f" (only {size} characters)" if size else ""
+        raise InputError(file, "no article text found in HTML" + only + (f" ({url})" if url else ""))
     fixed = repair_mojibake(text) if options.repair_mojibake else text
     meta: dict[str, Any] = {k: fields[k] for k in _META_FIELDS if fields.get(k)}
     if fixed != text:

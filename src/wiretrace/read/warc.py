@@ -10,8 +10,9 @@ inflated behind the same zip-bomb guard as every compressed input.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from wiretrace.errors import EmptyInputError, InputError
 from wiretrace.model import QuarantineEntry
@@ -22,6 +23,7 @@ from wiretrace.read.source import Source, first_line
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _RECORD_TYPES = ("response", "resource")
+_MAGIC = (b"WARC/", b"filedesc:")
 
 
 def read_warc(source: Source) -> Iterator[Item]:
@@ -31,18 +33,57 @@ def read_warc(source: Source) -> Iterator[Item]:
 
     pages = 0
     with source.open() as stream:
-        records = ArchiveIterator(stream, no_record_parse=False, arc2warc=True)
+        if not stream.read(16).startswith(_MAGIC):
+            raise InputError(source.name, "not a readable WARC archive: it does not start with 'WARC/'")
+    with source.open() as stream:
+        counted = _Counted(stream)
+        records = ArchiveIterator(counted, arc2warc=True)
         try:
             for record in records:
                 if not _is_html_page(record):
                     continue
                 pages += 1
-                yield _page_item(source, record, records.get_record_offset())
+                payload = _payload(record, source.options.max_article_bytes)
+                # warcio learns a record's offset by reading it to its end: ask only after the payload
+                offset = records.get_record_offset()
+                if getattr(record.raw_stream, "limit", 0) > 0:
+                    yield QuarantineEntry(source.name, f"record at byte {offset}: truncated archive")
+                    continue
+                yield _page_item(source, record, offset, payload)
         except ArchiveLoadFailed as exc:
-            where = f" after {pages} pages" if pages else ""
-            raise InputError(source.name, f"not a readable WARC archive{where}: {first_line(exc)}") from exc
+            raise InputError(source.name, f"not a readable WARC archive at byte {records.offset}: "
+                                          f"{first_line(exc)}") from exc
+        if records.offset < counted.drain():
+            raise InputError(source.name, f"truncated or unreadable WARC data after byte {records.offset}")
     if pages == 0:
         raise EmptyInputError(source.name, "no HTML responses in WARC archive")
+
+
+class _Counted(io.RawIOBase):
+    """A read-only stream that counts the bytes taken from it (to spot data warcio could not parse)."""
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self._inner = inner
+        self.total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
+        data = self._inner.read(size)
+        self.total += len(data)
+        return data
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def drain(self) -> int:
+        """Read to the end; the total number of bytes in the stream."""
+        while self.read(1 << 16):
+            pass
+        return self.total
 
 
 def _is_html_page(record: Any) -> bool:
@@ -60,15 +101,21 @@ def _is_html_page(record: Any) -> bool:
     return content_type.split(";")[0].strip().lower() in HTML_TYPES
 
 
-def _page_item(source: Source, record: Any, offset: int) -> Item:
+def _payload(record: Any, limit: int) -> bytes | Exception:
+    """Up to ``limit + 1`` bytes of the record's HTTP body (de-chunked, decoded), or the error."""
+    try:
+        return record.content_stream().read(limit + 1)
+    except Exception as exc:  # noqa: BLE001 - broken chunking/content-encoding in one record only
+        return exc
+
+
+def _page_item(source: Source, record: Any, offset: int, payload: bytes | Exception) -> Item:
     """One HTML record as an article, or a quarantine entry naming its offset and URL."""
     url = record.rec_headers.get_header("WARC-Target-URI") or None
     where = f"record at byte {offset}" + (f" ({url})" if url else "")
     limit = source.options.max_article_bytes
-    try:
-        payload = record.content_stream().read(limit + 1)
-    except Exception as exc:  # noqa: BLE001 - broken chunking/content-encoding in one record only
-        return QuarantineEntry(source.name, f"{where}: unreadable payload: {first_line(exc)}")
+    if isinstance(payload, Exception):
+        return QuarantineEntry(source.name, f"{where}: unreadable payload: {first_line(payload)}")
     if len(payload) > limit:
         return QuarantineEntry(source.name, f"{where}: page is larger than {limit / 2**20:.1f} MiB, "
                                             "over the limit (max_article_bytes)")
