@@ -89,7 +89,7 @@ def test_oversized_page_is_quarantined_and_the_next_page_still_read(tmp_path) ->
     quarantine: list = []
     articles = list(iter_articles([path], quarantine, ReadOptions(max_article_bytes=100_000)))
     assert [a.id for a in articles] == ["https://x.org/small"]
-    assert "(https://x.org/huge): page is larger than 0.1 MiB" in quarantine[0].reason
+    assert "(https://x.org/huge): page is over the 97.7 KiB limit (max_article_bytes)" in quarantine[0].reason
 
 
 def test_same_url_twice_is_a_duplicate(tmp_path) -> None:

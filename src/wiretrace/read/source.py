@@ -75,14 +75,16 @@ class Source:
 
 def too_large(name: str, what: str, size: int | None, limit: int, setting: str = "max_article_bytes",
               line: int | None = None) -> InputTooLargeError:
-    """The error for an input or article over its size limit, with the sizes in MiB and the setting."""
-    got = f"{what} is {_mib(size)}" if size is not None else f"{what} is larger than {_mib(limit)}"
-    return InputTooLargeError(name, f"{got}, over the {_mib(limit)} limit ({setting})", line)
+    """The error for an input or article over its size limit, with the sizes and the setting to raise."""
+    got = f"{what} is {human_size(size)}, over" if size is not None else f"{what} is over"
+    return InputTooLargeError(name, f"{got} the {human_size(limit)} limit ({setting})", line)
 
 
-def _mib(size: int | None) -> str:
-    """A byte count in MiB with one decimal."""
-    return f"{(size or 0) / 2**20:.1f} MiB"
+def human_size(size: int) -> str:
+    """A byte count for messages: MiB with one decimal, or KiB below one MiB."""
+    if size >= 2**20:
+        return f"{size / 2**20:.1f} MiB"
+    return f"{size / 2**10:.1f} KiB"
 
 
 def file_source(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Source:
@@ -199,7 +201,7 @@ class _Guarded(io.RawIOBase):
             raise
         except Exception as exc:  # noqa: BLE001 - every codec has its own error types
             raise InputError(self._name, f"corrupt {self._compression} data after "
-                                         f"{_mib(self._out)} inflated: {first_line(exc)}") from exc
+                                         f"{human_size(self._out)} inflated: {first_line(exc)}") from exc
         self._out += len(data)
         self._check()
         buffer[: len(data)] = data
@@ -209,7 +211,7 @@ class _Guarded(io.RawIOBase):
         """Stop a zip bomb: total output and output/input ratio limits."""
         limit = self._options.max_decompressed_bytes
         if self._out > limit:
-            raise InputTooLargeError(self._name, f"decompresses to more than {_mib(limit)} "
+            raise InputTooLargeError(self._name, f"decompresses to more than {human_size(limit)} "
                                                  "(max_decompressed_bytes): refusing a possible zip bomb")
         if self._out > RATIO_GRACE_BYTES:
             consumed = max(1, _tell(self._raw))

@@ -19,7 +19,7 @@ from wiretrace.model import QuarantineEntry
 from wiretrace.read.html import article_from_html
 from wiretrace.read.items import Item, Read
 from wiretrace.read.metadata import parse_date
-from wiretrace.read.source import Source, first_line
+from wiretrace.read.source import Source, first_line, too_large
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _RECORD_TYPES = ("response", "resource")
@@ -117,8 +117,7 @@ def _page_item(source: Source, record: Any, offset: int, payload: bytes | Except
     if isinstance(payload, Exception):
         return QuarantineEntry(source.name, f"{where}: unreadable payload: {first_line(payload)}")
     if len(payload) > limit:
-        return QuarantineEntry(source.name, f"{where}: page is larger than {limit / 2**20:.1f} MiB, "
-                                            "over the limit (max_article_bytes)")
+        return QuarantineEntry(source.name, f"{where}: {too_large(source.name, 'page', None, limit).reason}")
     fetched = parse_date(record.rec_headers.get_header("WARC-Date"))
     try:
         article = article_from_html(payload, source.name, url or f"{source.stem}@{offset}", source.options,
