@@ -137,3 +137,10 @@ def test_articles_sharing_text_are_linked_across_formats_encodings_and_languages
     assert articles["zh-copy"]["sources"] == ["zh-wire"] and articles["zh-wire"]["outlet"] == "Xinhua"
     assert articles["https://www.masrawy.example/ar-copy"]["outlet"] == "masrawy.example"
     assert "concert" in articles  # the good lines of the damaged feed were read
+
+
+def test_report_lets_the_browser_set_the_direction_of_rtl_text(scanned) -> None:
+    _, out, _ = scanned
+    pages = [path.read_text(encoding="utf-8") for path in sorted((out / "report" / "pairs").glob("*.html"))]
+    arabic = [html for html in pages if "أعلنت وزارة الري المصرية" in html]
+    assert arabic and all('<div class="text" dir="auto"' in html for html in arabic)
