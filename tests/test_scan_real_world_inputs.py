@@ -144,3 +144,27 @@ def test_report_lets_the_browser_set_the_direction_of_rtl_text(scanned) -> None:
     pages = [path.read_text(encoding="utf-8") for path in sorted((out / "report" / "pairs").glob("*.html"))]
     arabic = [html for html in pages if "أعلنت وزارة الري المصرية" in html]
     assert arabic and all('<div class="text" dir="auto"' in html for html in arabic)
+
+
+def test_a_later_scan_of_hostile_files_loses_nothing_in_the_store(scanned, tmp_path) -> None:
+    from wiretrace.store import Store
+
+    _, out, paths = scanned
+    store = tmp_path / "kept.duckdb"
+    inputs = Path(paths["inputs"])
+    first = subprocess.run([sys.executable, "-m", "wiretrace.cli", "scan", str(inputs / "wire.txt"),
+                            str(inputs / "pages"), "--out", str(tmp_path / "o1"), "--store", str(store)],
+                           capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    with Store(store, read_only=True) as kept:
+        before = (kept.counts(), {p.a + p.b for p in kept.pairs()})
+    hostile = [inputs / name for name in ("empty.txt", "huge.txt", "photo.txt", "nested.html", "bomb.jsonl.gz",
+                                          "corrupt.parquet", "xinhua-feed.jsonl")]
+    second = subprocess.run([sys.executable, "-m", "wiretrace.cli", "scan", *map(str, hostile),
+                             "--out", str(tmp_path / "o2"), "--store", str(store)], capture_output=True, text=True)
+    assert second.returncode == 0, second.stderr
+    with Store(store, read_only=True) as kept:
+        counts, pairs = kept.counts(), {p.a + p.b for p in kept.pairs()}
+        assert {"wire", "quote"} <= {a.id for a in kept.articles()}
+    assert counts["articles"] == before[0]["articles"] + 2  # only the feed's good new lines: zh-wire, concert
+    assert before[1] <= pairs and counts["pairs"] >= before[0]["pairs"]
