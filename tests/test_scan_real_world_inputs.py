@@ -21,7 +21,7 @@ from helpers import QUOTING_PIECE, UNRELATED, WIRE
 
 sys.path.insert(0, str(Path(__file__).parent / "read"))
 from langs import AR_COPY, AR_WIRE, JA_COPY, JA_WIRE, ZH_COPY, ZH_WIRE  # noqa: E402
-from warcs import page, write_warc  # noqa: E402
+from warcs import write_warc  # noqa: E402
 
 
 def put(path: Path, data: bytes | str) -> Path:

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 
 from readutil import read_all, write
 
-from wiretrace.model import Article, QuarantineEntry
+from wiretrace.model import QuarantineEntry
 from wiretrace.read import SUPPORTED_SUFFIXES, iter_articles, read_quarantine, write_quarantine
-
-
-
-
 
 
 def test_nested_directories_sorted_and_hidden_skipped(tmp_path) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from readutil import read_all, write
 
-from wiretrace.model import Article, QuarantineEntry
-from wiretrace.read import iter_articles, read_article
+from wiretrace.read import read_article
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="windows-1252">
 <title>Truce talks - Daily Planet</title>
@@ -20,10 +18,6 @@ PAGE = """<!DOCTYPE html><html><head><meta charset="windows-1252">
 mediated by Egypt, an official said on Wednesday in Cairo.</p>
 <p>The talks may include a prisoner exchange, the official told reporters, costing \u00a35,000.</p>
 </article><footer>Copyright Daily Planet</footer></body></html>"""
-
-
-
-
 
 
 def test_html_article_and_metadata(tmp_path) -> None:

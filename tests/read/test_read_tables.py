@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from readutil import read_all, write
 
-from wiretrace.model import Article, QuarantineEntry
-from wiretrace.read import iter_articles, read_article
-
-
-
-
+from wiretrace.model import QuarantineEntry
+from wiretrace.read import read_article
 
 
 def test_jsonl_fields_and_meta(tmp_path) -> None:
