@@ -27,6 +27,7 @@ _NO_SPACE_SCRIPTS = (r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p
 # Indic vowel signs, decomposed accents) and zero-width (non-)joiners; '_' and apostrophes split words.
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}\p{M}\u200c\u200d]*")
 _HAS_NO_SPACE = regex.compile(rf"[{_NO_SPACE_SCRIPTS}]")
+_ALL_NO_SPACE = regex.compile(rf"[{_NO_SPACE_SCRIPTS}--\p{{M}}]+", regex.V1)
 # Inside a word that holds such characters: each one alone, or a run of other letters/digits.
 _SPLIT_NO_SPACE = regex.compile(
     rf"[{_NO_SPACE_SCRIPTS}]\p{{M}}*|[^{_NO_SPACE_SCRIPTS}\p{{M}}\u200c\u200d][^{_NO_SPACE_SCRIPTS}]*"
@@ -164,6 +165,12 @@ def tokenize(text: str, boilerplate: list[Span] | None = None, limit: int | None
             words.append(normalize_word(raw))
             starts.append(m.start())
             ends.append(m.end())
+            continue
+        if _ALL_NO_SPACE.fullmatch(raw):  # a run of Chinese/Japanese characters: one token each
+            base = m.start()
+            words.extend(map(normalize_word, raw))
+            starts.extend(range(base, base + len(raw)))
+            ends.extend(range(base + 1, base + len(raw) + 1))
             continue
         parts = _SPLIT_NO_SPACE.finditer(raw) if _HAS_NO_SPACE.search(raw) else (m,)
         for part in parts:  # 北京2021年 → 北 京 2021 年

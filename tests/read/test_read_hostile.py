@@ -4,7 +4,6 @@ quarantine entry naming the file (and line) while the good articles around it ar
 from __future__ import annotations
 
 import json
-import time
 
 from readutil import read_all, write
 
@@ -17,9 +16,7 @@ def test_200_mb_article_is_refused_without_reading_it(tmp_path) -> None:
         handle.write(b"Opening words of an absurd article. ")
         handle.truncate(200 * 2**20)
     good = write(tmp_path / "good.txt", "A normal article.")
-    started = time.perf_counter()
-    articles, quarantine = read_all(huge, good)
-    assert time.perf_counter() - started < 5  # refused by its size, not read and decoded
+    articles, quarantine = read_all(huge, good)  # refused by its size on disk: never read or decoded
     assert [a.id for a in articles] == ["good"]
     assert [(q.file, q.reason) for q in quarantine] == [
         (str(huge), "article is 200.0 MiB, over the 16.0 MiB limit (max_article_bytes)")]
