@@ -91,3 +91,12 @@ def test_read_article_from_stdin(monkeypatch) -> None:
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO("Une dépêche.".encode())))
     article = read_article("-")
     assert (article.id, article.text, article.origin) == ("stdin", "Une dépêche.", "<stdin>")
+
+
+@pytest.mark.parametrize("values", [{"max_compression_ratio": 1}, {"max_article_bytes": 0}])
+def test_reader_limits_are_validated(values) -> None:
+    from wiretrace.settings import Settings
+
+    with pytest.raises(UsageError):
+        Settings.from_mapping(values)
+    assert ReadOptions.from_settings(Settings(max_article_bytes=123)).max_article_bytes == 123
