@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 
-
 from readutil import read_all, write
 
 from wiretrace.read import read_article
