@@ -151,3 +151,13 @@ def test_parquet_corrupt_and_no_text(tmp_path) -> None:
 def test_read_article_from_single_row_table(tmp_path) -> None:
     path = write(tmp_path / "one.jsonl", '{"id": "only", "text": "Just one."}\n')
     assert read_article(path).id == "only"
+
+
+def test_utf16_and_gb18030_csv_are_streamed_with_the_right_encoding(tmp_path) -> None:
+    utf16 = write(tmp_path / "u16.csv", "id,text\nu,Grüße aus Köln\n".encode("utf-16"))
+    chinese = write(tmp_path / "zh.csv", ("id,text\n" + "".join(f"z{i},北京时间五月二十七日电 第{i}条消息\n"
+                                                              for i in range(50))).encode("gb18030"))
+    articles, quarantine = read_all(utf16, chinese)
+    assert quarantine == []
+    assert articles[0].text == "Grüße aus Köln"
+    assert articles[1].text == "北京时间五月二十七日电 第0条消息" and len(articles) == 51

@@ -128,11 +128,12 @@ def read_csv(source: Source, delimiter: str = ",") -> Iterator[Item]:
     csv.field_size_limit(options.max_article_bytes)
     with source.open() as handle:
         sample = handle.read(ENCODING_SAMPLE_BYTES)
+    utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not sample.removeprefix(codecs.BOM_UTF8).strip():
         raise EmptyInputError(file, "empty file")
-    if looks_binary(sample):
+    if not utf16 and looks_binary(sample):
         raise InputError(file, "binary file, not text")
-    encoding = detect_encoding(sample)
+    encoding = "utf-16" if utf16 else detect_encoding(sample)
     with source.open() as handle:
         text = io.TextIOWrapper(handle, encoding="utf-8-sig" if encoding == "utf-8" else encoding,
                                 errors="wiretrace-cp1252", newline="")
