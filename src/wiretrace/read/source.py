@@ -121,7 +121,7 @@ def stdin_source(options: ReadOptions = DEFAULT_OPTIONS, stream: BinaryIO | None
 
     def reopen() -> BinaryIO:
         spool.seek(0)
-        return _NoClose(spool)
+        return io.BufferedReader(_NoClose(spool), _CHUNK)
 
     source = Source(STDIN_NAME, "", "stdin", reopen, compression, None, options)
     if compression:
