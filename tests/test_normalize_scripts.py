@@ -14,7 +14,8 @@ from wiretrace.normalize import normalize_word, tokenize
 from wiretrace.pipeline import compare
 
 sys.path.insert(0, str(Path(__file__).parent / "read"))
-from langs import AR_COPY, AR_WIRE, JA_COPY, JA_WIRE, ZH_COPY, ZH_WIRE  # noqa: E402
+from langs import (  # noqa: E402
+    AR_COPY, AR_WIRE, HE_COPY, HE_WIRE, JA_COPY, JA_WIRE, TH_COPY, TH_WIRE, ZH_COPY, ZH_WIRE)
 
 
 def pieces(text: str) -> list[tuple[str, str]]:
@@ -66,8 +67,9 @@ def test_sentences_end_at_cjk_and_arabic_punctuation() -> None:
     assert list(ar.sentence) == [0, 0, 1, 1, 2]
 
 
-@pytest.mark.parametrize(("copy", "wire"), [(ZH_COPY, ZH_WIRE), (AR_COPY, AR_WIRE), (JA_COPY, JA_WIRE)],
-                         ids=["chinese", "arabic", "japanese"])
+@pytest.mark.parametrize(("copy", "wire"), [(ZH_COPY, ZH_WIRE), (AR_COPY, AR_WIRE), (JA_COPY, JA_WIRE),
+                                             (TH_COPY, TH_WIRE), (HE_COPY, HE_WIRE)],
+                         ids=["chinese", "arabic", "japanese", "thai", "hebrew"])
 def test_reuse_is_found_within_each_language(copy: str, wire: str) -> None:
     result = compare(Article("copy", copy), Article("wire", wire))
     assert result.relation == "derived"
