@@ -33,8 +33,9 @@ _CHUNK = 1 << 16
 class Source:
     """One input to read: its display name, format suffix, id stem and how to open its bytes.
 
-    ``open()`` gives the decompressed, guarded byte stream; ``open_raw()`` the bytes as stored (for
-    WARC, which inflates its own gzip members). ``path`` is set for plain files on disk.
+    ``open()`` gives the decompressed, guarded byte stream and may be called again (readers that sniff
+    first reopen); ``open_raw()`` gives the bytes as stored. ``path`` is set for plain files on disk
+    (Parquet needs random access; sizes are checked before reading).
     """
 
     name: str
@@ -92,15 +93,10 @@ def file_source(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Source:
     name = path.name
     compression = COMPRESSIONS.get(path.suffix.lower())
     inner = Path(name[: -len(path.suffix)]) if compression else Path(name)
-    suffix = _format_suffix(inner)
+    suffix = inner.suffix.lower()
     stem = inner.name[: -len(suffix)] if suffix and inner.name.lower().endswith(suffix) else inner.name
     return Source(str(path), suffix, stem or name, lambda: path.open("rb"), compression,
                   path if compression is None else None, options)
-
-
-def _format_suffix(inner: Path) -> str:
-    """The format suffix of a (decompressed) file name, lower-cased; '' when it has none."""
-    return inner.suffix.lower()
 
 
 def stdin_source(options: ReadOptions = DEFAULT_OPTIONS, stream: BinaryIO | None = None) -> Source:
