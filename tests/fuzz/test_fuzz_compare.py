@@ -22,7 +22,7 @@ from wiretrace.model import Article
 from wiretrace.pipeline import compare
 
 CORPUS = Path(__file__).parent / "corpus"
-EXAMPLES = int(os.environ.get("WIRETRACE_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("WIRETRACE_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("WIRETRACE_FUZZ_RANDOM"),
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

@@ -6,7 +6,7 @@ error boundary *and* through ``read_article`` (which must fail only with ``Input
 article read must be plain, non-empty text. The inputs that once broke a reader are kept in
 ``corpus/<target>/`` and replayed first.
 
-Budget: ``WIRETRACE_FUZZ_EXAMPLES`` examples per target (default 40: a few seconds each in
+Budget: ``WIRETRACE_FUZZ_EXAMPLES`` examples per target (default 100: one to three seconds each in
 ``make test``); ``WIRETRACE_FUZZ_SAVE=1`` saves a failing input into the corpus.
 """
 
@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "read"))
 from warcs import page, write_warc  # noqa: E402
 
 CORPUS = Path(__file__).parent / "corpus"
-EXAMPLES = int(os.environ.get("WIRETRACE_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("WIRETRACE_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("WIRETRACE_FUZZ_RANDOM"),
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
