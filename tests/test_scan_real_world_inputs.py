@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import random
 import subprocess
 import sys
 import zlib
@@ -77,6 +78,8 @@ def scanned(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path, dict[s
         handle.write(b"The first words of a 200 MB article. ")
         handle.truncate(200 * 2**20)  # sparse: nothing written to disk
     put(inputs / "photo.txt", bytes(range(256)) * 64)
+    noise = random.Random(5)
+    put(inputs / "invalid-utf8.txt", bytes(noise.choice([*range(0x20, 0x7F), *range(0x80, 0x100)]) for _ in range(3000)))
     depth = 20_000
     put(inputs / "nested.html", "<html><body>" + "<div>" * depth + "<p>deep</p>" + "</div>" * depth + "</body></html>")
     put(inputs / "bomb.jsonl.gz", gzip_bomb(80 * 2**20))
@@ -106,6 +109,7 @@ def test_every_bad_file_and_line_is_quarantined_with_a_reason(scanned) -> None:
         ("empty.txt", None): "empty file",
         ("huge.txt", None): "article is 200.0 MiB, over the 16.0 MiB limit (max_article_bytes)",
         ("photo.txt", None): "binary file, not text",
+        ("invalid-utf8.txt", None): "invalid UTF-8, and no other text encoding fits",
         ("nested.html", None): "no article text found in HTML",
         ("bomb.jsonl.gz", None): "inflates",
         ("corrupt.parquet", None): "not a readable Parquet file",

@@ -4,6 +4,7 @@ quarantine entry naming the file (and line) while the good articles around it ar
 from __future__ import annotations
 
 import json
+import random
 
 from readutil import read_all, write
 
@@ -86,3 +87,19 @@ def test_binary_with_a_table_suffix(tmp_path) -> None:
     assert articles == []
     assert [(q.file, q.reason) for q in quarantine] == [
         (str(blob), "binary file, not text"), (str(csv), "binary file, not text")]
+
+
+def undecodable(size: int = 3000) -> bytes:
+    """Printable ASCII and high bytes at random: invalid UTF-8 that no charset fits either."""
+    rng = random.Random(5)
+    alphabet = [*range(0x20, 0x7F), *range(0x80, 0x100)]
+    return bytes(rng.choice(alphabet) for _ in range(size))
+
+
+def test_invalid_utf8_that_no_encoding_fits_is_quarantined(tmp_path) -> None:
+    text = write(tmp_path / "garbage.txt", undecodable())
+    table = write(tmp_path / "garbage.csv", b"id,text\n" + undecodable())
+    articles, quarantine = read_all(text, table)
+    assert articles == []
+    reason = "invalid UTF-8, and no other text encoding fits: not text"
+    assert [(q.file, q.reason) for q in quarantine] == [(str(text), reason), (str(table), reason)]

@@ -35,6 +35,7 @@ _WESTERN_CHARS = frozenset(
     "€‚„…†‡‰‹›‘’“”•–—˜™\xa0¡¢£¥§©ª«\xad®°±´·º»¼½¾¿×÷"
 )
 _WESTERN_LETTER_SHARE = 0.30
+UNDECODABLE = "invalid UTF-8, and no other text encoding fits: not text"
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -66,7 +67,9 @@ def decode_bytes(data: bytes, file: str, encoding: str | None = None) -> str:
         if looks_binary(data):
             _raise_if_whitespace(data, file)
             raise InputError(file, "binary file, not text")
-        text = decode_fragment(data, encoding)
+        text = decode_detected(data, encoding)
+        if text is None:
+            raise InputError(file, UNDECODABLE)
     text = normalise_newlines(text)
     if not text.strip():
         raise EmptyInputError(file, "empty file")
@@ -85,6 +88,13 @@ def _raise_if_whitespace(data: bytes, file: str) -> None:
 
 def decode_fragment(data: bytes, encoding: str | None = None) -> str:
     """Decode bytes without any checks: UTF-8, a declared encoding, cp1252, detection, latin-1."""
+    text = decode_detected(data, encoding)
+    return text if text is not None else _decode_cp1252(data)
+
+
+def decode_detected(data: bytes, encoding: str | None = None) -> str | None:
+    """Decode as UTF-8, mostly-UTF-8, a declared encoding, Western cp1252 or a detected charset;
+    None when none of them fits (invalid UTF-8 that is no known encoding either)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -94,9 +104,7 @@ def decode_fragment(data: bytes, encoding: str | None = None) -> str:
         if text is not None:
             return text
     best = from_bytes(data).best()
-    if best is not None:
-        return str(best)
-    return _decode_cp1252(data)
+    return str(best) if best is not None else None
 
 
 def _decode_utf16(data: bytes) -> str | None:
@@ -185,8 +193,9 @@ def repair_mojibake(text: str) -> str:
     return ftfy.fix_encoding(text)
 
 
-def detect_encoding(sample: bytes, declared: str | None = None) -> str:
-    """The encoding to stream a big file with, judged from its first bytes (see ``decode_fragment``).
+def detect_encoding(sample: bytes, declared: str | None = None) -> str | None:
+    """The encoding to stream a big file with, judged from its first bytes (see ``decode_detected``);
+    None when the sample is invalid UTF-8 and no other encoding fits.
 
     The sample may end inside a multi-byte character, so a UTF-8 error in its last 3 bytes is ignored.
     """
@@ -204,4 +213,4 @@ def detect_encoding(sample: bytes, declared: str | None = None) -> str:
     if _decode_western(sample) is not None:
         return "cp1252"
     best = from_bytes(sample).best()
-    return best.encoding if best is not None else "cp1252"
+    return best.encoding if best is not None else None

@@ -21,6 +21,7 @@ from wiretrace.errors import EmptyInputError, InputError
 from wiretrace.model import Article, QuarantineEntry
 from wiretrace.read.decode import (
     SNIFF_BYTES,
+    UNDECODABLE,
     decode_bytes,
     decode_fragment,
     detect_encoding,
@@ -134,6 +135,8 @@ def read_csv(source: Source, delimiter: str = ",") -> Iterator[Item]:
     if not utf16 and looks_binary(sample):
         raise InputError(file, "binary file, not text")
     encoding = "utf-16" if utf16 else detect_encoding(sample)
+    if encoding is None:
+        raise InputError(file, UNDECODABLE)
     with source.open() as handle:
         text = io.TextIOWrapper(handle, encoding="utf-8-sig" if encoding == "utf-8" else encoding,
                                 errors="wiretrace-cp1252", newline="")
