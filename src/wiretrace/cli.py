@@ -169,18 +169,15 @@ def scan(
     """Find every related pair in a collection; write pairs, article grades, clusters and a report."""
     if engine != "local":
         raise UsageError(f"engine {engine!r} is not available in this build; use --engine local")
-    from .engines.local import scan_articles
-    from .model import QuarantineEntry
-    from .read import iter_articles
+    from .engines.local import scan as run_scan
 
     options = _read_options(id_col, text_col, date_col, outlet_col)
-    quarantined: list[QuarantineEntry] = []
 
     columns = (TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=False) as progress:
-        result = scan_articles(iter_articles(inputs, quarantined, options), out_dir, store, DEFAULT, jobs=jobs,
-                               progress=_Bars(progress), passages=not no_passages, quarantine=quarantined)
+        result = run_scan(inputs, out_dir, store, DEFAULT, jobs=jobs, progress=_Bars(progress),
+                          passages=not no_passages, read_options=options)
     for q in result.quarantine:
         where = f"{q.file}:{q.line}" if q.line else q.file
         err.print(f"[yellow]quarantined[/] {escape(where)}: {escape(q.reason)}")
