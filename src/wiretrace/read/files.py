@@ -35,13 +35,12 @@ READERS: dict[str, Reader] = {
     ".htm": read_html,
     ".xhtml": read_html,
     ".warc": read_warc,
-    ".arc": read_warc,
 }
 
 UNSUPPORTED_SUFFIXES = frozenset(
     ".png .jpg .jpeg .gif .bmp .tif .tiff .webp .ico .svg .pdf .doc .docx .odt .rtf .xls .xlsx"
     " .ppt .pptx .tgz .zip .bz2 .xz .zst .7z .rar .tar .mp3 .mp4 .m4a .wav .avi .mov .webm"
-    " .exe .dll .so .bin .pyc .pkl .npy .npz .db .sqlite .duckdb .arrow .feather .avro .orc".split()
+    " .arc .exe .dll .so .bin .pyc .pkl .npy .npz .db .sqlite .duckdb .arrow .feather .avro .orc".split()
 )
 """Suffixes quarantined without being opened (binary or document formats wiretrace cannot read)."""
 

@@ -23,7 +23,7 @@ from wiretrace.read.source import Source, first_line, too_large
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _RECORD_TYPES = ("response", "resource")
-_MAGIC = (b"WARC/", b"filedesc:")
+_MAGIC = b"WARC/"
 
 
 def read_warc(source: Source) -> Iterator[Item]:
@@ -37,7 +37,7 @@ def read_warc(source: Source) -> Iterator[Item]:
             raise InputError(source.name, "not a readable WARC archive: it does not start with 'WARC/'")
     with source.open() as stream:
         counted = _Counted(stream)
-        records = ArchiveIterator(counted, arc2warc=True)
+        records = ArchiveIterator(counted)
         try:
             for record in records:
                 if not _is_html_page(record):
