@@ -1,6 +1,7 @@
 """How the report and the web UI hold up with many pairs (the issue's 100,000).
 
     python -m wiretrace.bench.views [--pairs 100000] [--articles 20000] [--out DIR]
+    python -m wiretrace.bench.views --store STORE [--out DIR]     # the web app on a real store
 
 Builds a synthetic store (articles of a few paragraphs; pairs with passages, clustered as a scan
 would), then measures: the static report's build time, file count, and its largest listing and pair
@@ -20,6 +21,7 @@ import statistics
 import time
 import warnings
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 import numpy as np
@@ -109,9 +111,17 @@ def measure_report(store_path: Path, out: Path) -> dict[str, Any]:
     }
 
 
-def measure_web(store_path: Path, n_pairs: int) -> dict[str, Any]:
+def measure_web(store_path: Path) -> dict[str, Any]:
+    """Latency of the main pages and API calls on a store: the first call, then the median of 5.
+
+    The article, pair and search phrase are taken from the store (the first article and pair);
+    the query pastes the first 60% of a stored article that has a related pair under a new id."""
     with Store(store_path, read_only=True) as store:
+        n_pairs = store.counts()["pairs"]
         a, b = store.con.execute("SELECT a, b FROM pairs ORDER BY a, b LIMIT 1").fetchone()  # type: ignore[misc]
+        article = store.article(a)
+    assert article is not None
+    phrase = " ".join(article.text.split()[5:8])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
@@ -119,17 +129,22 @@ def measure_web(store_path: Path, n_pairs: int) -> dict[str, Any]:
 
     deep = max(1, n_pairs // 100)
     paths = {"api_pairs_page_1": "/api/pairs", f"api_pairs_page_{deep}": f"/api/pairs?page={deep}",
-             "html_pairs_page_1": "/pairs", "html_home": "/", "api_article": "/api/articles/a000100",
-             "api_pair": f"/api/pair?a={a}&b={b}", "html_pair": f"/pair?a={a}&b={b}", "api_overview": "/api/overview",
-             "api_clusters": "/api/clusters", "api_search": "/api/search?q=Story%20123"}
-    out = {}
+             "html_pairs_page_1": "/pairs", "html_home": "/", "api_article": f"/api/articles/{quote(a)}",
+             "api_pair": f"/api/pair?a={quote(a)}&b={quote(b)}", "html_pair": f"/pair?a={quote(a)}&b={quote(b)}",
+             "api_overview": "/api/overview", "api_clusters": "/api/clusters",
+             "api_search": f"/api/search?q={quote(phrase)}"}
+    query = {"article": {"id": "bench-query", "text": article.text[: max(1, len(article.text) * 6 // 10)]}}
+    out: dict[str, Any] = {}
     with TestClient(create_app(store_path)) as client:
-        for name, path in paths.items():
+        calls = {name: (lambda path=path: client.get(path)) for name, path in paths.items()}
+        calls["api_query"] = lambda: client.post("/api/query", json=query)
+        for name, call in calls.items():
             t0 = time.perf_counter()
-            status = client.get(path).status_code
+            response = call()
             first = round((time.perf_counter() - t0) * 1000, 1)
-            out[name] = {"path": path, "status": status, "first_ms": first,
-                         "median_ms": _median_ms(lambda: client.get(path))}
+            out[name] = {"path": paths.get(name, "POST /api/query"), "status": response.status_code,
+                         "first_ms": first, "median_ms": _median_ms(call)}
+        out["api_query"]["results"] = len(client.post("/api/query", json=query).json()["results"])
     return out
 
 
@@ -139,8 +154,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--out", type=Path, default=Path("bench-out/views"))
     parser.add_argument("--keep", action="store_true", help="Keep the store and the report.")
+    parser.add_argument("--store", type=Path, help="Measure the web app on this existing store instead "
+                        "(e.g. a scan of a real corpus); no synthetic store, no report.")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.store:
+        figures = {"store": str(args.store), "machine": platform.platform(), "web": measure_web(args.store)}
+        with Store(args.store, read_only=True) as store:
+            figures.update(store.counts())
+        (args.out / "views-store.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps(figures, indent=2))
+        return
     store = args.out / "views.duckdb"
     store.unlink(missing_ok=True)
     t0 = time.perf_counter()
@@ -148,7 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     figures: dict[str, Any] = {"articles": args.articles, "pairs": args.pairs,
                                "build_store_seconds": round(time.perf_counter() - t0, 1),
                                "machine": platform.platform(), "python": platform.python_version()}
-    figures["web"] = measure_web(store, args.pairs)
+    figures["web"] = measure_web(store)
     figures["report"] = measure_report(store, args.out / "report-out")
     (args.out / "views.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(figures, indent=2))
