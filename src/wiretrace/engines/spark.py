@@ -31,6 +31,7 @@ from ..cluster import Edge, Reuse, edge_of, grade_articles, reuse_of, source_tre
 from ..errors import EngineError, UsageError, WiretraceError
 from ..model import Article, QuarantineEntry
 from ..pipeline import Prepared, compare_prepared, prepare
+from ..read import STDIN, ReadOptions
 from ..read.files import iter_files, read_file
 from ..settings import DEFAULT, Settings
 
@@ -110,20 +111,20 @@ def file_rank(input_number: int, file_number: int) -> int:
     return (input_number << 56) | (file_number << 28)
 
 
-def _read_local(task: tuple[int, str]) -> Iterator[tuple]:
+def _read_local(task: tuple[int, str], options: ReadOptions) -> Iterator[tuple]:
     """Read one local file with the local engine's reader; rows of articles and quarantine entries."""
     rank, path = task
-    yield from _items(rank, path, read_file(Path(path)))
+    yield from _items(rank, path, read_file(Path(path), options))
 
 
-def _read_bytes(task: tuple[int, str, bytes]) -> Iterator[tuple]:
+def _read_bytes(task: tuple[int, str, bytes], options: ReadOptions) -> Iterator[tuple]:
     """Read one remote file's bytes with the local engine's reader (via a temporary copy)."""
     rank, uri, content = task
     name = uri.rstrip("/").rsplit("/", 1)[-1]
     with tempfile.TemporaryDirectory(prefix="wiretrace-") as tmp:
         local = Path(tmp) / name
         local.write_bytes(content)
-        for row in _items(rank, str(local), read_file(local)):
+        for row in _items(rank, str(local), read_file(local, options)):
             yield _rebase(row, str(local), uri)
 
 
@@ -158,8 +159,8 @@ def _article(row: Any) -> Article:
 _ARTICLE_COLUMNS = ["kind", "rank", "n", "line", "file", "id", "text", "title", "date", "outlet", "origin", "url", "meta"]
 
 
-def read_articles(spark: "SparkSession", inputs: Sequence[str | Path],
-                  quarantine: list[QuarantineEntry]) -> tuple["DataFrame", "DataFrame"]:
+def read_articles(spark: "SparkSession", inputs: Sequence[str | Path], quarantine: list[QuarantineEntry],
+                  options: ReadOptions | None = None) -> tuple["DataFrame", "DataFrame"]:
     """Articles (with ``seq``, the local engine's read order) and quarantine rows, read on executors.
 
     Inputs are limited to 128, files per input and articles per file to 2^28 each (``file_rank``).
@@ -172,6 +173,9 @@ def read_articles(spark: "SparkSession", inputs: Sequence[str | Path],
     from pyspark.sql import types as T
     from pyspark.sql.window import Window
 
+    if any(str(raw) == STDIN for raw in inputs):
+        raise UsageError("the spark engine reads files and URIs, not stdin ('-')")
+    opts = options or ReadOptions.from_settings(DEFAULT)
     sc = spark.sparkContext
     local_tasks: list[tuple[int, str]] = []
     rows = sc.emptyRDD()
@@ -182,12 +186,13 @@ def read_articles(spark: "SparkSession", inputs: Sequence[str | Path],
             # sorted by path components, as the local engine walks folders
             ordered = (files.rdd.map(lambda r: (r["path"].split("/"), (r["path"], bytes(r["content"]))))
                        .sortByKey().values().zipWithIndex())
-            rows = rows.union(ordered.map(lambda x, n=n: (file_rank(n, x[1]), x[0][0], x[0][1])).flatMap(_read_bytes))
+            tasks = ordered.map(lambda x, n=n: (file_rank(n, x[1]), x[0][0], x[0][1]))
+            rows = rows.union(tasks.flatMap(lambda t: _read_bytes(t, opts)))
         else:
             local_tasks.extend((file_rank(n, i), str(p)) for i, p in enumerate(iter_files([raw], quarantine)))
     if local_tasks:
         parts = max(1, min(len(local_tasks), sc.defaultParallelism * 4))
-        rows = rows.union(sc.parallelize(local_tasks, parts).flatMap(_read_local))
+        rows = rows.union(sc.parallelize(local_tasks, parts).flatMap(lambda t: _read_local(t, opts)))
     rows = rows.cache()
 
     schema = T.StructType([
@@ -450,7 +455,7 @@ class _Timer:
 
 def scan(inputs: Sequence[str | Path], out_dir: str | Path, spark: "SparkSession | None" = None,
          settings: Settings = DEFAULT, master: str | None = None, passages: bool = True,
-         report: bool = True, pairs_format: str = "jsonl") -> SparkScanResult:
+         report: bool = True, pairs_format: str = "jsonl", read_options: ReadOptions | None = None) -> SparkScanResult:
     """Read, prepare, find candidates, align, relate, cluster and grade on Spark; write the outputs.
 
     Stages are materialised one after another so ``seconds`` times each; the outputs are streamed to
@@ -462,7 +467,8 @@ def scan(inputs: Sequence[str | Path], out_dir: str | Path, spark: "SparkSession
         raise UsageError(f"pairs format {pairs_format!r}: use jsonl or parquet")
     spark = spark or spark_session(master)
     try:
-        return _scan(spark, inputs, Path(out_dir), settings, passages, report, pairs_format)
+        options = read_options or ReadOptions.from_settings(settings)
+        return _scan(spark, inputs, Path(out_dir), settings, passages, report, pairs_format, options)
     except WiretraceError:
         raise
     except Exception as exc:  # noqa: BLE001 - a failed Spark job surfaces as py4j/pyspark errors
@@ -470,7 +476,7 @@ def scan(inputs: Sequence[str | Path], out_dir: str | Path, spark: "SparkSession
 
 
 def _scan(spark: "SparkSession", inputs: Sequence[str | Path], out: Path, settings: Settings, passages: bool,
-          report: bool, pairs_format: str) -> SparkScanResult:
+          report: bool, pairs_format: str, options: ReadOptions) -> SparkScanResult:
     """The stages of ``scan``, each materialised and timed."""
     from pyspark.sql import functions as F
 
@@ -479,7 +485,7 @@ def _scan(spark: "SparkSession", inputs: Sequence[str | Path], out: Path, settin
     s = settings
 
     with _Timer(result, "read", spark):
-        articles, quarantine_df = read_articles(spark, inputs, result.quarantine)
+        articles, quarantine_df = read_articles(spark, inputs, result.quarantine, options)
         articles = articles.cache()
         result.read = articles.count()
         result.quarantine.extend(QuarantineEntry(r["file"], r["reason"], r["line"])
