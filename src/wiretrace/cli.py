@@ -228,6 +228,33 @@ def evaluate(
             out.print(f"{key}: {figures[key]:.4f}")
 
 
+# --- bench ---------------------------------------------------------------------------------------
+
+bench_app = typer.Typer(no_args_is_help=True, help="Labelled benchmark corpora, and wiretrace timed and scored beside its peers.")
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("generate")
+def bench_generate(
+    base: Path = typer.Option(..., "--base", help="Folder of real articles (.txt, first line = title), e.g. BBC News."),
+    n: int = typer.Option(..., "--n", min=1, help="Number of articles to generate."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same corpus."),
+    out_dir: Path = typer.Option(..., "--out", help="Folder for articles.jsonl, gold/ and summary.json."),
+) -> None:
+    """Derive a labelled corpus (copies, rewrites, partial reuse, hard negatives) from real articles."""
+    from .bench.generate import generate_corpus
+
+    with Progress(TextColumn("generate"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=err) as progress:
+        task = progress.add_task("generate", total=n)
+        summary = generate_corpus(base, n, seed, out_dir,
+                                  progress=lambda done, total: progress.update(task, completed=done))
+    out.print(f"{summary.n} articles ({summary.words_mean:.0f} words on average) from {summary.base['articles']} "
+              f"base articles in {summary.seconds:.1f}s ({summary.articles_per_s:.0f} articles/s)")
+    out.print("gold pairs: " + ", ".join(f"{k} {v}" for k, v in summary.pairs.items()))
+    out.print(f"articles: {out_dir / 'articles.jsonl'}   gold: {out_dir / 'gold'}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app, map errors to one message and an exit code."""
     try:
