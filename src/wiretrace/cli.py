@@ -286,6 +286,22 @@ def bench_generate(
     out.print(f"articles: {out_dir / 'articles.jsonl'}   gold: {out_dir / 'gold'}")
 
 
+@bench_app.command("run")
+def bench_run(
+    corpus: Path = typer.Option(..., "--corpus", help="A folder written by `wiretrace bench generate`."),
+    out_dir: Path = typer.Option(..., "--out", help="Folder for bench.json, bench.md and each system's pairs."),
+    systems: str = typer.Option(",".join(("wiretrace", "datasketch-0.5", "datasketch-0.8", "rensa-0.5")),
+                                "--systems", help="Comma-separated systems to run."),
+) -> None:
+    """Time and score wiretrace and its peers (datasketch, rensa) on one corpus, in one run."""
+    from .bench.run import run_bench
+
+    with err.status("running " + systems):
+        run_bench(corpus, out_dir, tuple(x.strip() for x in systems.split(",") if x.strip()))
+    out.print((out_dir / "bench.md").read_text(encoding="utf-8"), markup=False, soft_wrap=True)
+    out.print(f"written: {out_dir / 'bench.json'}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app, map errors to one message and an exit code."""
     try:
