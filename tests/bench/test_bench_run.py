@@ -58,3 +58,19 @@ def test_shingles_and_rensa_bands() -> None:
     assert sorted(shingles("A b c d e f")) == ["a b c d e", "b c d e f"]
     assert shingles("short text") == ["short text"]
     assert (rensa_bands(0.5), rensa_bands(0.8)) == (32, 8)
+
+
+def test_cli_bench_run_then_eval_on_the_same_corpus(corpus: Path, tmp_path: Path, capsys) -> None:
+    from wiretrace.cli import main
+    from wiretrace.engines.local import scan
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["bench", "run", "--corpus", str(corpus), "--out", str(tmp_path / "run"), "--systems", "wiretrace"])
+    assert exit_.value.code == 0 and "| wiretrace |" in capsys.readouterr().out
+    scan([corpus / "articles.jsonl"], tmp_path / "scan", report=False)
+    with pytest.raises(SystemExit) as exit_:
+        main(["eval", "--gold", str(corpus), "--pred", str(tmp_path / "scan")])
+    printed = capsys.readouterr().out
+    assert exit_.value.code == 0 and "plagdet" in printed and "partial" in printed
+    figures = json.loads((tmp_path / "scan" / "eval.json").read_text())
+    assert figures["detection"]["recall_by_type"]["exact"] == 1.0 and "articles" in figures
