@@ -87,3 +87,14 @@ def test_evaluate_reports_every_section_the_gold_supports() -> None:
     assert r["passages"]["plagdet"] == 1.0  # predicted a/b swapped, oriented back onto the copy
     assert 0.0 < r["clusters"]["adjusted_rand_index"] < 1.0
     assert passage_scores(gold, {})["plagdet"] == 0.0
+
+
+def test_passages_by_type_split_the_cases_by_reuse_type() -> None:
+    from wiretrace.evaluate.gold import passage_scores_by_type
+
+    gold = _gold()
+    gold.cases.append((pair_key("c2", "o1"), (0, 40), (0, 40)))
+    pairs = {pair_key("c1", "o1"): {"a": "c1", "b": "o1", "relation": "duplicate",
+                                    "passages": [{"a": [0, 10], "b": [20, 30], "kind": "verbatim"}]}}
+    by_type = passage_scores_by_type(gold, pairs)
+    assert by_type["exact"]["plagdet"] == 1.0 and by_type["partial"]["plagdet"] == 0.0

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..evaluate.gold import detection_scores, passage_scores, relation_scores
+from ..evaluate.gold import detection_scores, passage_scores, passage_scores_by_type, relation_scores
 from ..evaluate.loaders import load_generated, pair_key
 from .systems import SYSTEMS
 
@@ -49,6 +49,7 @@ def score_system(gold: Any, pairs: dict[tuple[str, str], dict[str, Any]], full: 
     if full:
         relations = relation_scores(gold, pairs)
         passages = passage_scores(gold, pairs)
+        passages["by_type"] = passage_scores_by_type(gold, pairs)
         out.update({"direction_accuracy": relations["direction_accuracy"], "relation_macro_f1": relations["macro_f1"],
                     "plagdet": passages["plagdet"], "passages": passages})
     return out

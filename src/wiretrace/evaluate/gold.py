@@ -147,6 +147,22 @@ def passage_scores(gold: Gold, pairs: dict[Key, dict[str, Any]]) -> dict[str, An
     return plagdet(gold.cases, detections)
 
 
+def passage_scores_by_type(gold: Gold, pairs: dict[Key, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """:func:`passage_scores` restricted to the gold pairs of each reuse type (predicted passages of
+    those pairs only), to see where passages are split (granularity) or overreach (precision)."""
+    by_type: dict[str, set[Key]] = {}
+    for key, g in gold.pairs.items():
+        if g.label != "unrelated" and g.type:
+            by_type.setdefault(g.type, set()).add(key)
+    out = {}
+    for type_, keys in sorted(by_type.items()):
+        subset = Gold(name=gold.name, pairs={k: gold.pairs[k] for k in keys},
+                      cases=[c for c in gold.cases if c[0] in keys])
+        if subset.cases:
+            out[type_] = passage_scores(subset, {k: p for k, p in pairs.items() if k in keys})
+    return out
+
+
 def cluster_scores(gold: Gold, clusters: dict[str, str]) -> dict[str, Any]:
     """Adjusted Rand index and B-cubed precision/recall/F1 of predicted clusters (unclustered
     articles are singletons)."""
@@ -173,6 +189,8 @@ def evaluate(gold: Gold, pred: Prediction) -> dict[str, Any]:
         out["articles"] = degree_scores(gold, pred.articles)
     if gold.cases:
         out["passages"] = passage_scores(gold, pred.pairs)
+        if not gold.one_sided:
+            out["passages"]["by_type"] = passage_scores_by_type(gold, pred.pairs)
     if gold.clusters:
         cl = cluster_scores(gold, pred.clusters)
         out["clusters"] = cl
