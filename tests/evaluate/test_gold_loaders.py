@@ -105,3 +105,12 @@ def test_unknown_gold_is_an_input_error(tmp_path: Path) -> None:
     (tmp_path / "g.xml").write_text("<x/>")
     with pytest.raises(InputError, match="unknown gold format"):
         load_gold(tmp_path / "g.xml")
+
+
+def test_meter_spans_separated_by_punctuation_form_one_case() -> None:
+    from wiretrace.evaluate.loaders import merge_adjacent
+
+    text = "aaa, bbb ccc. New words here"
+    assert merge_adjacent([(5, 8), (0, 3), (9, 13)], text) == [(0, 13)]
+    assert merge_adjacent([(0, 3), (18, 23)], text) == [(0, 3), (18, 23)]
+    assert merge_adjacent([(0, 3), (5, 8), (6, 9)], "") == [(0, 3), (5, 9)]  # no text: overlaps only

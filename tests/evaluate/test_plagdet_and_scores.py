@@ -98,3 +98,14 @@ def test_passages_by_type_split_the_cases_by_reuse_type() -> None:
                                     "passages": [{"a": [0, 10], "b": [20, 30], "kind": "verbatim"}]}}
     by_type = passage_scores_by_type(gold, pairs)
     assert by_type["exact"]["plagdet"] == 1.0 and by_type["partial"]["plagdet"] == 0.0
+
+
+def test_one_sided_passages_come_from_pairs_with_a_labelled_source_only() -> None:
+    text = "Reused words here, more reused. New text."
+    gold = Gold(name="meter-like", one_sided=True, texts={"np": text}, cases=[("np", (0, 31), None)])
+    gold.pairs[pair_key("np", "pa")] = GoldPair("np", "pa", "derived", "wholly", "meter", "pa")
+    pairs = {pair_key("np", "pa"): {"a": "pa", "b": "np", "passages": [
+                 {"a": [0, 17], "b": [0, 17]}, {"a": [19, 30], "b": [19, 31]}]},
+             pair_key("np", "other"): {"a": "np", "b": "other", "passages": [{"a": [32, 41], "b": [0, 9]}]}}
+    r = passage_scores(gold, pairs, gold.texts)
+    assert r["detections"] == 1 and r["granularity"] == 1.0 and r["plagdet"] == 1.0

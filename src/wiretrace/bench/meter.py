@@ -71,7 +71,8 @@ def run(meter: Path, out: Path, settings: Settings = DEFAULT) -> dict[str, Any]:
     dates = np.array([i.split("/")[2] for i in ids])
     folds = np.isin(dates, sorted(set(dates))[::2])
     figures = prf(dict(zip(ids, gold)), dict(zip(ids, pred)), LABELS)
-    passages = passage_scores(load_meter_gold(meter), read_prediction(out / "scan").pairs)
+    meter_gold = load_meter_gold(meter)
+    passages = passage_scores(meter_gold, read_prediction(out / "scan").pairs, meter_gold.texts)
     report = {
         "corpus": {"name": "METER courts", "newspaper_articles": len(ids), "articles": len(corpus.articles)},
         "settings": {"wholly_share": settings.wholly_share, "partial_share": settings.partial_share},

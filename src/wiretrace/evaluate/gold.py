@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import InputError
-from .loaders import RELATIONS, Gold, Key, load_gold, pair_key
+from .loaders import RELATIONS, Gold, Key, load_gold, merge_adjacent, pair_key
 from .metrics import adjusted_rand_index, bcubed_f1, pearson, plagdet, prf
 
 DEGREES = ("wholly", "partially", "none")
@@ -119,21 +119,28 @@ def degree_scores(gold: Gold, articles: dict[str, dict[str, Any]]) -> dict[str, 
     return prf(gold.degrees, pred, DEGREES, missing="none")
 
 
-def passage_scores(gold: Gold, pairs: dict[Key, dict[str, Any]]) -> dict[str, Any]:
+def passage_scores(gold: Gold, pairs: dict[Key, dict[str, Any]], texts: dict[str, str] | None = None) -> dict[str, Any]:
     """PAN plagdet of predicted passages against the gold passage cases.
 
     Two-sided cases are keyed by document pair and oriented copy → source; predicted passages of
     pairs the gold knows nothing about count as detections (false ones) only when the gold is
-    complete. One-sided (METER) cases are keyed by the copy article: every predicted passage on that
-    article, from any pair, is a detection.
+    complete. One-sided (METER) cases are keyed by the copy article: the predicted passages on that
+    article from its pairs with labelled sources, overlapping ones joined (and, given ``texts``,
+    ones separated only by punctuation, as the gold cases are), are its detections.
     """
+    texts = texts or {}
     detections: list[tuple[Any, tuple[int, int], tuple[int, int] | None]] = []
     if gold.one_sided:
         annotated = {c[0] for c in gold.cases}
-        for (a, b), p in pairs.items():
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for key, p in pairs.items():
+            if key not in gold.pairs:  # only pairs with a labelled source (METER: the PA stories)
+                continue
             for side, other in ((p["a"], "a"), (p["b"], "b")):
                 if side in annotated:
-                    detections += [(side, tuple(x[other]), None) for x in p.get("passages", [])]
+                    spans.setdefault(side, []).extend(tuple(x[other]) for x in p.get("passages", []))
+        for article, found in spans.items():
+            detections += [(article, span, None) for span in merge_adjacent(found, texts.get(article, ""))]
         return plagdet(gold.cases, detections)
     for key, p in pairs.items():
         g = gold.pairs.get(key)
@@ -188,7 +195,7 @@ def evaluate(gold: Gold, pred: Prediction) -> dict[str, Any]:
     if gold.degrees:
         out["articles"] = degree_scores(gold, pred.articles)
     if gold.cases:
-        out["passages"] = passage_scores(gold, pred.pairs)
+        out["passages"] = passage_scores(gold, pred.pairs, gold.texts)
         if not gold.one_sided:
             out["passages"]["by_type"] = passage_scores_by_type(gold, pred.pairs)
     if gold.clusters:

@@ -6,7 +6,7 @@ Formats read (the corpora themselves are never part of this repository):
   of clusters ``{"cluster", "members"}``, and a generated benchmark corpus (``bench generate``:
   ``gold/pairs.jsonl`` with passages, ``gold/clusters.jsonl``, ``gold/articles.jsonl``);
 - METER (Gaizauskas et al. 2001): the file index's wholly/partially/non-derived grades and the SGML
-  ``<Verbatim>``/``<Rewrite>``/``<New>`` span annotations;
+  ``<Verbatim>``/``<Rewrite>`` span annotations (adjacent reused spans joined into one case);
 - the Clough & Stevenson (2011) short-answer corpus: ``g0pA_taska.txt``-style answers, the
   ``orig_task?.txt`` sources and the category index (``cut``/``light``/``heavy``/``non``);
 - SemEval-2022 Task 8 pair CSVs (``pair_id`` = ``id1_id2``, ``Overall`` from 1 = very similar to
@@ -60,6 +60,7 @@ class Gold:
     clusters: dict[str, str] = field(default_factory=dict)  # article → cluster
     degrees: dict[str, str] = field(default_factory=dict)  # article → wholly / partially / none
     cases: list[Case] = field(default_factory=list)  # passage ground truth (see metrics.plagdet)
+    texts: dict[str, str] = field(default_factory=dict)  # article texts, where the loader read them
     one_sided: bool = False  # cases are keyed by the copy article alone (METER)
     complete: bool = False
 
@@ -160,19 +161,32 @@ def load_meter_gold(root: str | Path, domain: str = "courts") -> Gold:
     from .meter import load_meter, load_meter_spans, project_spans
 
     corpus = load_meter(root, domain)
-    gold = Gold(name=f"METER {domain}", degrees=dict(corpus.gold), one_sided=True)
     texts = {a.id: a.text for a in corpus.newspapers}
+    gold = Gold(name=f"METER {domain}", degrees=dict(corpus.gold), one_sided=True, texts=texts)
     for aid, spans in load_meter_spans(root, domain).items():
         if aid not in texts:
             continue
-        for s, e, label in project_spans(spans, texts[aid]):
-            if label in ("verbatim", "rewritten"):
-                gold.cases.append((aid, (s, e), None))
+        reused = [(s, e) for s, e, label in project_spans(spans, texts[aid]) if label in ("verbatim", "rewritten")]
+        gold.cases += [(aid, span, None) for span in merge_adjacent(reused, texts[aid])]
     for aid, sources in corpus.candidate_sources.items():
         label = {"wholly": "derived", "partially": "derived", "none": "unrelated"}.get(corpus.gold.get(aid, ""))
         for src in sources if label else ():
             _add_pair(gold, aid, src, label, corpus.gold[aid] if label == "derived" else "", "meter")
     return gold
+
+
+def merge_adjacent(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Join overlapping spans and spans separated only by whitespace and punctuation in ``text``:
+    METER tags a reused region phrase by phrase (``<Verbatim>`` then ``<Rewrite>`` …); PAN counts one
+    case per region. Without the text, only overlapping spans are joined."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        gap = text[out[-1][1]:s] if out else ""
+        if out and (s <= out[-1][1] or (len(gap) == s - out[-1][1] and not any(ch.isalnum() for ch in gap))):
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
 
 
 _CLOUGH_FILE = re.compile(r"^(?:g\d+p[A-E]_)?(?:orig_)?task([a-e])(?:\.txt)?$", re.I)
