@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xxhash import xxh64_intdigest
+
 from ..errors import InputError, UsageError
 from .lexicon import (CREDITS, FOOTERS, FUNCTION_WORDS, OUTLETS, SERIES_NAMES, SERIES_TAGLINE, SPONSORS,
                       SYNONYMS, WIRES)
@@ -149,14 +151,25 @@ def _sentence(text: str, vocab: dict[str, tuple[int, int]]) -> BaseSentence:
     return BaseSentence(text, toks, slots, sum(1 for t in toks if t[0].isalpha()))
 
 
+_NEAR_DUPLICATE_RUNS = 3  # base articles sharing this many 10-word runs with an earlier one are versions of it
+
+
+def _long_runs(body: str, k: int = 10) -> set[int]:
+    """Hashes of the article's lower-cased 10-word runs (to find near-duplicate base articles)."""
+    words = re.findall(r"\w+", body.lower())
+    return {xxh64_intdigest(" ".join(words[i:i + k]).encode()) for i in range(len(words) - k + 1)}
+
+
 def load_base(base: str | Path) -> Base:
-    """Read every ``*.txt`` under ``base`` (first line = title, topic = parent folder), drop exact and
-    same-title duplicates, tokenise, and build the vocabulary bands."""
+    """Read every ``*.txt`` under ``base`` (first line = title, topic = parent folder), drop exact,
+    same-title and near duplicates (real reuse the gold could not label), tokenise, and build the
+    vocabulary bands."""
     root = Path(base)
     if not root.is_dir():
         raise InputError(str(root), "base folder not found (expected a folder of .txt articles, first line = title)")
     digest = hashlib.sha256()
     seen: set[str] = set()
+    seen_runs: set[int] = set()
     raw_articles: list[tuple[str, str, list[list[str]]]] = []
     dropped = 0
     counts: Counter[str] = Counter()
@@ -172,10 +185,12 @@ def load_base(base: str | Path) -> Base:
             log.warning("%s: no title or no body, skipped", path)
             continue
         keys = (" ".join(body.split()).lower(), "title:" + " ".join(title.split()).lower())
-        if any(k in seen for k in keys):
+        runs = _long_runs(body)
+        if any(k in seen for k in keys) or len(runs & seen_runs) >= _NEAR_DUPLICATE_RUNS:
             dropped += 1
             continue
         seen.update(keys)
+        seen_runs |= runs
         digest.update(raw)
         counts.update(t for t in _TOKEN.findall(title + "\n" + body) if _content(t))
         raw_articles.append((path.parent.name if path.parent != root else "", " ".join(title.split()), paragraphs))
