@@ -500,11 +500,9 @@ class _Context:
 
     base: Base
     order: list[int]
-    seed: int
     stories: int = 0
     n_series: int = 1
     last_with: dict[str, tuple[str, int]] = field(default_factory=dict)  # boiler key → (id, block)
-    rng: random.Random = field(default_factory=random.Random)
 
     def fresh(self, rng: random.Random, words: int, topic: str | None = None) -> list[list[Seg]]:
         """About ``words`` words of new text: paragraphs of random base articles, re-lexicalised with a
@@ -575,9 +573,9 @@ def _copy_outlet(rng: random.Random, sources: Sequence[_Doc]) -> str:
 
 def _copy(kind: str, source: _Doc, rng: random.Random, ctx: _Context) -> _Doc:
     paragraphs = TRANSFORMS[kind](source.view, rng, ctx)
-    if kind in ("partial",):
+    if kind == "partial":
         title = Cipher(ctx.base, rng).apply(_sentence(source.title, ctx.base.vocab))
-    elif kind in ("light_rewrite", "heavy_rewrite"):
+    elif kind.endswith("_rewrite"):
         title = reword(source.title, rng, ctx.base, 0.4)
     else:
         title = source.title
@@ -774,7 +772,7 @@ def generate_corpus(base: str | Path, n: int, seed: int, out: str | Path,
     out = Path(out)
     order = list(range(len(corpus.articles)))
     random.Random(f"wiretrace-bench:{seed}:order").shuffle(order)
-    ctx = _Context(corpus, order, seed, n_series=max(1, n // 800))
+    ctx = _Context(corpus, order, n_series=max(1, n // 800))
     counts: dict[str, Counter[str]] = {"types": Counter(), "pairs": Counter(), "clusters": Counter()}
     writers = _Writers(out)
     made = words = 0
