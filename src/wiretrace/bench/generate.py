@@ -36,8 +36,8 @@ from typing import Any
 from xxhash import xxh64_intdigest
 
 from ..errors import InputError, UsageError
-from .lexicon import (CREDITS, FOOTERS, FUNCTION_WORDS, OUTLETS, SERIES_NAMES, SERIES_TAGLINE, SPONSORS,
-                      SYNONYMS, WIRES)
+from .lexicon import (CREDITS, FOOTERS, FUNCTION_CLASSES, FUNCTION_WORDS, OUTLETS, SERIES_NAMES, SERIES_TAGLINE,
+                      SPONSORS, SYNONYMS, WIRES)
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +114,7 @@ class Base:
     capital_bands: frozenset[int]
     digest: str
     duplicates_dropped: int = 0
+    classes_from: int = 0  # bands from here on are classes of interchangeable function words
 
 
 def tokens(text: str) -> tuple[str, ...]:
@@ -202,6 +203,13 @@ def load_base(base: str | Path) -> Base:
     keys = sorted(band_words)
     bands = [tuple(band_words[k]) for k in keys]
     vocab = {w: (b, i) for b, words in enumerate(bands) for i, w in enumerate(words)}
+    classes_from = len(bands)
+    # him/her and his/her share "her": the first class listed wins it
+    for group in FUNCTION_CLASSES:
+        for variant in (group, tuple(w[0].upper() + w[1:] for w in group)):
+            if not any(w in vocab for w in variant):
+                vocab.update({w: (len(bands), i) for i, w in enumerate(variant)})
+                bands.append(variant)
     articles = []
     for topic, title, paragraphs in raw_articles:
         paras = tuple(tuple(_sentence(x, vocab) for x in para) for para in paragraphs)
@@ -211,7 +219,7 @@ def load_base(base: str | Path) -> Base:
     for i, a in enumerate(articles):
         by_topic.setdefault(a.topic, []).append(i)
     return Base(str(root), articles, by_topic, vocab, bands,
-                frozenset(b for b, k in enumerate(keys) if k[0]), digest.hexdigest(), dropped)
+                frozenset(b for b, k in enumerate(keys) if k[0]), digest.hexdigest(), dropped, classes_from)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -219,13 +227,16 @@ def load_base(base: str | Path) -> Base:
 
 
 class Cipher:
-    """A per-story bijection of content words within their band (and of digits), so re-used base text
-    reads like news but shares no content-word run with any other story. ``names`` (optional)
+    """A per-story bijection of content words within their band (and of digits, and of function words
+    within small classes such as he/she or in/at/on), so re-used base text reads like news but shares
+    no run of five words with any other story. ``names`` (optional)
     replaces capitalised words by names from another article: same entities, different text."""
 
     def __init__(self, base: Base, rng: random.Random, names: Sequence[str] = ()) -> None:
         self.vocab, self.bands, self.capitals = base.vocab, base.bands, base.capital_bands
-        self.ab = [(rng.choice(_PRIMES), rng.randrange(len(b))) for b in base.bands]
+        self.ab = [(rng.choice(_PRIMES), rng.randrange(len(b))) if k < base.classes_from
+                   else (1, rng.randrange(1, len(b)))  # a function word always becomes another of its class
+                   for k, b in enumerate(base.bands)]
         digits = list("0123456789")
         rng.shuffle(digits)
         if digits[0] == "0":  # keep leading digits non-zero where they were
