@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench bench-read clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ bench: $(STAMP)
 	test -f $(BENCH_CORPUS)/summary.json || $(BIN)/wiretrace bench generate --base $(SHARED)/data/bbc-news --n $(BENCH_N) --seed 1 --out $(BENCH_CORPUS)
 	$(BIN)/wiretrace bench run --corpus $(BENCH_CORPUS) --out bench-out/run-$(BENCH_N)
 	$(BIN)/python -m wiretrace.bench.meter --meter $(SHARED)/data/meter-courts --out bench-out
+
+bench-read: $(STAMP)
+	$(BIN)/python -m wiretrace.bench.read --out bench-out
 
 clean:
 	rm -rf $(VENV) demo-out bench-out
