@@ -36,3 +36,7 @@ bench-read: $(STAMP)
 
 clean:
 	rm -rf $(VENV) demo-out bench-out
+
+.PHONY: bench-views
+bench-views: $(STAMP)
+	$(BIN)/python -m wiretrace.bench.views --out bench-out/views
