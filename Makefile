@@ -21,9 +21,17 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+SHARED ?= ../shared
+BENCH_N ?= 10000
+BENCH_CORPUS := bench-out/corpus-$(BENCH_N)
+
 bench: $(STAMP)
-	$(BIN)/python -m wiretrace.bench.meter --out bench-out
-	$(BIN)/python -m wiretrace.bench.spark --out bench-out
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,bench]'
+	test -f $(BENCH_CORPUS)/summary.json || $(BIN)/wiretrace bench generate --base $(SHARED)/data/bbc-news --n $(BENCH_N) --seed 1 --out $(BENCH_CORPUS)
+	$(BIN)/wiretrace bench run --corpus $(BENCH_CORPUS) --out bench-out/run-$(BENCH_N)
+	$(BIN)/python -m wiretrace.bench.meter --meter $(SHARED)/data/meter-courts --out bench-out
+	test -f bench-out/corpus-2000/summary.json || $(BIN)/wiretrace bench generate --base $(SHARED)/data/bbc-news --n 2000 --seed 1 --out bench-out/corpus-2000
+	$(BIN)/python -m wiretrace.bench.spark --corpus bench-out/corpus-2000/articles.jsonl --out bench-out
 
 bench-read: $(STAMP)
 	$(BIN)/python -m wiretrace.bench.read --out bench-out
