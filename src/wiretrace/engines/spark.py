@@ -31,7 +31,8 @@ from ..cluster import Edge, Reuse, edge_of, grade_articles, reuse_of, source_tre
 from ..errors import EngineError, UsageError, WiretraceError
 from ..model import Article, QuarantineEntry
 from ..pipeline import Prepared, compare_prepared, prepare
-from ..read import STDIN, ReadOptions
+from ..read import STDIN, ReadOptions, _requalify, qualified_stems
+from ..read.source import file_source
 from ..read.files import iter_files, read_file
 from ..settings import DEFAULT, Settings
 
@@ -111,20 +112,20 @@ def file_rank(input_number: int, file_number: int) -> int:
     return (input_number << 56) | (file_number << 28)
 
 
-def _read_local(task: tuple[int, str], options: ReadOptions) -> Iterator[tuple]:
+def _read_local(task: tuple[int, str, str | None], options: ReadOptions) -> Iterator[tuple]:
     """Read one local file with the local engine's reader; rows of articles and quarantine entries."""
-    rank, path = task
-    yield from _items(rank, path, read_file(Path(path), options))
+    rank, path, qualified = task
+    yield from _items(rank, path, read_file(Path(path), options), qualified)
 
 
-def _read_bytes(task: tuple[int, str, bytes], options: ReadOptions) -> Iterator[tuple]:
+def _read_bytes(task: tuple[int, str, str | None, bytes], options: ReadOptions) -> Iterator[tuple]:
     """Read one remote file's bytes with the local engine's reader (via a temporary copy)."""
-    rank, uri, content = task
+    rank, uri, qualified, content = task
     name = uri.rstrip("/").rsplit("/", 1)[-1]
     with tempfile.TemporaryDirectory(prefix="wiretrace-") as tmp:
         local = Path(tmp) / name
         local.write_bytes(content)
-        for row in _items(rank, str(local), read_file(local, options)):
+        for row in _items(rank, str(local), read_file(local, options), qualified):
             yield _rebase(row, str(local), uri)
 
 
@@ -138,14 +139,18 @@ def _rebase(row: tuple, local: str, uri: str) -> tuple:
     return (*row[:3], fix(row[3]), *row[4:])
 
 
-def _items(rank: int, file: str, items: Iterable[Any]) -> Iterator[tuple]:
+def _items(rank: int, file: str, items: Iterable[Any], qualified: str | None = None) -> Iterator[tuple]:
     """Rows for one file's items: ``("a", rank, n, line, file, id, text, title, date, outlet, origin,
-    url, meta)`` for an article, ``("q", rank, n, file, line, reason)`` for a quarantine entry."""
+    url, meta)`` for an article, ``("q", rank, n, file, line, reason)`` for a quarantine entry.
+
+    ``qualified`` is the folder-qualified stem that replaces the file stem in ids when another input
+    file shares the stem (as ``read.iter_articles`` does)."""
+    stem = file_source(Path(file)).stem
     for n, item in enumerate(items):
         if isinstance(item, QuarantineEntry):
             yield ("q", rank, n, item.file, item.line, item.reason)
         else:
-            a = item.article
+            a = _requalify(item.article, stem, qualified) if qualified else item.article
             yield ("a", rank, n, item.line, file, a.id, a.text, a.title, a.date, a.outlet, a.origin,
                    a.url, json.dumps(a.meta, default=str, sort_keys=True))
 
@@ -164,6 +169,7 @@ def read_articles(spark: "SparkSession", inputs: Sequence[str | Path], quarantin
     """Articles (with ``seq``, the local engine's read order) and quarantine rows, read on executors.
 
     Inputs are limited to 128, files per input and articles per file to 2^28 each (``file_rank``).
+    File names (not contents) of URI inputs come to the driver, to give ids as the local reader does.
 
     Local paths are listed on the driver exactly as the local engine lists them (they must be visible
     to every executor, e.g. on a shared file system); URIs are listed and loaded by Spark. Each file
@@ -177,19 +183,33 @@ def read_articles(spark: "SparkSession", inputs: Sequence[str | Path], quarantin
         raise UsageError("the spark engine reads files and URIs, not stdin ('-')")
     opts = options or ReadOptions.from_settings(DEFAULT)
     sc = spark.sparkContext
-    local_tasks: list[tuple[int, str]] = []
-    rows = sc.emptyRDD()
+    # every file's name is listed on the driver first (names only): ids need the whole listing to
+    # qualify stems shared by several files, exactly as the local reader does
+    listed: list[tuple[int, str, bool]] = []
+    remote: dict[int, "DataFrame"] = {}
     for n, raw in enumerate(inputs):
         if _has_scheme(str(raw)):
-            files = (spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(str(raw))
-                     .select("path", "content"))
+            remote[n] = (spark.read.format("binaryFile").option("recursiveFileLookup", "true")
+                         .load(str(raw)).select("path", "content"))
+            names = [r["path"] for r in remote[n].select("path").collect()]
             # sorted by path components, as the local engine walks folders
-            ordered = (files.rdd.map(lambda r: (r["path"].split("/"), (r["path"], bytes(r["content"]))))
-                       .sortByKey().values().zipWithIndex())
-            tasks = ordered.map(lambda x, n=n: (file_rank(n, x[1]), x[0][0], x[0][1]))
-            rows = rows.union(tasks.flatMap(lambda t: _read_bytes(t, opts)))
+            listed.extend((n, name, True) for name in sorted(names, key=lambda p: p.split("/")))
         else:
-            local_tasks.extend((file_rank(n, i), str(p)) for i, p in enumerate(iter_files([raw], quarantine)))
+            listed.extend((n, str(p), False) for p in iter_files([raw], quarantine))
+    qualified = qualified_stems([Path(name) for _, name, _ in listed])
+    place: dict[str, tuple[int, str | None]] = {}
+    seen: dict[int, int] = {}
+    for n, name, _ in listed:
+        seen[n] = seen.get(n, -1) + 1
+        place[name] = (file_rank(n, seen[n]), qualified.get(Path(name)))
+    local_tasks = [(place[name][0], name, place[name][1]) for _, name, is_remote in listed if not is_remote]
+    rows = sc.emptyRDD()
+    if remote:
+        where = sc.broadcast(place)
+        for df in remote.values():
+            tasks = df.rdd.map(lambda r: (where.value[r["path"]][0], r["path"], where.value[r["path"]][1],
+                                          bytes(r["content"])))
+            rows = rows.union(tasks.flatMap(lambda t: _read_bytes(t, opts)))
     if local_tasks:
         parts = max(1, min(len(local_tasks), sc.defaultParallelism * 4))
         rows = rows.union(sc.parallelize(local_tasks, parts).flatMap(lambda t: _read_local(t, opts)))
