@@ -78,6 +78,16 @@ class Settings:
     max_article_chars: int = 2_000_000
     """Longer texts are truncated for matching (offsets stay valid); protects memory and time."""
 
+    # --- scale (store, index, query) ----------------------------------------------------------
+    max_index_segments: int = 16
+    """The candidate index beside a store gets one segment per scan; past this many it is merged
+    into one, so a lookup does at most this many binary searches per key."""
+    max_query_candidates: int = 50
+    """``Index.query`` aligns at most this many candidates, those sharing the most keys first: a
+    query stays interactive even when thousands of stored copies share its story."""
+    prepared_cache: int = 2000
+    """How many prepared (normalised, fingerprinted) stored articles a query index keeps in memory."""
+
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> "Settings":
         """Build settings from a mapping (e.g. a TOML table), naming any unknown key."""

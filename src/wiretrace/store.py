@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
+import time
+import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -47,17 +52,31 @@ CREATE TABLE IF NOT EXISTS grades (
 """
 
 
+def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, retrying for up to ``wait`` seconds while another process holds its lock."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            locked = "lock" in str(exc).lower()
+            if locked and time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
+            if locked:
+                raise StoreError(f"{path}: store is locked by another process (a running scan?); "
+                                 f"read its published snapshot instead, or wait for the scan to finish") from exc
+            raise StoreError(f"{path}: cannot open store: {exc}") from exc
+
+
 class Store:
     """A wiretrace store in one DuckDB file (``:memory:`` for a throwaway one)."""
 
-    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, read_only: bool = False, wait: float = 0.0) -> None:
         self.path = str(path)
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no such store (run `wiretrace scan ... --store {self.path}` first)")
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: cannot open store: {exc}") from exc
+        self.con = _connect(self.path, read_only, wait)
         if not read_only:
             self.con.execute(_SCHEMA)
             self._check_version(create=True)
@@ -70,9 +89,16 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: not a wiretrace store ({exc})") from exc
         if row is None and create:
-            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('token', ?)",
+                             [SCHEMA_VERSION, uuid.uuid4().hex])
         elif row is None or row[0] != SCHEMA_VERSION:
             raise StoreError(f"{self.path}: store schema version {row and row[0]!r}, expected {SCHEMA_VERSION}")
+
+    @property
+    def token(self) -> str:
+        """A random id given to the store when it was created: ties side files (index) to it."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'token'").fetchone()
+        return row[0] if row else ""
 
     def close(self) -> None:
         self.con.close()
@@ -118,9 +144,23 @@ class Store:
                 ],
             )
 
-    def fingerprints(self) -> tuple[list[str], np.ndarray, list[np.ndarray]]:
-        """All articles' ids (in insertion order), signatures and winnowed fingerprints."""
-        rows = self.con.execute("SELECT id, signature, winnowed FROM articles ORDER BY seq").fetchall()
+    def compared_count(self) -> int:
+        return self.con.execute("SELECT count(*) FROM articles WHERE compared").fetchone()[0]  # type: ignore[index]
+
+    def compared_ids(self) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT id FROM articles WHERE compared ORDER BY seq").fetchall()]
+
+    def fingerprints(self, ids: list[str] | None = None,
+                     compared: bool | None = None) -> tuple[list[str], np.ndarray, list[np.ndarray]]:
+        """Articles' ids (in insertion order), signatures and winnowed fingerprints: all, those in
+        ``ids``, or those (not) compared yet."""
+        sql = "SELECT id, signature, winnowed FROM articles"
+        if compared is not None:
+            rows = self.con.execute(sql + f" WHERE {'' if compared else 'NOT '}compared ORDER BY seq").fetchall()
+        elif ids is None:
+            rows = self.con.execute(sql + " ORDER BY seq").fetchall()
+        else:
+            rows = self.con.execute(sql + " WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY seq", [list(ids)]).fetchall()
         ids = [r[0] for r in rows]
         sigs = np.stack([np.frombuffer(r[1], dtype=np.uint32) for r in rows]) if rows else np.zeros((0, 0), np.uint32)
         wins = [np.frombuffer(r[2], dtype=np.uint64) for r in rows]
@@ -131,7 +171,7 @@ class Store:
         if ids is None:
             rows = self.con.execute(f"SELECT {cols} FROM articles ORDER BY seq").fetchall()
         else:
-            rows = self.con.execute(f"SELECT {cols} FROM articles WHERE list_contains(?, id) ORDER BY seq",
+            rows = self.con.execute(f"SELECT {cols} FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY seq",
                                     [list(ids)]).fetchall()
         return [Article(id=r[0], text=r[1], title=r[2], date=r[3], outlet=r[4], url=r[5], origin=r[6],
                         meta=json.loads(r[7]) if r[7] else {}) for r in rows]
@@ -162,7 +202,7 @@ class Store:
                 if rows:
                     con.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             if compared_ids:
-                con.execute("UPDATE articles SET compared = TRUE WHERE list_contains(?, id)", [compared_ids])
+                con.execute("UPDATE articles SET compared = TRUE WHERE id IN (SELECT unnest(?::VARCHAR[]))", [compared_ids])
 
     def pairs(self, article_id: str | None = None, with_passages: bool = True) -> list[PairResult]:
         """Related pairs (all, or those involving one article), with passages if asked."""
@@ -248,3 +288,116 @@ class Store:
             "pairs": q("SELECT count(*) FROM pairs").fetchone()[0],  # type: ignore[index]
             "clusters": q("SELECT count(DISTINCT cluster) FROM clusters").fetchone()[0],  # type: ignore[index]
         }
+
+    # --- integrity --------------------------------------------------------------------------
+
+    def check(self) -> "CheckReport":
+        """Integrity checks a crash or a bug could break; each failed check names what is wrong."""
+        q = self.con.execute
+
+        def one(sql: str) -> int:
+            return int(q(sql).fetchone()[0])  # type: ignore[index]
+
+        counts = {**self.counts(), "passages": one("SELECT count(*) FROM passages"),
+                  "uncompared": one("SELECT count(*) FROM articles WHERE NOT compared")}
+        version = q("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        problems = {
+            "schema version": 0 if version and version[0] == SCHEMA_VERSION else 1,
+            "duplicate article ids": one("SELECT count(*) - count(DISTINCT id) FROM articles"),
+            "duplicate article seq": one("SELECT count(*) - count(DISTINCT seq) FROM articles"),
+            "articles without text or fingerprints": one(
+                "SELECT count(*) FROM articles WHERE text IS NULL OR signature IS NULL OR winnowed IS NULL"),
+            "duplicate pairs": one("SELECT count(*) FROM (SELECT a, b FROM pairs GROUP BY a, b HAVING count(*) > 1)"),
+            "pairs referring to missing articles": one(
+                "SELECT count(*) FROM pairs p WHERE NOT EXISTS (SELECT 1 FROM articles WHERE id = p.a) "
+                "OR NOT EXISTS (SELECT 1 FROM articles WHERE id = p.b)"),
+            "pairs of an uncompared article": one(
+                "SELECT count(*) FROM pairs p JOIN articles x ON x.id = p.a JOIN articles y ON y.id = p.b "
+                "WHERE NOT x.compared AND NOT y.compared"),
+            "orphan passages": one(
+                "SELECT count(*) FROM passages s WHERE NOT EXISTS "
+                "(SELECT 1 FROM pairs p WHERE p.a = s.a AND p.b = s.b)"),
+            "passages with bad offsets": one(
+                "SELECT count(*) FROM passages WHERE a_start < 0 OR b_start < 0 OR a_end < a_start OR b_end < b_start"),
+            "cluster members missing": one(
+                "SELECT count(*) FROM clusters c WHERE NOT EXISTS (SELECT 1 FROM articles WHERE id = c.article)"),
+            "articles in two clusters": one(
+                "SELECT count(*) FROM (SELECT article FROM clusters GROUP BY article HAVING count(*) > 1)"),
+            "grades of missing articles": one(
+                "SELECT count(*) FROM grades g WHERE NOT EXISTS (SELECT 1 FROM articles WHERE id = g.id)"),
+        }
+        notes = []
+        if counts["uncompared"]:
+            notes.append(f"{counts['uncompared']} article(s) not compared yet (an interrupted scan): "
+                         "rerun the same scan to finish them")
+        return CheckReport(self.path, counts, {k: v for k, v in problems.items() if v}, notes)
+
+
+@dataclass
+class CheckReport:
+    """The verdict of ``Store.check``: counts, failed checks (name → how many rows) and notes."""
+
+    store: str
+    counts: dict[str, int]
+    problems: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {"store": self.store, "verdict": "ok" if self.ok else "corrupt", "counts": self.counts,
+                "problems": self.problems, "notes": self.notes}
+
+
+# --- snapshots: readers never wait for a writer ------------------------------------------------
+
+def snapshot_dir(store_path: str | Path) -> Path:
+    return Path(f"{store_path}.snapshots")
+
+
+def publish_snapshot(store_path: str | Path) -> Path:
+    """Copy a closed store to a new read-only snapshot and point ``CURRENT`` at it, atomically.
+
+    DuckDB lets one process write a file and locks out readers meanwhile, so readers (``query``,
+    ``serve``) open the latest snapshot instead; a scan publishes one after every run. Older
+    snapshots are removed except the previous one (a reader may still be opening it; open files
+    stay readable after removal on POSIX).
+    """
+    folder = snapshot_dir(store_path)
+    folder.mkdir(exist_ok=True)
+    name = f"{time.time_ns():020d}.duckdb"
+    tmp = folder / f".{name}.tmp"
+    shutil.copyfile(store_path, tmp)
+    os.replace(tmp, folder / name)
+    pointer = folder / ".CURRENT.tmp"
+    pointer.write_text(name)
+    os.replace(pointer, folder / "CURRENT")
+    keep = {name, *sorted(p.name for p in folder.glob("*.duckdb") if p.name < name)[-1:]}
+    for old in folder.iterdir():
+        if old.name not in keep and old.name != "CURRENT":
+            old.unlink(missing_ok=True)
+    log.info("published snapshot %s", folder / name)
+    return folder / name
+
+
+def latest_snapshot(store_path: str | Path) -> Path | None:
+    """The snapshot ``CURRENT`` points to, if a scan has published one."""
+    try:
+        name = (snapshot_dir(store_path) / "CURRENT").read_text().strip()
+    except OSError:
+        return None
+    path = snapshot_dir(store_path) / name
+    return path if name and path.exists() else None
+
+
+def open_reader(store_path: str | Path, wait: float = 5.0) -> Store:
+    """A read-only store for readers: the latest published snapshot, else the store itself."""
+    snap = latest_snapshot(store_path)
+    if snap is not None:
+        try:
+            return Store(snap, read_only=True)
+        except StoreError:
+            log.warning("snapshot %s unreadable; opening the store itself", snap)
+    return Store(store_path, read_only=True, wait=wait)

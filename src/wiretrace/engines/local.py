@@ -16,13 +16,13 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from ..candidates import candidate_pairs
 from ..cluster import Edge, build_clusters, grade_articles
 from ..model import Article, PairResult, QuarantineEntry
 from ..pipeline import Prepared, compare_prepared, prepare
+from ..postings import index_dir, open_index
 from ..read import iter_articles
 from ..settings import DEFAULT, Settings
-from ..store import Store
+from ..store import Store, publish_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -100,27 +100,32 @@ def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings]) -> list
 
 
 def compare_candidates(store: Store, prepared: dict[str, Prepared], settings: Settings, result: ScanResult,
-                       progress: Progress, jobs: int = 1) -> None:
-    """Find candidates for uncompared articles, align them, and commit related pairs."""
-    ids, sigs, wins = store.fingerprints()
-    pending = set(store.uncompared_ids())
+                       progress: Progress, jobs: int = 1, index_folder: Path | None = None) -> None:
+    """Find candidates for uncompared articles, align them, and commit related pairs.
+
+    Compared articles are looked up in the persistent candidate index (``postings``), so the cost
+    grows with the new articles, not the store; the index then takes in the newly compared ones.
+    """
+    pending, sigs, wins = store.fingerprints(compared=False)
     if not pending:
         progress("align", 0, 0)
         return
-    new_mask = np.fromiter((i in pending for i in ids), dtype=bool, count=len(ids))
-    pairs = candidate_pairs(sigs, wins, settings, new_mask) if len(ids) > 1 else np.zeros((0, 2), np.int64)
-    result.candidates = len(pairs)
-    needed = {ids[i] for pair in pairs for i in pair}
-    missing = [x for x in needed if x not in prepared]
+    stored = open_index(store, index_folder, settings)
+    old = stored.index.ids
+    pairs = stored.index.candidates(sigs, wins)
+    numbered = old + pending  # the index numbers old articles first, then the new ones
+    pair_ids = [(numbered[i], numbered[j]) for i, j in pairs.tolist()]
+    result.candidates = len(pair_ids)
+    missing = list({x for pair in pair_ids for x in pair if x not in prepared})
     for article in store.articles(missing):
         prepared[article.id] = prepare(article, settings)
 
     related: list[PairResult] = []
-    total = len(pairs)
+    total = len(pair_ids)
     if jobs > 1 and total > 200:
         chunk = max(50, total // (jobs * 8))
-        work = [([(prepared[ids[i]].doc.article, prepared[ids[j]].doc.article) for i, j in pairs[s:s + chunk]],
-                 settings) for s in range(0, total, chunk)]
+        work = [([(prepared[a].doc.article, prepared[b].doc.article) for a, b in pair_ids[s:s + chunk]], settings)
+                for s in range(0, total, chunk)]
         done = 0
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for (items, _), found in zip(work, pool.map(_compare_chunk, work)):
@@ -128,13 +133,14 @@ def compare_candidates(store: Store, prepared: dict[str, Prepared], settings: Se
                 done += len(items)
                 progress("align", done, total)
     else:
-        for n, (i, j) in enumerate(pairs, 1):
-            r = compare_prepared(prepared[ids[i]], prepared[ids[j]], settings)
+        for n, (a, b) in enumerate(pair_ids, 1):
+            r = compare_prepared(prepared[a], prepared[b], settings)
             if r.relation != "unrelated":
                 related.append(r)
             progress("align", n, total)
     result.related = len(related)
-    store.add_pairs(related, sorted(pending))
+    store.add_pairs(related, pending)
+    stored.append(pending, sigs, wins)
 
 
 def recluster(store: Store, settings: Settings) -> None:
@@ -201,10 +207,11 @@ def scan_articles(articles: Iterable[Article], out_dir: str | Path, store_path: 
         with _Timer(result, "read"):
             prepared = ingest(store, articles, settings, result, progress)
         with _Timer(result, "align"):
-            compare_candidates(store, prepared, settings, result, progress, jobs)
+            compare_candidates(store, prepared, settings, result, progress, jobs, index_dir(store_file))
         with _Timer(result, "cluster"):
             recluster(store, settings)
         with _Timer(result, "write"):
             result.report = write_outputs(store, out, result.quarantine, passages, report)
         result.counts = store.counts()
+    publish_snapshot(store_file)
     return result
