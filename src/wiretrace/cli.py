@@ -206,6 +206,32 @@ def report(
     out.print(f"report: {index}")
 
 
+@app.command()
+def check(
+    store: Path = typer.Option(..., "--store", help="DuckDB store to check."),
+    as_json: bool = typer.Option(False, "--json", help="Print the verdict, counts and problems as JSON."),
+) -> None:
+    """Check a store's integrity (e.g. after a crash): verdict, counts, and anything broken.
+
+    Exit code 0 when the store is sound, 2 when a check fails or it cannot be opened.
+    """
+    from .store import Store
+
+    with Store(store, read_only=True) as s:
+        verdict = s.check()
+    if as_json:
+        out.print_json(json.dumps(verdict.to_json()))
+    else:
+        out.print(f"{escape(str(store))}: {'[green]ok[/]' if verdict.ok else '[red]CORRUPT[/]'}")
+        out.print("  " + ", ".join(f"{v} {k}" for k, v in verdict.counts.items()))
+        for problem, rows in verdict.problems.items():
+            out.print(f"  [red]✗[/] {escape(problem)}: {rows}")
+        for note in verdict.notes:
+            out.print(f"  · {escape(note)}")
+    if not verdict.ok:
+        raise typer.Exit(2)
+
+
 @app.command(name="eval")
 def evaluate(
     gold: Path = typer.Option(..., "--gold", help="CSV of a,b,label[,degree] pairs, or JSONL of gold clusters."),

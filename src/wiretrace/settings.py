@@ -85,6 +85,8 @@ class Settings:
     max_query_candidates: int = 50
     """``Index.query`` aligns at most this many candidates, those sharing the most keys first: a
     query stays interactive even when thousands of stored copies share its story."""
+    store_lock_wait: float = 30.0
+    """Seconds a scan waits for a store another process holds open (a ``check``, a direct reader)."""
     prepared_cache: int = 2000
     """How many prepared (normalised, fingerprinted) stored articles a query index keeps in memory."""
 

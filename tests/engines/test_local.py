@@ -65,3 +65,19 @@ def test_broken_inputs_are_quarantined_and_the_run_finishes(seed_dir, tmp_path):
     files = sorted((q["file"].rsplit("/", 1)[-1], q["line"]) for q in quarantined)
     assert files == [("bin.txt", None), ("empty.txt", None), ("rows.jsonl", 2)]
     assert result.counts["articles"] == 3 and result.counts["pairs"] == 1
+
+
+def test_incremental_scans_give_the_same_pairs_as_one_full_scan(tmp_path):
+    from wiretrace.engines.local import scan_articles
+    from wiretrace.model import Article
+
+    from scale_corpus import articles
+
+    rows = [Article(r["id"], r["text"], date=r["date"]) for r in articles(70, seed=9)]
+    full = scan_articles(rows, tmp_path / "full", tmp_path / "full.duckdb", report=False)
+    for n, upto in enumerate([30, 31, 55, 70]):  # one batch of a single article too
+        scan_articles(rows[:upto], tmp_path / f"inc{n}", tmp_path / "inc.duckdb", report=False)
+    with Store(tmp_path / "full.duckdb", read_only=True) as a, Store(tmp_path / "inc.duckdb", read_only=True) as b:
+        expected = [p.to_json() for p in a.pairs()]
+        assert expected and [p.to_json() for p in b.pairs()] == expected
+        assert a.counts() == b.counts() == full.counts
