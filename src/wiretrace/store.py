@@ -20,6 +20,7 @@ from typing import Any, Iterator
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
 from .cluster import Reuse
 from .errors import StoreError
@@ -67,6 +68,30 @@ def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
                 raise StoreError(f"{path}: store is locked by another process (a running scan?); "
                                  f"read its published snapshot instead, or wait for the scan to finish") from exc
             raise StoreError(f"{path}: cannot open store: {exc}") from exc
+
+
+_INT_COLUMNS = ("seq", "idx", "n_content", "a_start", "a_end", "b_start", "b_end", "a_tok0", "a_tok1", "b_tok0",
+                "b_tok1")
+_TYPES = {**{name: pa.int64() for name in _INT_COLUMNS}, "signature": pa.binary(), "winnowed": pa.binary(),
+          "compared": pa.bool_(), "direction_confidence": pa.float64(), "reused_share": pa.float64()}
+
+
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, columns: dict[str, list[Any]]) -> Iterator[str]:
+    """Columns as an Arrow table the SQL can read as ``_rows``: bulk writes without executemany,
+    which goes row by row and was the largest cost of a scan."""
+    con.register("_rows", pa.table({name: pa.array(values, type=_TYPES.get(name, pa.string()))
+                                    for name, values in columns.items()}))
+    try:
+        yield "_rows"
+    finally:
+        con.unregister("_rows")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]]) -> None:
+    """Bulk-insert rows given as columns (names as in the table)."""
+    with _registered(con, columns) as rows:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {rows}")
 
 
 class Store:
@@ -133,16 +158,15 @@ class Store:
         if not rows:
             return
         with self.transaction() as con:
-            start = con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]  # type: ignore[index]
-            con.executemany(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
-                [
-                    (a.id, start + n + 1, a.title, a.date, a.outlet, a.url, a.origin, a.text,
-                     json.dumps(a.meta, default=str), n_content, sig.astype(np.uint32).tobytes(),
-                     win.astype(np.uint64).tobytes())
-                    for n, (a, n_content, sig, win) in enumerate(rows)
-                ],
-            )
+            start = con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchall()[0][0]
+            arts = [r[0] for r in rows]
+            _insert(con, "articles", {
+                "id": [a.id for a in arts], "seq": list(range(start + 1, start + 1 + len(rows))),
+                "title": [a.title for a in arts], "date": [a.date for a in arts], "outlet": [a.outlet for a in arts],
+                "url": [a.url for a in arts], "origin": [a.origin for a in arts], "text": [a.text for a in arts],
+                "meta": [json.dumps(a.meta, default=str) for a in arts], "n_content": [r[1] for r in rows],
+                "signature": [r[2].astype(np.uint32).tobytes() for r in rows],
+                "winnowed": [r[3].astype(np.uint64).tobytes() for r in rows], "compared": [False] * len(rows)})
 
     def compared_count(self) -> int:
         return self.con.execute("SELECT count(*) FROM articles WHERE compared").fetchone()[0]  # type: ignore[index]
@@ -190,19 +214,30 @@ class Store:
         """Store related pairs and their passages, and mark ``compared_ids`` done, atomically."""
         with self.transaction() as con:
             if results:
-                con.executemany(
-                    "INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(r.a, r.b, r.relation, r.degree, r.source, r.direction_confidence, json.dumps(r.scores),
-                      json.dumps(r.reasons), json.dumps(r.direction_reasons), json.dumps(r.new_in_a),
-                      json.dumps(r.new_in_b)) for r in results],
-                )
-                con.executemany("DELETE FROM passages WHERE a = ? AND b = ?", [(r.a, r.b) for r in results])
-                rows = [(r.a, r.b, n, p.kind, p.a[0], p.a[1], p.b[0], p.b[1], p.a_tokens[0], p.a_tokens[1],
-                         p.b_tokens[0], p.b_tokens[1]) for r in results for n, p in enumerate(r.passages)]
-                if rows:
-                    con.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                pair_rows = {
+                    "a": [r.a for r in results], "b": [r.b for r in results],
+                    "relation": [r.relation for r in results], "degree": [r.degree for r in results],
+                    "source": [r.source for r in results],
+                    "direction_confidence": [r.direction_confidence for r in results],
+                    "scores": [json.dumps(r.scores) for r in results], "reasons": [json.dumps(r.reasons) for r in results],
+                    "direction_reasons": [json.dumps(r.direction_reasons) for r in results],
+                    "new_in_a": [json.dumps(r.new_in_a) for r in results],
+                    "new_in_b": [json.dumps(r.new_in_b) for r in results]}
+                with _registered(con, pair_rows) as rows:
+                    con.execute(f"INSERT OR REPLACE INTO pairs BY NAME SELECT * FROM {rows}")
+                    con.execute(f"DELETE FROM passages USING {rows} r WHERE passages.a = r.a AND passages.b = r.b")
+                found = [(r.a, r.b, n, p) for r in results for n, p in enumerate(r.passages)]
+                if found:
+                    _insert(con, "passages", {
+                        "a": [x[0] for x in found], "b": [x[1] for x in found], "idx": [x[2] for x in found],
+                        "kind": [x[3].kind for x in found], "a_start": [x[3].a[0] for x in found],
+                        "a_end": [x[3].a[1] for x in found], "b_start": [x[3].b[0] for x in found],
+                        "b_end": [x[3].b[1] for x in found], "a_tok0": [x[3].a_tokens[0] for x in found],
+                        "a_tok1": [x[3].a_tokens[1] for x in found], "b_tok0": [x[3].b_tokens[0] for x in found],
+                        "b_tok1": [x[3].b_tokens[1] for x in found]})
             if compared_ids:
-                con.execute("UPDATE articles SET compared = TRUE WHERE id IN (SELECT unnest(?::VARCHAR[]))", [compared_ids])
+                con.execute("UPDATE articles SET compared = TRUE WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                            [compared_ids])
 
     def pairs(self, article_id: str | None = None, with_passages: bool = True) -> list[PairResult]:
         """Related pairs (all, or those involving one article), with passages if asked."""
@@ -251,11 +286,13 @@ class Store:
             con.execute("DELETE FROM clusters")
             rows = [(c.cluster, m, c.source_tree.get(m), c.story) for c in clusters for m in c.members]
             if rows:
-                con.executemany("INSERT INTO clusters VALUES (?, ?, ?, ?)", rows)
+                _insert(con, "clusters", {"cluster": [r[0] for r in rows], "article": [r[1] for r in rows],
+                                          "parent": [r[2] for r in rows], "story": [r[3] for r in rows]})
             con.execute("DELETE FROM grades")
             if grades:
-                con.executemany("INSERT INTO grades VALUES (?, ?, ?, ?)",
-                                [(g.id, json.dumps(g.sources), g.reused_share, g.degree) for g in grades])
+                _insert(con, "grades", {"id": [g.id for g in grades], "sources": [json.dumps(g.sources) for g in grades],
+                                        "reused_share": [g.reused_share for g in grades],
+                                        "degree": [g.degree for g in grades]})
 
     def clusters(self) -> list[Cluster]:
         rows = self.con.execute("SELECT cluster, article, parent, story FROM clusters").fetchall()

@@ -81,3 +81,30 @@ def test_incremental_scans_give_the_same_pairs_as_one_full_scan(tmp_path):
         expected = [p.to_json() for p in a.pairs()]
         assert expected and [p.to_json() for p in b.pairs()] == expected
         assert a.counts() == b.counts() == full.counts
+
+
+def test_two_worker_processes_find_the_same_pairs_as_one(tmp_path):
+    from wiretrace.engines.local import scan_articles
+    from wiretrace.model import Article
+
+    from scale_corpus import articles
+
+    rows = [Article(r["id"], r["text"]) for r in articles(60, seed=2)]
+    one = scan_articles(rows, tmp_path / "one", report=False)
+    two = scan_articles(rows, tmp_path / "two", jobs=2, report=False)
+    assert one.candidates == two.candidates > 0 and one.counts == two.counts
+    assert (tmp_path / "one" / "pairs.jsonl").read_text() == (tmp_path / "two" / "pairs.jsonl").read_text()
+
+
+def test_a_repeated_article_id_given_to_the_library_is_quarantined_and_the_first_kept(tmp_path):
+    from wiretrace.engines.local import scan_articles
+    from wiretrace.model import Article
+
+    rows = [Article("x", "The first text of x, kept.", origin="feed.jsonl:1"),
+            Article("x", "A second x.", origin="feed.jsonl:7")]
+    result = scan_articles(rows, tmp_path / "out", report=False)
+    assert result.counts["articles"] == 1 and result.new == 1
+    [entry] = result.quarantine
+    assert (entry.file, entry.line) == ("feed.jsonl", 7) and "duplicate article id 'x'" in entry.reason
+    with Store(result.store, read_only=True) as s:
+        assert s.article("x").text.startswith("The first")

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import logging
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from contextlib import nullcontext
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 import numpy as np
 
@@ -25,6 +27,9 @@ from ..settings import DEFAULT, Settings
 from ..store import Store, publish_snapshot
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 Progress = Callable[[str, int, "int | None"], None]
 """progress(stage, done, total): called as work advances; the CLI draws bars from it."""
@@ -63,31 +68,80 @@ class _Timer:
         log.info("stage %s took %.2fs", self.stage, self.result.seconds[self.stage])
 
 
-def ingest(store: Store, articles: Iterable[Article], settings: Settings, result: ScanResult,
-           progress: Progress, batch: int = 500) -> dict[str, Prepared]:
-    """Prepare the articles the store does not have yet and add them (uncompared)."""
-    known = store.known_ids()
-    prepared: dict[str, Prepared] = {}
-    rows = []
+Fingerprinted = tuple[Article, int, np.ndarray, np.ndarray]
+"""What the store keeps of a new article: the article, its content-token count, signature, fingerprints."""
+
+
+def _fingerprint_batch(args: tuple[list[Article], Settings]) -> list[Fingerprinted]:
+    """Normalise and fingerprint a batch (in a worker process); only what the store keeps comes back,
+    so memory does not grow with the corpus."""
+    articles, settings = args
+    out = []
+    for article in articles:
+        p = prepare(article, settings)
+        out.append((article, len(p.doc.content), p.fp.signature, p.fp.winnowed))
+    return out
+
+
+def _new_batches(articles: Iterable[Article], known: set[str], result: ScanResult,
+                 batch: int) -> Iterator[list[Article]]:
+    """Batches of articles the store does not hold yet; a repeated id is quarantined, not re-added."""
+    seen: set[str] = set()
+    rows: list[Article] = []
     for article in articles:
         result.read += 1
         if article.id in known:
             result.skipped_known += 1
-            continue
-        p = prepare(article, settings)
-        prepared[article.id] = p
-        rows.append((article, len(p.doc.content), p.fp.signature, p.fp.winnowed))
-        if len(rows) >= batch:
-            store.add_articles(rows)
-            rows = []
-        progress("read", result.read, None)
-    store.add_articles(rows)
+        elif article.id in seen:
+            where, _, line = (article.origin or "?").rpartition(":")
+            result.quarantine.append(QuarantineEntry(
+                where if line.isdigit() else (article.origin or "?"), f"duplicate article id {article.id!r}; "
+                "the first one read was kept", int(line) if line.isdigit() else None))
+        else:
+            seen.add(article.id)
+            rows.append(article)
+            if len(rows) >= batch:
+                yield rows
+                rows = []
+    if rows:
+        yield rows
+
+
+def ingest(store: Store, articles: Iterable[Article], settings: Settings, result: ScanResult,
+           progress: Progress, batch: int = 500, jobs: int = 1) -> None:
+    """Fingerprint the articles the store does not have yet and add them (uncompared), batch by
+    batch, each batch one transaction; with ``jobs`` > 1 worker processes do the fingerprinting."""
+    batches = _new_batches(articles, store.known_ids(), result, batch)
+    if jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for rows in _ordered_map(pool, _fingerprint_batch, ((b, settings) for b in batches), 2 * jobs):
+                _store_batch(store, rows, result, progress)
+    else:
+        for rows in map(_fingerprint_batch, ((b, settings) for b in batches)):
+            _store_batch(store, rows, result, progress)
     progress("read", result.read, result.read)
-    result.new = len(prepared)
-    return prepared
+
+
+def _ordered_map(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], ahead: int) -> Iterator[R]:
+    """``pool.map`` that keeps at most ``ahead`` tasks in flight (Python 3.11's map reads its whole
+    input first: a million articles in memory)."""
+    pending: deque[Future[R]] = deque()
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _store_batch(store: Store, rows: list[Fingerprinted], result: ScanResult, progress: Progress) -> None:
+    store.add_articles(rows)
+    result.new += len(rows)
+    progress("read", result.read, None)
 
 
 def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings]) -> list[PairResult]:
+    """Align and relate a chunk of candidate pairs (in a worker process), preparing each article once."""
     pairs, settings = args
     cache: dict[str, Prepared] = {}
 
@@ -99,45 +153,38 @@ def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings]) -> list
     return [r for a, b in pairs if (r := compare_prepared(get(a), get(b), settings)).relation != "unrelated"]
 
 
-def compare_candidates(store: Store, prepared: dict[str, Prepared], settings: Settings, result: ScanResult,
-                       progress: Progress, jobs: int = 1, index_folder: Path | None = None) -> None:
+def compare_candidates(store: Store, settings: Settings, result: ScanResult, progress: Progress, jobs: int = 1,
+                       index_folder: Path | None = None, chunk: int = 200) -> None:
     """Find candidates for uncompared articles, align them, and commit related pairs.
 
     Compared articles are looked up in the persistent candidate index (``postings``), so the cost
     grows with the new articles, not the store; the index then takes in the newly compared ones.
+    Pairs go out in chunks (articles read from the store per chunk, so memory stays flat), to
+    ``jobs`` worker processes when there are several.
     """
     pending, sigs, wins = store.fingerprints(compared=False)
     if not pending:
         progress("align", 0, 0)
         return
     stored = open_index(store, index_folder, settings)
-    old = stored.index.ids
-    pairs = stored.index.candidates(sigs, wins)
-    numbered = old + pending  # the index numbers old articles first, then the new ones
-    pair_ids = [(numbered[i], numbered[j]) for i, j in pairs.tolist()]
+    numbered = stored.index.ids + pending  # the index numbers old articles first, then the new ones
+    pair_ids = [(numbered[i], numbered[j]) for i, j in stored.index.candidates(sigs, wins).tolist()]
     result.candidates = len(pair_ids)
-    missing = list({x for pair in pair_ids for x in pair if x not in prepared})
-    for article in store.articles(missing):
-        prepared[article.id] = prepare(article, settings)
+
+    def work() -> Iterator[tuple[list[tuple[Article, Article]], Settings]]:
+        for start in range(0, len(pair_ids), chunk):
+            part = pair_ids[start:start + chunk]
+            arts = {a.id: a for a in store.articles(list({x for pair in part for x in pair}))}
+            yield [(arts[a], arts[b]) for a, b in part], settings
 
     related: list[PairResult] = []
-    total = len(pair_ids)
-    if jobs > 1 and total > 200:
-        chunk = max(50, total // (jobs * 8))
-        work = [([(prepared[a].doc.article, prepared[b].doc.article) for a, b in pair_ids[s:s + chunk]], settings)
-                for s in range(0, total, chunk)]
-        done = 0
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for (items, _), found in zip(work, pool.map(_compare_chunk, work)):
-                related.extend(found)
-                done += len(items)
-                progress("align", done, total)
-    else:
-        for n, (a, b) in enumerate(pair_ids, 1):
-            r = compare_prepared(prepared[a], prepared[b], settings)
-            if r.relation != "unrelated":
-                related.append(r)
-            progress("align", n, total)
+    done = 0
+    with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else nullcontext() as pool:
+        mapper = _ordered_map(pool, _compare_chunk, work(), 2 * jobs) if pool else map(_compare_chunk, work())
+        for found in mapper:
+            related.extend(found)
+            done = min(done + chunk, len(pair_ids))
+            progress("align", done, len(pair_ids))
     result.related = len(related)
     store.add_pairs(related, pending)
     stored.append(pending, sigs, wins)
@@ -205,9 +252,9 @@ def scan_articles(articles: Iterable[Article], out_dir: str | Path, store_path: 
     progress = progress or _no_progress
     with Store(store_file, wait=settings.store_lock_wait) as store:
         with _Timer(result, "read"):
-            prepared = ingest(store, articles, settings, result, progress)
+            ingest(store, articles, settings, result, progress, jobs=jobs)
         with _Timer(result, "align"):
-            compare_candidates(store, prepared, settings, result, progress, jobs, index_dir(store_file))
+            compare_candidates(store, settings, result, progress, jobs, index_dir(store_file))
         with _Timer(result, "cluster"):
             recluster(store, settings)
         with _Timer(result, "write"):
