@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import ProgressColumn, Task
 from rich.table import Table
 from rich.text import Text
 
@@ -124,8 +125,15 @@ class _Bars:
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if stage not in self.tasks:
             self.tasks[stage] = self.progress.add_task(stage, total=total)
-        if done % 50 == 0 or done == total:
-            self.progress.update(self.tasks[stage], completed=done, total=total)
+        self.progress.update(self.tasks[stage], completed=done, total=total)  # the engine reports per batch
+
+
+class _RateColumn(ProgressColumn):
+    """Items per second of a stage (articles read, pairs aligned)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f}/s" if speed else "", style="progress.data.speed")
 
 
 @app.command()
@@ -142,7 +150,7 @@ def scan(
         raise UsageError(f"engine {engine!r} is not available in this build; use --engine local")
     from .engines.local import scan as run_scan
 
-    columns = (TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
+    columns = (TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
                TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=False) as progress:
         result = run_scan(inputs, out_dir, store, DEFAULT, jobs=jobs, progress=_Bars(progress),
