@@ -39,4 +39,5 @@ clean:
 SCALE_SIZES ?= 10000,100000
 .PHONY: bench-scale
 bench-scale: $(STAMP)
-	$(BIN)/python -m wiretrace.bench.scale --sizes $(SCALE_SIZES) --jobs 2 --out bench-out/scale $(if $(SCALE_CORPUS),--corpus $(SCALE_CORPUS))
+	$(BIN)/python -m wiretrace.bench.scale --sizes $(SCALE_SIZES) --jobs 2 --out bench-out/scale \
+		--base $(SHARED)/data/bbc-news $(if $(SCALE_CORPUS),--corpus $(SCALE_CORPUS))

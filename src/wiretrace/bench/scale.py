@@ -41,7 +41,7 @@ def generate(n: int, out: Path, base: Path = DEFAULT_BASE, seed: int = 1) -> Pat
     cmd = [sys.executable, "-m", "wiretrace.cli", "bench", "generate", "--base", str(base), "--n", str(n),
            "--seed", str(seed), "--out", str(out)]
     subprocess.run(cmd, check=True)
-    return out
+    return out / "articles.jsonl"
 
 
 def _articles(corpus: list[Path], skip: int, count: int) -> Iterator[Article]:
@@ -99,7 +99,7 @@ def _probe(article: Article) -> Article:
 
 
 def run_size(corpus: list[Path], n: int, increment: int, work: Path, jobs: int, queries: int,
-             settings: Settings = DEFAULT) -> dict[str, Any]:
+             settings: Settings = DEFAULT, cli_runs: int = 3) -> dict[str, Any]:
     """Full scan of N, incremental scan of ``increment`` more, query latency: one row of the report."""
     if work.exists():
         shutil.rmtree(work)
@@ -123,7 +123,7 @@ def run_size(corpus: list[Path], n: int, increment: int, work: Path, jobs: int, 
     picked = set(random.Random(n).sample(range(n), min(queries, n)))
     probes = [_probe(a) for k, a in enumerate(_articles(corpus, 0, n)) if k in picked]
     row["query"] = query_latency(store, probes, settings)
-    row["query"]["cli_cold_s"] = cli_cold_query(store, probes[0], work)
+    row["query"]["cli_cold_s"] = cli_cold_query(store, probes[0], work, cli_runs)
     row["peak_rss_mb"] = _peak_rss_mb()
     return row
 
@@ -158,17 +158,20 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m wiretrace.bench.scale", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000", help="Comma-separated corpus sizes.")
     parser.add_argument("--corpus", type=Path, nargs="*", help="Corpus files/folders (default: generate one).")
+    parser.add_argument("--base", type=Path, default=DEFAULT_BASE, help="Base articles for the generator.")
     parser.add_argument("--increment", type=float, default=0.01, help="Incremental batch as a share of N.")
     parser.add_argument("--queries", type=int, default=200, help="Warm queries timed per size.")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--cli-runs", type=int, default=3, help="Cold CLI queries timed (median reported).")
     parser.add_argument("--out", type=Path, default=Path("bench-out/scale"))
     args = parser.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",")]
     args.out.mkdir(parents=True, exist_ok=True)
-    corpus = args.corpus or [generate(int(max(sizes) * (1 + args.increment)) + 1, args.out / "corpus")]
+    corpus = args.corpus or [generate(int(max(sizes) * (1 + args.increment)) + 1, args.out / "corpus", args.base)]
     report: dict[str, Any] = {"machine": machine(), "jobs": args.jobs, "corpus": [str(c) for c in corpus], "sizes": []}
     for n in sizes:
-        row = run_size(corpus, n, int(n * args.increment), args.out / f"n{n}", args.jobs, args.queries)
+        row = run_size(corpus, n, int(n * args.increment), args.out / f"n{n}", args.jobs, args.queries,
+                       cli_runs=args.cli_runs)
         report["sizes"].append(row)
         print(json.dumps(row), flush=True)
         (args.out / "scale.json").write_text(json.dumps(report, indent=2))

@@ -12,9 +12,9 @@ import resource
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from contextlib import nullcontext
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 import numpy as np
