@@ -70,3 +70,18 @@ def test_a_damaged_manifest_is_ignored(tmp_path):
     folder.mkdir()
     (folder / "manifest.json").write_text("{not json")
     assert load_index(folder, "token-1", SMALL) is None
+
+
+def test_segments_merge_like_a_binary_counter_and_still_answer_the_same():
+    sigs, wins = corpus(11, 70)
+    index = CandidateIndex(settings=SMALL)
+    for start in range(0, 64, 4):
+        index.add([f"d{i}" for i in range(start, start + 4)], sigs[start:start + 4], wins[start:start + 4])
+        index.merge_tail()
+        counts = [s.count for s in index.segments]
+        assert counts == sorted(counts, reverse=True) and len(set(counts)) == len(counts)  # distinct powers of two
+        assert sum(counts) == start + 4 and [s.first for s in index.segments] == [sum(counts[:k]) for k in range(len(counts))]
+    assert [s.count for s in index.segments] == [64]
+    new = np.zeros(70, dtype=bool)
+    new[64:] = True
+    assert index.candidates(sigs[64:], wins[64:]).tolist() == candidate_pairs(sigs, wins, SMALL, new).tolist()

@@ -172,9 +172,20 @@ class CandidateIndex:
         """One segment holding every posting: fewer binary searches per lookup."""
         if len(self.segments) <= 1:
             return self
-        merged = {kind: (np.concatenate([s.keys[kind] for s in self.segments]),
-                         np.concatenate([s.docs[kind].astype(np.int64) for s in self.segments])) for kind in _KINDS}
-        return CandidateIndex(list(self.ids), [build_segment(merged, 0, len(self.ids))], self.settings)
+        return CandidateIndex(list(self.ids), [merge_segments(self.segments)], self.settings)
+
+    def merge_tail(self) -> None:
+        """Merge the newest segment into the one before while it is at least as large (a binary
+        counter): at most log2(articles) segments, each posting re-sorted O(log N) times overall."""
+        while len(self.segments) > 1 and self.segments[-1].count >= self.segments[-2].count:
+            self.segments[-2:] = [merge_segments(self.segments[-2:])]
+
+
+def merge_segments(segments: list[Segment]) -> Segment:
+    """One sorted segment from consecutive ones."""
+    merged = {kind: (np.concatenate([s.keys[kind] for s in segments]),
+                     np.concatenate([s.docs[kind].astype(np.int64) for s in segments])) for kind in _KINDS}
+    return build_segment(merged, segments[0].first, sum(s.count for s in segments))
 
 
 # --- on disk ------------------------------------------------------------------------------------
@@ -256,10 +267,12 @@ class StoredIndex:
 
     def append(self, ids: list[str], signatures: np.ndarray, winnowed: list[np.ndarray], save: bool = True) -> None:
         """Add newly compared articles; with ``save``, write their segment and the manifest."""
+        before = list(self.index.segments)
         self.index.add(ids, signatures, winnowed)
-        if len(self.index.segments) > self.index.settings.max_index_segments:
-            self.index = self.index.compacted()
-            self.saved = []
+        self.index.merge_tail()
+        kept = next((n for n, (a, b) in enumerate(zip(before, self.index.segments)) if a is not b),
+                    min(len(before), len(self.index.segments)))
+        self.saved = self.saved[:kept]
         if save and self.folder is not None:
             self.saved = save_index(self.folder, self.index, self.token, self.saved)
 

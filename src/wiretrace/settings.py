@@ -82,9 +82,9 @@ class Settings:
     was 11 s and 1 GB)."""
 
     # --- scale (store, index, query) ----------------------------------------------------------
-    max_index_segments: int = 16
-    """The candidate index beside a store gets one segment per scan; past this many it is merged
-    into one, so a lookup does at most this many binary searches per key."""
+    scan_wave: int = 20_000
+    """A scan compares new articles this many at a time, committing each wave's pairs: a kill loses
+    at most one wave of alignment work, and grouping postings needs memory for one wave only."""
     max_query_candidates: int = 50
     """``Index.query`` aligns at most this many candidates, those sharing the most keys first: a
     query stays interactive even when thousands of stored copies share its story."""

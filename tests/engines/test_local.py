@@ -108,3 +108,23 @@ def test_a_repeated_article_id_given_to_the_library_is_quarantined_and_the_first
     assert (entry.file, entry.line) == ("feed.jsonl", 7) and "duplicate article id 'x'" in entry.reason
     with Store(result.store, read_only=True) as s:
         assert s.article("x").text.startswith("The first")
+
+
+def test_a_scan_in_small_waves_finds_the_same_pairs_and_indexes_every_article(tmp_path):
+    from dataclasses import replace
+
+    from wiretrace.engines.local import scan_articles
+    from wiretrace.model import Article
+    from wiretrace.postings import index_dir, load_index
+
+    from scale_corpus import articles
+
+    rows = [Article(r["id"], r["text"]) for r in articles(50, seed=3)]
+    whole = scan_articles(rows, tmp_path / "whole", report=False)
+    waves = scan_articles(rows, tmp_path / "waves", settings=replace(DEFAULT, scan_wave=7), report=False)
+    assert whole.candidates == waves.candidates > 0 and whole.related == waves.related
+    assert (tmp_path / "whole" / "pairs.jsonl").read_text() == (tmp_path / "waves" / "pairs.jsonl").read_text()
+    with Store(waves.store, read_only=True) as s:
+        index = load_index(index_dir(waves.store), s.token)
+    assert index is not None and sorted(index.ids) == sorted(r.id for r in rows)
+    assert [seg.count for seg in index.segments] == [28, 14, 7, 1]  # 8 waves merged like a binary counter

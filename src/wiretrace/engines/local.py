@@ -165,25 +165,41 @@ def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings]) -> list
 
 def compare_candidates(store: Store, settings: Settings, result: ScanResult, progress: Progress, jobs: int = 1,
                        index_folder: Path | None = None, chunk: int = 200) -> None:
-    """Find candidates for uncompared articles, align them, and commit related pairs.
+    """Find candidates for uncompared articles, align them, and commit related pairs, wave by wave.
 
     Compared articles are looked up in the persistent candidate index (``postings``), so the cost
-    grows with the new articles, not the store; the index then takes in the newly compared ones.
-    Pairs go out in chunks (articles read from the store per chunk, so memory stays flat), to
-    ``jobs`` worker processes when there are several.
+    grows with the new articles, not the store. Each wave of ``scan_wave`` new articles is one
+    incremental step: its pairs and its ``compared`` flags are committed together, then the index
+    takes it in, so a killed scan loses at most one wave and memory holds one wave's postings.
     """
-    pending, sigs, wins = store.fingerprints(compared=False)
+    pending = store.uncompared_ids()
     if not pending:
         progress("align", 0, 0)
         return
     stored = open_index(store, index_folder, settings)
-    numbered = stored.index.ids + pending  # the index numbers old articles first, then the new ones
-    pair_ids = [(numbered[i], numbered[j]) for i, j in stored.index.candidates(sigs, wins).tolist()]
-    result.candidates = len(pair_ids)
+    for start in range(0, len(pending), settings.scan_wave):
+        wave = pending[start:start + settings.scan_wave]
+        ids, sigs, wins = store.fingerprints(wave)
+
+        def advance(done: int, total: int, start: int = start, size: int = len(ids)) -> None:
+            progress("align", start + (size * done // total if total else size), len(pending))
+
+        related = align_pairs(store, stored.index.ids + ids, stored.index.candidates(sigs, wins), settings, result,
+                              advance, jobs, chunk)
+        store.add_pairs(related, ids)
+        stored.append(ids, sigs, wins)
+
+
+def align_pairs(store: Store, numbered: list[str], pairs: np.ndarray, settings: Settings, result: ScanResult,
+                advance: Callable[[int, int], None], jobs: int, chunk: int) -> list[PairResult]:
+    """Align candidate pairs (rows of article numbers into ``numbered``) in chunks read from the
+    store, in ``jobs`` worker processes when there are several; returns the related pairs."""
+    pair_ids = [(numbered[i], numbered[j]) for i, j in pairs.tolist()]
+    result.candidates += len(pair_ids)
 
     def work() -> Iterator[tuple[list[tuple[Article, Article]], Settings]]:
-        for start in range(0, len(pair_ids), chunk):
-            part = pair_ids[start:start + chunk]
+        for begin in range(0, len(pair_ids), chunk):
+            part = pair_ids[begin:begin + chunk]
             arts = {a.id: a for a in store.articles(list({x for pair in part for x in pair}))}
             yield [(arts[a], arts[b]) for a, b in part], settings
 
@@ -194,10 +210,10 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
         for found in mapper:
             related.extend(found)
             done = min(done + chunk, len(pair_ids))
-            progress("align", done, len(pair_ids))
-    result.related = len(related)
-    store.add_pairs(related, pending)
-    stored.append(pending, sigs, wins)
+            advance(done, len(pair_ids))
+    advance(len(pair_ids), len(pair_ids))
+    result.related += len(related)
+    return related
 
 
 def recluster(store: Store, settings: Settings) -> None:
