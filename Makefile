@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench bench-read clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ bench: $(STAMP)
 	$(BIN)/wiretrace bench run --corpus $(BENCH_CORPUS) --out bench-out/run-$(BENCH_N)
 	$(BIN)/python -m wiretrace.bench.meter --meter $(SHARED)/data/meter-courts --out bench-out
 
+bench-read: $(STAMP)
+	$(BIN)/python -m wiretrace.bench.read --out bench-out
+
 clean:
 	rm -rf $(VENV) demo-out bench-out
 
@@ -41,3 +44,6 @@ SCALE_SIZES ?= 10000,100000
 bench-scale: $(STAMP)
 	$(BIN)/python -m wiretrace.bench.scale --sizes $(SCALE_SIZES) --jobs 2 --out bench-out/scale \
 		--base $(SHARED)/data/bbc-news $(if $(SCALE_CORPUS),--corpus $(SCALE_CORPUS))
+.PHONY: bench-views
+bench-views: $(STAMP)
+	$(BIN)/python -m wiretrace.bench.views --out bench-out/views

@@ -78,17 +78,39 @@ def _render_pair(result: PairResult, a: Article, b: Article) -> None:
     out.print(legend)
 
 
+# Reader options shared by compare and scan: which table column holds each article field.
+_ID_COL = typer.Option(None, "--id-col", help="Column/field holding the article id (default: id).")
+_TEXT_COL = typer.Option(None, "--text-col", help="Column/field holding the article text (default: text).")
+_DATE_COL = typer.Option(None, "--date-col", help="Column/field holding the date (default: date).")
+_OUTLET_COL = typer.Option(None, "--outlet-col", help="Column/field holding the outlet (default: outlet).")
+
+
+def _read_options(id_col: Optional[str], text_col: Optional[str], date_col: Optional[str],
+                  outlet_col: Optional[str]) -> Any:
+    """ReadOptions from the column options and the default limits."""
+    from .read import ReadOptions
+
+    return ReadOptions.from_settings(DEFAULT, id_col=id_col, text_col=text_col, date_col=date_col,
+                                     outlet_col=outlet_col)
+
+
 @app.command()
 def compare(
-    a: Optional[Path] = typer.Argument(None, help="First article file."),
-    b: Optional[Path] = typer.Argument(None, help="Second article file."),
+    a: Optional[Path] = typer.Argument(None, help="First article file ('-' for stdin)."),
+    b: Optional[Path] = typer.Argument(None, help="Second article file ('-' for stdin)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON object."),
     batch: Optional[Path] = typer.Option(None, "--batch", help='JSONL of {"id", "a": {article}, "b": {article}}.'),
     out_file: Optional[Path] = typer.Option(None, "--out", help="With --batch: write results here, not stdout."),
+    id_col: Optional[str] = _ID_COL,
+    text_col: Optional[str] = _TEXT_COL,
+    date_col: Optional[str] = _DATE_COL,
+    outlet_col: Optional[str] = _OUTLET_COL,
 ) -> None:
     """Compare two articles: passages, relation, degree and source."""
     from .pipeline import compare as compare_articles
-    from .read import read_article
+    from .read import STDIN, read_article
+
+    options = _read_options(id_col, text_col, date_col, outlet_col)
 
     if batch is not None:
         if a is not None or b is not None:
@@ -105,7 +127,9 @@ def compare(
         return
     if a is None or b is None:
         raise UsageError("compare needs two article files (or --batch PAIRS.jsonl)")
-    art_a, art_b = read_article(a), read_article(b)
+    if str(a) == str(b) == STDIN:
+        raise UsageError("only one of the two articles can come from stdin ('-')")
+    art_a, art_b = read_article(a, options), read_article(b, options)
     result = compare_articles(art_a, art_b)
     if as_json:
         out.print_json(json.dumps(result.to_json()))
@@ -138,23 +162,30 @@ class _RateColumn(ProgressColumn):
 
 @app.command()
 def scan(
-    inputs: list[Path] = typer.Argument(..., help="Files or folders: .txt .jsonl .json .csv .parquet .html"),
+    inputs: list[Path] = typer.Argument(..., help="Files, folders or '-' (stdin): .txt .jsonl .json .csv .tsv "
+                                                   ".parquet .html .warc, also .gz/.zst compressed"),
     out_dir: Path = typer.Option(..., "--out", help="Folder for pairs.jsonl, articles.jsonl, clusters.jsonl, report/."),
     store: Optional[Path] = typer.Option(None, "--store", help="DuckDB store (default: OUT/wiretrace.duckdb)."),
     engine: str = typer.Option("local", "--engine", help="local (this machine) or spark."),
     jobs: int = typer.Option(1, "--jobs", min=1, help="Worker processes for alignment."),
     no_passages: bool = typer.Option(False, "--no-passages", help="Leave passages out of pairs.jsonl."),
+    id_col: Optional[str] = _ID_COL,
+    text_col: Optional[str] = _TEXT_COL,
+    date_col: Optional[str] = _DATE_COL,
+    outlet_col: Optional[str] = _OUTLET_COL,
 ) -> None:
     """Find every related pair in a collection; write pairs, article grades, clusters and a report."""
     if engine != "local":
         raise UsageError(f"engine {engine!r} is not available in this build; use --engine local")
     from .engines.local import scan as run_scan
 
+    options = _read_options(id_col, text_col, date_col, outlet_col)
+
     columns = (TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
                TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=False) as progress:
         result = run_scan(inputs, out_dir, store, DEFAULT, jobs=jobs, progress=_Bars(progress),
-                          passages=not no_passages)
+                          passages=not no_passages, read_options=options)
     for q in result.quarantine:
         where = f"{q.file}:{q.line}" if q.line else q.file
         err.print(f"[yellow]quarantined[/] {escape(where)}: {escape(q.reason)}")
@@ -238,6 +269,34 @@ def check(
             out.print(f"  · {escape(note)}")
     if not verdict.ok:
         raise typer.Exit(2)
+
+
+@app.command()
+def serve(
+    store: Path = typer.Option(..., "--store", help="DuckDB store written by scan (created empty if missing)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; the default serves this machine only."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    max_body: int = typer.Option(4 * 1024 * 1024, "--max-body", min=1, help="Largest request body in bytes (413 above)."),
+    get: Optional[str] = typer.Option(None, "--get", help="Answer one GET request for this path, print it, and exit."),
+) -> None:
+    """Web UI and JSON API over a store: paste an article, browse clusters, pairs and outlets."""
+    try:
+        from .web.app import create_app, get as get_once, pretty
+    except ImportError as exc:
+        raise UsageError(f"serve needs the web extra: pip install 'wiretrace[web]' ({exc})") from exc
+    from .store import Store
+
+    if not store.exists():
+        Store(store).close()
+    web_app = create_app(store, DEFAULT, max_bytes=max_body)
+    if get is not None:
+        status, content_type, body = get_once(web_app, get)
+        out.file.write(pretty(content_type, body) + "\n")
+        raise typer.Exit(0 if status < 400 else 1)
+    import uvicorn
+
+    err.print(f"serving {escape(str(store))} at http://{host}:{port}/  (API: /api)")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 
 @app.command(name="eval")

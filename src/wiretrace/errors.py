@@ -4,9 +4,12 @@ The tree::
 
     WiretraceError                 base of everything wiretrace raises on purpose
     ├── InputError                 an input file/line cannot be read as articles (file, line, reason)
-    │   └── EmptyInputError        the input holds no text at all
+    │   ├── EmptyInputError        the input holds no text at all
+    │   └── InputTooLargeError     an article or a decompressed input exceeds a size limit (zip bombs)
     ├── UsageError                 arguments that do not fit together (CLI exit code 1)
-    └── StoreError                 the DuckDB store is missing, locked, corrupt or of another version
+    ├── StoreError                 the DuckDB store is missing, locked, corrupt or of another version
+    ├── NotFoundError              an article, pair or cluster the store does not hold (web: 404)
+    └── DuplicateIdError           adding an article whose id the store already holds (web: 409)
 
 The CLI turns ``InputError`` into exit code 2 and ``UsageError`` into exit code 1, each with one
 clear message and no traceback.
@@ -34,9 +37,21 @@ class EmptyInputError(InputError):
     """The input holds no article text (empty file, whitespace only, or no rows)."""
 
 
+class InputTooLargeError(InputError):
+    """An article, line or decompressed stream is bigger than the limit in ``Settings`` allows."""
+
+
 class UsageError(WiretraceError):
     """Arguments or settings that do not fit together."""
 
 
 class StoreError(WiretraceError):
     """The store file cannot be opened or is not a wiretrace store of a known version."""
+
+
+class NotFoundError(WiretraceError):
+    """An article, pair or cluster id that the store does not hold."""
+
+
+class DuplicateIdError(WiretraceError):
+    """An article cannot be added: the store already holds an article with that id."""
