@@ -74,3 +74,10 @@ def test_cli_bench_run_then_eval_on_the_same_corpus(corpus: Path, tmp_path: Path
     assert exit_.value.code == 0 and "plagdet" in printed and "partial" in printed
     figures = json.loads((tmp_path / "scan" / "eval.json").read_text())
     assert figures["detection"]["recall_by_type"]["exact"] == 1.0 and "articles" in figures
+
+
+def test_bench_commands_are_documented() -> None:
+    root = Path(__file__).resolve().parents[2]
+    readme, docs = (root / "README.md").read_text(), (root / "docs" / "benchmarks.md").read_text()
+    for command in ("wiretrace bench generate", "wiretrace bench run", "wiretrace eval"):
+        assert command in readme and command in docs, command

@@ -36,8 +36,8 @@ from typing import Any
 from xxhash import xxh64_intdigest
 
 from ..errors import InputError, UsageError
-from .lexicon import (CREDITS, FOOTERS, FUNCTION_WORDS, OUTLETS, SERIES_NAMES, SERIES_TAGLINE, SPONSORS,
-                      SYNONYMS, WIRES)
+from .lexicon import (CREDITS, FOOTERS, FUNCTION_CLASSES, FUNCTION_WORDS, OUTLETS, SERIES_NAMES, SERIES_TAGLINE,
+                      SPONSORS, SYNONYMS, WIRES)
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +114,7 @@ class Base:
     capital_bands: frozenset[int]
     digest: str
     duplicates_dropped: int = 0
+    classes_from: int = 0  # bands from here on are classes of interchangeable function words
 
 
 def tokens(text: str) -> tuple[str, ...]:
@@ -202,6 +203,13 @@ def load_base(base: str | Path) -> Base:
     keys = sorted(band_words)
     bands = [tuple(band_words[k]) for k in keys]
     vocab = {w: (b, i) for b, words in enumerate(bands) for i, w in enumerate(words)}
+    classes_from = len(bands)
+    # him/her and his/her share "her": the first class listed wins it
+    for group in FUNCTION_CLASSES:
+        for variant in (group, tuple(w[0].upper() + w[1:] for w in group)):
+            if not any(w in vocab for w in variant):
+                vocab.update({w: (len(bands), i) for i, w in enumerate(variant)})
+                bands.append(variant)
     articles = []
     for topic, title, paragraphs in raw_articles:
         paras = tuple(tuple(_sentence(x, vocab) for x in para) for para in paragraphs)
@@ -211,7 +219,7 @@ def load_base(base: str | Path) -> Base:
     for i, a in enumerate(articles):
         by_topic.setdefault(a.topic, []).append(i)
     return Base(str(root), articles, by_topic, vocab, bands,
-                frozenset(b for b, k in enumerate(keys) if k[0]), digest.hexdigest(), dropped)
+                frozenset(b for b, k in enumerate(keys) if k[0]), digest.hexdigest(), dropped, classes_from)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -219,13 +227,16 @@ def load_base(base: str | Path) -> Base:
 
 
 class Cipher:
-    """A per-story bijection of content words within their band (and of digits), so re-used base text
-    reads like news but shares no content-word run with any other story. ``names`` (optional)
+    """A per-story bijection of content words within their band (and of digits, and of function words
+    within small classes such as he/she or in/at/on), so re-used base text reads like news but shares
+    no run of five words with any other story. ``names`` (optional)
     replaces capitalised words by names from another article: same entities, different text."""
 
     def __init__(self, base: Base, rng: random.Random, names: Sequence[str] = ()) -> None:
         self.vocab, self.bands, self.capitals = base.vocab, base.bands, base.capital_bands
-        self.ab = [(rng.choice(_PRIMES), rng.randrange(len(b))) for b in base.bands]
+        self.ab = [(rng.choice(_PRIMES), rng.randrange(len(b))) if k < base.classes_from
+                   else (1, rng.randrange(1, len(b)))  # a function word always becomes another of its class
+                   for k, b in enumerate(base.bands)]
         digits = list("0123456789")
         rng.shuffle(digits)
         if digits[0] == "0":  # keep leading digits non-zero where they were
@@ -500,11 +511,9 @@ class _Context:
 
     base: Base
     order: list[int]
-    seed: int
     stories: int = 0
     n_series: int = 1
     last_with: dict[str, tuple[str, int]] = field(default_factory=dict)  # boiler key → (id, block)
-    rng: random.Random = field(default_factory=random.Random)
 
     def fresh(self, rng: random.Random, words: int, topic: str | None = None) -> list[list[Seg]]:
         """About ``words`` words of new text: paragraphs of random base articles, re-lexicalised with a
@@ -575,9 +584,9 @@ def _copy_outlet(rng: random.Random, sources: Sequence[_Doc]) -> str:
 
 def _copy(kind: str, source: _Doc, rng: random.Random, ctx: _Context) -> _Doc:
     paragraphs = TRANSFORMS[kind](source.view, rng, ctx)
-    if kind in ("partial",):
+    if kind == "partial":
         title = Cipher(ctx.base, rng).apply(_sentence(source.title, ctx.base.vocab))
-    elif kind in ("light_rewrite", "heavy_rewrite"):
+    elif kind.endswith("_rewrite"):
         title = reword(source.title, rng, ctx.base, 0.4)
     else:
         title = source.title
@@ -774,7 +783,7 @@ def generate_corpus(base: str | Path, n: int, seed: int, out: str | Path,
     out = Path(out)
     order = list(range(len(corpus.articles)))
     random.Random(f"wiretrace-bench:{seed}:order").shuffle(order)
-    ctx = _Context(corpus, order, seed, n_series=max(1, n // 800))
+    ctx = _Context(corpus, order, n_series=max(1, n // 800))
     counts: dict[str, Counter[str]] = {"types": Counter(), "pairs": Counter(), "clusters": Counter()}
     writers = _Writers(out)
     made = words = 0

@@ -194,3 +194,14 @@ SPONSORS = ("Harrow Foundation", "Bellweather Trust", "Oakridge Fund", "Marlow I
 #: Credit lines a copy of wire material may carry (``{wire}`` is the agency).
 CREDITS = ("Additional reporting by {wire}.", "Material from {wire} was used in this report.",
            "With reporting from {wire}.")
+
+#: Interchangeable function words: a re-lexicalised story swaps each for another of its class (and
+#: likewise the capitalised forms), so two stories made from one base article do not share long
+#: runs of function words either ("to be where they are. It looks to me from the ...").
+FUNCTION_CLASSES: tuple[tuple[str, ...], ...] = (
+    ("he", "she"), ("his", "her"), ("him", "her"), ("they", "we"), ("their", "our"), ("them", "us"),
+    ("in", "at", "on"), ("this", "that"), ("these", "those"), ("before", "after"), ("under", "over"),
+    ("will", "would"), ("can", "could"), ("may", "might"), ("said", "says"), ("and", "while"),
+    ("but", "yet"), ("all", "both"), ("some", "many"), ("very", "rather"), ("just", "only"),
+    ("also", "too"), ("now", "then"), ("here", "there"), ("more", "less"), ("into", "onto"),
+)
