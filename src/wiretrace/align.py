@@ -42,24 +42,34 @@ class Alignment:
     verbatim_b: np.ndarray
 
 
+def _seed_starts(brk: np.ndarray, k: int) -> list[int]:
+    """Positions j where a k-token seed may start: no boilerplate break inside tokens j+1..j+k-1."""
+    n = len(brk)
+    if n < k:
+        return []
+    cs = np.concatenate([[0], np.cumsum(brk, dtype=np.int64)])
+    inside = cs[k : n + 1] - cs[1 : n - k + 2]
+    return np.flatnonzero(inside == 0).tolist()
+
+
 def find_tiles(a: list[str], b: list[str], brk_a: np.ndarray, brk_b: np.ndarray,
                settings: Settings = DEFAULT) -> list[Tile]:
     """Greedy String Tiling from shared seeds: maximal exact runs, longest first, non-overlapping."""
     k = settings.seed_size
     index: dict[tuple[str, ...], list[int]] = {}
-    for j in range(len(b) - k + 1):
-        if brk_b[j + 1 : j + k].any():
-            continue
+    for j in _seed_starts(brk_b, k):
         index.setdefault(tuple(b[j : j + k]), []).append(j)
+    if not index:
+        return []
     seen_a: dict[tuple[str, ...], int] = {}
     for i in range(len(a) - k + 1):
         key = tuple(a[i : i + k])
         seen_a[key] = seen_a.get(key, 0) + 1
 
+    ba, bb = brk_a.tolist(), brk_b.tolist()  # Python scalars: numpy item access dominated this loop
+    na, nb = len(a), len(b)
     heap: list[tuple[int, int, int]] = []
-    for i in range(len(a) - k + 1):
-        if brk_a[i + 1 : i + k].any():
-            continue
+    for i in _seed_starts(brk_a, k):
         key = tuple(a[i : i + k])
         positions = index.get(key)
         if not positions or len(positions) > settings.max_seed_occurrences:
@@ -68,11 +78,11 @@ def find_tiles(a: list[str], b: list[str], brk_a: np.ndarray, brk_b: np.ndarray,
             continue
         for j in positions:
             # only start at the left end of a maximal match
-            if i > 0 and j > 0 and not brk_a[i] and not brk_b[j] and a[i - 1] == b[j - 1]:
+            if i > 0 and j > 0 and not ba[i] and not bb[j] and a[i - 1] == b[j - 1]:
                 continue
             length = k
-            while (i + length < len(a) and j + length < len(b) and not brk_a[i + length]
-                   and not brk_b[j + length] and a[i + length] == b[j + length]):
+            while (i + length < na and j + length < nb and not ba[i + length]
+                   and not bb[j + length] and a[i + length] == b[j + length]):
                 length += 1
             heapq.heappush(heap, (-length, i, j))
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -47,6 +49,23 @@ def _date_key(date: str | None) -> tuple[str, str] | None:
     return date[:10], date
 
 
+def _memo(doc: Document, key: str, compute: Callable[[Document], Any]) -> Any:
+    """Per-document memo for pair-independent facts (credits, names, stem counts): a document takes
+    part in many pairs, and recomputing its regexes for each pair dominated relate's cost."""
+    cache = doc.__dict__.setdefault("_relate_memo", {})
+    if key not in cache:
+        cache[key] = compute(doc)
+    return cache[key]
+
+
+def _credits(doc: Document) -> frozenset[str]:
+    return _memo(doc, "credits", lambda d: frozenset(credited_agencies(d.article.text, d.boilerplate)))
+
+
+def _marks(doc: Document) -> frozenset[str]:
+    return _memo(doc, "marks", lambda d: frozenset(marked_agencies(d.article.text, d.boilerplate)))
+
+
 def direction(a_doc: Document, b_doc: Document, coverage_a: float, coverage_b: float) -> Direction:
     """Weigh dates, wire-agency outlets, in-text credits and coverage asymmetry into a direction."""
     score = 0.0
@@ -76,10 +95,10 @@ def direction(a_doc: Document, b_doc: Document, coverage_a: float, coverage_b: f
     wire_b = agency_of_outlet(b_doc.article.outlet)
     vote(bool(wire_b), bool(wire_a), W_WIRE_OUTLET, f"B is wire copy from {wire_b}", f"A is wire copy from {wire_a}")
 
-    credits_a = credited_agencies(a_doc.article.text, a_doc.boilerplate) - {wire_a}
-    credits_b = credited_agencies(b_doc.article.text, b_doc.boilerplate) - {wire_b}
-    own_a = marked_agencies(a_doc.article.text, a_doc.boilerplate) | ({wire_a} - {None})
-    own_b = marked_agencies(b_doc.article.text, b_doc.boilerplate) | ({wire_b} - {None})
+    credits_a = set(_credits(a_doc)) - {wire_a}
+    credits_b = set(_credits(b_doc)) - {wire_b}
+    own_a = set(_marks(a_doc)) | ({wire_a} - {None})
+    own_b = set(_marks(b_doc)) | ({wire_b} - {None})
     # A credits an agency whose copy B is (by outlet, dateline or copyright), and A is not: B is the source
     a_to_b = (credits_a & own_b) - own_a
     b_to_a = (credits_b & own_a) - own_b
@@ -105,12 +124,20 @@ def direction(a_doc: Document, b_doc: Document, coverage_a: float, coverage_b: f
 
 def stem_cosine(a_doc: Document, b_doc: Document) -> float:
     """Cosine of the two articles' content-stem counts: topical similarity without shared phrasing."""
-    ca = Counter(stem(w) for w in a_doc.content_words if w not in STOPWORDS and len(w) > 2)
-    cb = Counter(stem(w) for w in b_doc.content_words if w not in STOPWORDS and len(w) > 2)
+    ca, na = _memo(a_doc, "stems", _stem_counts)
+    cb, nb = _memo(b_doc, "stems", _stem_counts)
     if not ca or not cb:
         return 0.0
+    if len(cb) < len(ca):
+        ca, cb = cb, ca
     dot = sum(v * cb[k] for k, v in ca.items() if k in cb)
-    return dot / math.sqrt(sum(v * v for v in ca.values()) * sum(v * v for v in cb.values()))
+    return dot / math.sqrt(na * nb)
+
+
+def _stem_counts(doc: Document) -> tuple[Counter[str], int]:
+    """Content-stem counts of a document and their sum of squares."""
+    counts = Counter(stem(w) for w in doc.content_words if w not in STOPWORDS and len(w) > 2)
+    return counts, sum(v * v for v in counts.values())
 
 
 _CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
@@ -132,7 +159,7 @@ def names(doc: Document) -> set[str]:
 
 def name_overlap(a_doc: Document, b_doc: Document) -> tuple[int, float]:
     """How many names two articles share, and the Jaccard of their name sets."""
-    na, nb = names(a_doc), names(b_doc)
+    na, nb = _memo(a_doc, "names", names), _memo(b_doc, "names", names)
     shared = len(na & nb)
     return shared, (shared / len(na | nb) if na or nb else 0.0)
 
