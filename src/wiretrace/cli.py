@@ -77,6 +77,10 @@ def _render_pair(result: PairResult, a: Article, b: Article) -> None:
     out.print(legend)
 
 
+_SEMANTIC_HELP = "Embedding matching (heavy rewrites, same_story); default: on when the semantic extra is installed."
+_MODEL_HELP = "Sentence-transformers model folder to embed with (default: the packaged all-MiniLM-L6-v2)."
+
+
 @app.command()
 def compare(
     a: Optional[Path] = typer.Argument(None, help="First article file."),
@@ -84,10 +88,15 @@ def compare(
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON object."),
     batch: Optional[Path] = typer.Option(None, "--batch", help='JSONL of {"id", "a": {article}, "b": {article}}.'),
     out_file: Optional[Path] = typer.Option(None, "--out", help="With --batch: write results here, not stdout."),
+    semantic: Optional[bool] = typer.Option(None, "--semantic/--no-semantic", help=_SEMANTIC_HELP),
+    model: Optional[Path] = typer.Option(None, "--model", help=_MODEL_HELP),
 ) -> None:
     """Compare two articles: passages, relation, degree and source."""
     from .pipeline import compare as compare_articles
     from .read import read_article
+    from .semantic import choose_stage
+
+    stage = choose_stage(semantic, str(model) if model else None)
 
     if batch is not None:
         if a is not None or b is not None:
@@ -96,7 +105,7 @@ def compare(
 
         sink = out_file.open("w", encoding="utf-8") if out_file else sys.stdout
         try:
-            for row in compare_batch(batch):
+            for row in compare_batch(batch, semantic=stage):
                 sink.write(json.dumps(row, ensure_ascii=False) + "\n")
         finally:
             if out_file:
@@ -105,7 +114,7 @@ def compare(
     if a is None or b is None:
         raise UsageError("compare needs two article files (or --batch PAIRS.jsonl)")
     art_a, art_b = read_article(a), read_article(b)
-    result = compare_articles(art_a, art_b)
+    result = compare_articles(art_a, art_b, semantic=stage)
     if as_json:
         out.print_json(json.dumps(result.to_json()))
     else:
@@ -136,17 +145,22 @@ def scan(
     engine: str = typer.Option("local", "--engine", help="local (this machine) or spark."),
     jobs: int = typer.Option(1, "--jobs", min=1, help="Worker processes for alignment."),
     no_passages: bool = typer.Option(False, "--no-passages", help="Leave passages out of pairs.jsonl."),
+    semantic: Optional[bool] = typer.Option(None, "--semantic/--no-semantic", help=_SEMANTIC_HELP),
+    model: Optional[Path] = typer.Option(None, "--model", help=_MODEL_HELP),
 ) -> None:
     """Find every related pair in a collection; write pairs, article grades, clusters and a report."""
     if engine != "local":
         raise UsageError(f"engine {engine!r} is not available in this build; use --engine local")
     from .engines.local import scan as run_scan
+    from .semantic import choose_stage
+
+    stage = choose_stage(semantic, str(model) if model else None)
 
     columns = (TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=False) as progress:
         result = run_scan(inputs, out_dir, store, DEFAULT, jobs=jobs, progress=_Bars(progress),
-                          passages=not no_passages)
+                          passages=not no_passages, semantic=stage)
     for q in result.quarantine:
         where = f"{q.file}:{q.line}" if q.line else q.file
         err.print(f"[yellow]quarantined[/] {escape(where)}: {escape(q.reason)}")

@@ -6,7 +6,8 @@ The tree::
     ├── InputError                 an input file/line cannot be read as articles (file, line, reason)
     │   └── EmptyInputError        the input holds no text at all
     ├── UsageError                 arguments that do not fit together (CLI exit code 1)
-    └── StoreError                 the DuckDB store is missing, locked, corrupt or of another version
+    ├── StoreError                 the DuckDB store is missing, locked, corrupt or of another version
+    └── ModelError                 the embedding model (``semantic`` extra, ``--model PATH``) cannot be loaded
 
 The CLI turns ``InputError`` into exit code 2 and ``UsageError`` into exit code 1, each with one
 clear message and no traceback.
@@ -40,3 +41,7 @@ class UsageError(WiretraceError):
 
 class StoreError(WiretraceError):
     """The store file cannot be opened or is not a wiretrace store of a known version."""
+
+
+class ModelError(WiretraceError):
+    """The embedding model cannot be loaded: extra not installed, folder missing or of an unsupported kind."""

