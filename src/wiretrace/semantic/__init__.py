@@ -83,10 +83,10 @@ class Semantic:
 
     def judge(self, result: PairResult, a_doc: Document, b_doc: Document, va: Vectors, vb: Vectors,
               settings: Settings = DEFAULT) -> PairResult:
-        """Add ``scores.semantic``; an unrelated pair close in meaning and time becomes ``same_story``."""
+        """Add ``scores.semantic``; a pair without copy that is close in meaning and time is ``same_story``."""
         sim = cosine(va, vb)
         out = replace(result, scores={**result.scores, "semantic": sim}, reasons=list(result.reasons))
-        if result.relation == "unrelated" and sim >= settings.same_story_semantic and within_window(
+        if result.relation in ("unrelated", "same_story") and sim >= settings.same_story_semantic and within_window(
                 a_doc, b_doc, settings):
             out.relation = "same_story"
             out.reasons.append(f"articles are close in meaning (embedding cosine {sim:.2f}): same story")
