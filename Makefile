@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,semantic]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -26,3 +26,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) demo-out bench-out
+
+.PHONY: bench-semantic
+bench-semantic: $(STAMP)
+	$(BIN)/python -m wiretrace.bench.semantic --out bench-out/semantic --every 3

@@ -39,11 +39,10 @@ def compare_prepared(a: Prepared, b: Prepared, settings: Settings = DEFAULT,
                      semantic: Semantic | None = None) -> PairResult:
     """Align and relate two prepared articles (with embeddings too, given a semantic stage)."""
     alignment = align(a.doc, b.doc, settings)
-    if semantic is None or a.vectors is None or b.vectors is None:
-        return relate(a.doc, b.doc, alignment, a.fp, b.fp, settings)
-    alignment = semantic.extend(a.doc, b.doc, a.vectors, b.vectors, alignment, settings)
     result = relate(a.doc, b.doc, alignment, a.fp, b.fp, settings)
-    return semantic.judge(result, a.doc, b.doc, a.vectors, b.vectors, settings)
+    if semantic is None or a.vectors is None or b.vectors is None:
+        return result
+    return semantic.refine(result, alignment, a, b, settings)
 
 
 def compare(a: Article, b: Article, settings: Settings = DEFAULT, semantic: Semantic | None = None) -> PairResult:

