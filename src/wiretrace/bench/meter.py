@@ -53,12 +53,11 @@ def sweep(share: np.ndarray, gold: np.ndarray, folds: np.ndarray) -> dict[str, A
             "cv_macro_f1": float(np.mean(cv))}
 
 
-def run(meter: Path, out: Path, settings: Settings = DEFAULT, semantic: Any = None) -> dict[str, Any]:
-    """Scan METER courts with ``settings`` (and a semantic stage, if given) and score the article degrees."""
+def run(meter: Path, out: Path, settings: Settings = DEFAULT) -> dict[str, Any]:
+    """Scan METER courts with ``settings`` and score the article degrees."""
     corpus = load_meter(meter, newspaper_date_offset=1)
     t0 = time.perf_counter()
-    result = scan_articles(corpus.articles, out / "scan", out / "scan" / "meter.duckdb", settings, report=False,
-                           semantic=semantic)
+    result = scan_articles(corpus.articles, out / "scan", out / "scan" / "meter.duckdb", settings, report=False)
     seconds = time.perf_counter() - t0
     graded = {json.loads(line)["id"]: json.loads(line)
               for line in (out / "scan" / "articles.jsonl").read_text().splitlines()}

@@ -1,6 +1,6 @@
 """Semantic stage on METER courts: throughput, candidate gain, paragraph and same-story thresholds.
 
-    python -m wiretrace.bench.semantic [--meter DIR] [--out DIR] [--scan]
+    python -m wiretrace.bench.semantic [--meter DIR] [--out DIR] [--every N]
 
 Writes ``semantic.json``:
 
@@ -8,12 +8,14 @@ Writes ``semantic.json``:
   preparation (normalise + fingerprint) of the same articles;
 - ``candidates``: how many derived newspaper articles (wholly/partially) get their PA source as a
   candidate from n-grams alone and with embedding neighbours added, and what that costs in pairs;
-- ``paragraphs``: on the hand-annotated articles, how well the best paragraph cosine to the PA
-  source separates reworded paragraphs (mostly ``Rewrite``) from new ones (mostly ``New``), at the
-  shipped ``semantic_passage_similarity`` and in a sweep with 2-fold cross-validation by date;
+- ``paragraphs``: on the hand-annotated articles, the decision ``semantic_passage_similarity``
+  makes: paragraph runs that n-grams left unaligned in a copy, reused text (``Verbatim``/``Rewrite``)
+  against ``New``, at the shipped threshold and in a sweep with 2-fold cross-validation by date;
 - ``same_story``: pairs in one ``<date>/<catchline>`` folder (one court case) against pairs from
   different folders within the date window, scored by article cosine, likewise;
-- with ``--scan``: the METER article-degree macro-F1 of a full scan with and without the stage.
+- ``pairs``: each graded newspaper article compared with its PA source(s), without and with the
+  stage: relations per gold label, mean coverage, and the article-degree macro-F1 (the best source's
+  coverage graded with the shipped thresholds).
 
 The corpus is research-use material: it is read in place and never copied.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import platform
 import time
@@ -31,9 +34,13 @@ from typing import Any
 
 import numpy as np
 
+from ..align import align
 from ..candidates import candidate_pairs
 from ..evaluate.meter import load_meter, load_meter_spans, project_spans
-from ..pipeline import Prepared, prepare
+from ..evaluate.metrics import prf
+from ..pipeline import Prepared, compare_prepared, prepare
+from ..relate import grade, relate
+from ..semantic.align import MIN_RUN_WORDS, longest_uncovered_run
 from ..semantic import load_semantic
 from ..semantic.neighbours import day_numbers, embedding_pairs
 from ..settings import DEFAULT, Settings
@@ -112,35 +119,54 @@ def candidate_gain(corpus: Any, prepared: dict[str, Prepared], stage: Any, setti
     return out
 
 
-def paragraph_scores(corpus: Any, prepared: dict[str, Prepared], meter: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Best cosine of each annotated newspaper paragraph to its PA sources' paragraphs, whether the
-    paragraph is mostly ``Rewrite`` (True) or mostly ``New`` (False), and its date-fold."""
+def _copy_alignment(news: Prepared, sources: list[Prepared], settings: Settings) -> tuple[Prepared, Any] | None:
+    """The source the n-gram evidence calls this article a copy of (most covered), with the alignment."""
+    best = None
+    for src in sources:
+        alignment = align(news.doc, src.doc, settings)
+        r = relate(news.doc, src.doc, alignment, news.fp, src.fp, settings)
+        if r.relation in ("derived", "duplicate") and (best is None or r.scores["coverage_a"] > best[0]):
+            best = (r.scores["coverage_a"], src, alignment)
+    return None if best is None else best[1:]
+
+
+def paragraph_scores(corpus: Any, prepared: dict[str, Prepared], meter: Path,
+                     settings: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The decision ``semantic_passage_similarity`` makes, on the hand-annotated articles: for each
+    paragraph run left unaligned by n-grams in a copy, its best cosine to a PA paragraph that also
+    has an unaligned run, whether the run is mostly reused text (``Verbatim``/``Rewrite``: True) or
+    mostly ``New`` (False), and its date-fold."""
     spans = load_meter_spans(meter)
     scores, labels, dates = [], [], []
     for aid, ann in spans.items():
-        sources = [prepared[s].vectors for s in corpus.candidate_sources.get(aid, []) if s in prepared]
-        if aid not in prepared or not sources or not any(len(v.paragraphs) for v in sources):
+        sources = [prepared[s] for s in corpus.candidate_sources.get(aid, []) if s in prepared]
+        found = _copy_alignment(prepared[aid], sources, settings) if aid in prepared else None
+        if found is None:
             continue
-        p = prepared[aid]
-        text = p.doc.article.text
+        src, alignment = found
+        news = prepared[aid]
+        ok_b = [hi - lo >= MIN_RUN_WORDS for lo, hi in
+                (longest_uncovered_run(alignment.covered_b, lo, hi) for lo, hi in src.vectors.paragraphs)]
+        if not any(ok_b):
+            continue
+        text = news.doc.article.text
         label = np.zeros(len(text), dtype="U9")
         for s, e, lab in project_spans(ann, text):
             label[s:e] = lab
-        src = np.concatenate([v.paragraph_vectors for v in sources])
-        best = (p.vectors.paragraph_vectors @ src.T).max(axis=1) if len(p.vectors.paragraphs) else []
-        t, c = p.doc.tokens, p.doc.content
-        for (lo, hi), score in zip(p.vectors.paragraphs, best):
-            chars = label[int(t.starts[c[lo]]):int(t.ends[c[hi - 1]])]
+        sims = news.vectors.paragraph_vectors @ src.vectors.paragraph_vectors[np.array(ok_b)].T
+        t, c = news.doc.tokens, news.doc.content
+        for x, (lo, hi) in enumerate(news.vectors.paragraphs):
+            r0, r1 = longest_uncovered_run(alignment.covered_a, lo, hi)
+            chars = label[int(t.starts[c[r0]]):int(t.ends[c[r1 - 1]])] if r1 - r0 >= MIN_RUN_WORDS else label[:0]
             chars = chars[chars != ""]
             if len(chars) == 0:
                 continue
-            rewrite, new = (chars == "rewritten").mean(), (chars == "new").mean()
-            if max(rewrite, new) >= 0.5:
-                scores.append(float(score))
-                labels.append(bool(rewrite >= 0.5))
+            reused, new = (chars != "new").mean(), (chars == "new").mean()
+            if max(reused, new) >= 0.5:
+                scores.append(float(sims[x].max()))
+                labels.append(bool(reused >= 0.5))
                 dates.append(aid.split("/")[2])
-    dates_arr = np.array(dates)
-    return np.array(scores), np.array(labels, dtype=bool), np.isin(dates_arr, sorted(set(dates))[::2])
+    return np.array(scores), np.array(labels, dtype=bool), np.isin(np.array(dates), sorted(set(dates))[::2])
 
 
 def story_scores(corpus: Any, prepared: dict[str, Prepared], settings: Settings) -> tuple[np.ndarray, ...]:
@@ -169,7 +195,35 @@ def every_nth_date(corpus: Any, nth: int) -> Any:
                    candidate_sources={k: v for k, v in corpus.candidate_sources.items() if k in ids})
 
 
-def run(meter: Path, out: Path, settings: Settings = DEFAULT, scan: bool = False, nth: int = 1) -> dict[str, Any]:
+def pair_outcomes(corpus: Any, prepared: dict[str, Prepared], stage: Any, settings: Settings) -> dict[str, Any]:
+    """Each graded newspaper article against its PA sources, n-grams only and with the stage."""
+    out: dict[str, Any] = {}
+    gold, pred = {}, {"ngram": {}, "semantic": {}}
+    for aid, label in sorted(corpus.gold.items()):
+        sources = [s for s in corpus.candidate_sources.get(aid, []) if s in prepared]
+        if aid not in prepared or not sources:
+            continue
+        gold[aid] = label
+        for name, sem in (("ngram", None), ("semantic", stage)):
+            results = [compare_prepared(prepared[aid], prepared[s], settings, sem) for s in sources]
+            copies = [r for r in results if r.relation in ("derived", "duplicate")]
+            best = max((r.scores["coverage_a"] for r in copies), default=0.0)
+            pred[name][aid] = grade(best, settings)
+            row = out.setdefault(label, {}).setdefault(name, {"relations": {}, "coverage_sum": 0.0})
+            top = max(results, key=lambda r: ("unrelated", "same_story", "derived", "duplicate").index(r.relation))
+            row["relations"][top.relation] = row["relations"].get(top.relation, 0) + 1
+            row["coverage_sum"] += best
+    for label, rows in out.items():
+        n = sum(1 for g in gold.values() if g == label)
+        for row in rows.values():
+            row["mean_copy_coverage"] = round(row.pop("coverage_sum") / max(n, 1), 3)
+        rows["articles"] = n
+    out["degree_macro_f1"] = {name: prf(gold, p, ("wholly", "partially", "none"))["macro_f1"]
+                              for name, p in pred.items()}
+    return out
+
+
+def run(meter: Path, out: Path, settings: Settings = DEFAULT, nth: int = 1) -> dict[str, Any]:
     """Measure the semantic stage on METER courts (every ``nth`` date folder); write ``out/semantic.json``."""
     out.mkdir(parents=True, exist_ok=True)
     corpus = every_nth_date(load_meter(meter, newspaper_date_offset=1), nth)
@@ -178,18 +232,13 @@ def run(meter: Path, out: Path, settings: Settings = DEFAULT, scan: bool = False
     report: dict[str, Any] = {"corpus": "METER courts", "date_folders": f"every {nth}", "model": stage.encoder.name,
                               "backend": type(stage.encoder).__name__, "throughput": throughput}
     report["candidates"] = candidate_gain(corpus, prepared, stage, settings)
-    report["paragraphs"] = calibration(*paragraph_scores(corpus, prepared, meter),
+    report["paragraphs"] = calibration(*paragraph_scores(corpus, prepared, meter, settings),
                                        shipped=settings.semantic_passage_similarity)
     report["same_story"] = calibration(*story_scores(corpus, prepared, settings), shipped=settings.same_story_semantic)
-    if scan:
-        from . import meter as meter_bench
-
-        plain = meter_bench.run(meter, out / "ngram", settings)
-        semantic = meter_bench.run(meter, out / "semantic", settings, semantic=stage)
-        report["scan"] = {name: {"macro_f1": r["macro_f1"], "accuracy": r["accuracy"], "per_label": r["per_label"],
-                                 "seconds": r["scan"]["seconds"], "candidates": r["scan"]["candidates"]}
-                          for name, r in (("ngram", plain), ("semantic", semantic))}
-    report["machine"] = {"python": platform.python_version(), "cpu": platform.processor() or platform.machine()}
+    report["pairs"] = pair_outcomes(corpus, prepared, stage, settings)
+    report["machine"] = {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
+                         "cores": os.cpu_count(), "load_average_1min_at_end": round(os.getloadavg()[0], 1),
+                         "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS")}
     (out / "semantic.json").write_text(json.dumps(report, indent=1))
     return report
 
@@ -198,13 +247,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--meter", type=Path, default=DEFAULT_METER, help="METER corpus folder")
     parser.add_argument("--out", type=Path, default=Path("bench-out/semantic"))
-    parser.add_argument("--scan", action="store_true", help="also run full scans with and without the stage")
     parser.add_argument("--every", type=int, default=1, help="use every N-th date folder only (a quicker run)")
     args = parser.parse_args()
     if not (args.meter / "PA").is_dir():
         raise SystemExit(f"METER corpus not found at {args.meter} (pass --meter DIR)")
-    report = run(args.meter, args.out, scan=args.scan, nth=args.every)
-    print(json.dumps({k: report[k] for k in ("throughput", "candidates")}, indent=1))
+    report = run(args.meter, args.out, nth=args.every)
+    print(json.dumps({k: report[k] for k in ("throughput", "candidates", "pairs")}, indent=1))
     print(f"written: {args.out / 'semantic.json'}")
 
 

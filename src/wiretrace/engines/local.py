@@ -90,13 +90,14 @@ def ingest(store: Store, articles: Iterable[Article], settings: Settings, result
     return prepared
 
 
-def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings, "Semantic | None"]) -> list[PairResult]:
-    pairs, settings, semantic = args
+def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict]) -> list[PairResult]:
+    pairs, settings, semantic, vectors = args
     cache: dict[str, Prepared] = {}
 
     def get(a: Article) -> Prepared:
         if a.id not in cache:
-            cache[a.id] = prepare(a, settings, semantic)
+            cache[a.id] = prepare(a, settings)
+            cache[a.id].vectors = vectors.get(a.id)  # embedded once, in the parent
         return cache[a.id]
 
     return [r for a, b in pairs
@@ -128,10 +129,11 @@ def compare_candidates(store: Store, prepared: dict[str, Prepared], settings: Se
     if jobs > 1 and total > 200:
         chunk = max(50, total // (jobs * 8))
         work = [([(prepared[ids[i]].doc.article, prepared[ids[j]].doc.article) for i, j in pairs[s:s + chunk]],
-                 settings, semantic) for s in range(0, total, chunk)]
+                 settings, semantic, {ids[x]: prepared[ids[x]].vectors for x in np.unique(pairs[s:s + chunk])
+                                      if semantic is not None}) for s in range(0, total, chunk)]
         done = 0
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for (items, _, _), found in zip(work, pool.map(_compare_chunk, work)):
+            for (items, *_), found in zip(work, pool.map(_compare_chunk, work)):
                 related.extend(found)
                 done += len(items)
                 progress("align", done, total)

