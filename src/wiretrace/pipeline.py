@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .align import align
 from .fingerprint import Fingerprints, fingerprint
@@ -13,7 +13,7 @@ from .relate import relate
 from .settings import DEFAULT, Settings
 
 if TYPE_CHECKING:
-    from .semantic import Semantic
+    from .semantic import Semantic, Vectors
 
 
 @dataclass
@@ -22,7 +22,7 @@ class Prepared:
 
     doc: Document
     fp: Fingerprints
-    vectors: Any = None  # semantic.Vectors when a Semantic stage is used
+    vectors: Vectors | None = None  # paragraph and article embeddings, with a semantic stage
 
     @property
     def id(self) -> str:

@@ -39,7 +39,7 @@ from ..candidates import candidate_pairs
 from ..evaluate.meter import load_meter, load_meter_spans, project_spans
 from ..evaluate.metrics import prf
 from ..pipeline import Prepared, compare_prepared, prepare
-from ..relate import grade, relate
+from ..relate import grade, names, relate
 from ..semantic.align import MIN_RUN_WORDS, longest_uncovered_run
 from ..semantic import load_semantic
 from ..semantic.neighbours import day_numbers, embedding_pairs
@@ -180,7 +180,8 @@ def paragraph_scores(corpus: Any, prepared: dict[str, Prepared], meter: Path,
 
 
 def story_scores(corpus: Any, prepared: dict[str, Prepared], settings: Settings) -> tuple[np.ndarray, ...]:
-    """Article cosine of every pair within the date window; same folder (one court case) or not."""
+    """Article cosine of every pair within the date window (0 when they share fewer than
+    ``same_story_semantic_names`` names); same folder (one court case) or not."""
     ids = list(prepared)
     folder = np.array(["/".join(x.split("/")[2:4]) for x in ids])
     days = day_numbers([prepared[x].doc.article.date for x in ids])
@@ -189,6 +190,9 @@ def story_scores(corpus: Any, prepared: dict[str, Prepared], settings: Settings)
     near = np.abs(days[iu] - days[ju]) <= settings.story_window_days
     iu, ju = iu[near], ju[near]
     cos = np.einsum("ij,ij->i", vec[iu], vec[ju])
+    names_of = [names(prepared[x].doc) for x in ids]
+    shared = np.array([len(names_of[i] & names_of[j]) for i, j in zip(iu, ju)])
+    cos = np.where(shared >= settings.same_story_semantic_names, cos, 0.0)  # the rule's name condition
     same = folder[iu] == folder[ju]
     fold = np.isin(np.array([x.split("/")[2] for x in ids])[iu], sorted({x.split("/")[2] for x in ids})[::2])
     return cos, same, fold

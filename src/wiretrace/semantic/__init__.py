@@ -20,7 +20,7 @@ import numpy as np
 from ..align import Alignment
 from ..errors import ModelError, UsageError
 from ..model import Document, PairResult
-from ..relate import relate
+from ..relate import name_overlap, relate
 from ..settings import DEFAULT, Settings
 from .align import semantic_passages
 from .encoder import load_encoder
@@ -79,7 +79,7 @@ class Semantic:
                settings: Settings = DEFAULT) -> PairResult:
         """A pair related from n-gram evidence, revised with embeddings: reworded paragraphs of a
         copy become ``rewritten`` passages (and count in its coverage and degree); ``scores.semantic``
-        is added; a pair without copy that is close in meaning and time is ``same_story``.
+        is added; a pair without copy close in meaning and time, sharing names, is ``same_story``.
 
         Only pairs already ``derived``/``duplicate`` get semantic passages: two reports of one event
         state the same facts, so paragraph similarity alone must never make a pair a copy."""
@@ -91,13 +91,17 @@ class Semantic:
 
     def judge(self, result: PairResult, a_doc: Document, b_doc: Document, va: Vectors, vb: Vectors,
               settings: Settings = DEFAULT) -> PairResult:
-        """Add ``scores.semantic``; a pair without copy that is close in meaning and time is ``same_story``."""
+        """Add ``scores.semantic``; a pair without copy that is close in meaning and time and shares
+        names is ``same_story``."""
         sim = cosine(va, vb)
         out = replace(result, scores={**result.scores, "semantic": sim}, reasons=list(result.reasons))
-        if result.relation in ("unrelated", "same_story") and sim >= settings.same_story_semantic and within_window(
-                a_doc, b_doc, settings):
+        if result.relation not in ("unrelated", "same_story") or sim < settings.same_story_semantic:
+            return out
+        shared, _ = name_overlap(a_doc, b_doc)
+        if shared >= settings.same_story_semantic_names and within_window(a_doc, b_doc, settings):
             out.relation = "same_story"
-            out.reasons.append(f"articles are close in meaning (embedding cosine {sim:.2f}): same story")
+            out.reasons.append(f"articles are close in meaning (embedding cosine {sim:.2f}) and share {shared} "
+                               "names: same story")
         return out
 
 
