@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench bench-read clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m wiretrace.bench.meter --out bench-out
+
+bench-read: $(STAMP)
+	$(BIN)/python -m wiretrace.bench.read --out bench-out
 
 clean:
 	rm -rf $(VENV) demo-out bench-out

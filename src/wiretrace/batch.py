@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from .errors import InputError
 from .model import Article
 from .pipeline import compare
+from .read.decode import decode_fragment
 from .settings import DEFAULT, Settings
 
 if TYPE_CHECKING:
@@ -35,11 +37,13 @@ def compare_batch(path: str | Path, settings: Settings = DEFAULT,
     ``{"id", "line", "error"}`` instead, and the batch goes on."""
     p = Path(path)
     try:
-        fh = p.open("r", encoding="utf-8-sig")
+        fh = p.open("rb")
     except OSError as exc:
         raise InputError(str(p), f"cannot open: {exc.strerror or exc}") from exc
     with fh:
-        for line_no, line in enumerate(fh, 1):
+        for line_no, raw in enumerate(fh, 1):
+            # bytes, decoded per line as the readers do: a stray non-UTF-8 byte must not end the batch
+            line = decode_fragment(raw.removeprefix(codecs.BOM_UTF8) if line_no == 1 else raw)
             if not line.strip():
                 continue
             pair_id: Any = None

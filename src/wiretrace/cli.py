@@ -79,21 +79,41 @@ def _render_pair(result: PairResult, a: Article, b: Article) -> None:
 
 _SEMANTIC_HELP = "Embedding matching (heavy rewrites, same_story); default: on when the semantic extra is installed."
 _MODEL_HELP = "Sentence-transformers model folder to embed with (default: the packaged all-MiniLM-L6-v2)."
+# Reader options shared by compare and scan: which table column holds each article field.
+_ID_COL = typer.Option(None, "--id-col", help="Column/field holding the article id (default: id).")
+_TEXT_COL = typer.Option(None, "--text-col", help="Column/field holding the article text (default: text).")
+_DATE_COL = typer.Option(None, "--date-col", help="Column/field holding the date (default: date).")
+_OUTLET_COL = typer.Option(None, "--outlet-col", help="Column/field holding the outlet (default: outlet).")
+
+
+def _read_options(id_col: Optional[str], text_col: Optional[str], date_col: Optional[str],
+                  outlet_col: Optional[str]) -> Any:
+    """ReadOptions from the column options and the default limits."""
+    from .read import ReadOptions
+
+    return ReadOptions.from_settings(DEFAULT, id_col=id_col, text_col=text_col, date_col=date_col,
+                                     outlet_col=outlet_col)
 
 
 @app.command()
 def compare(
-    a: Optional[Path] = typer.Argument(None, help="First article file."),
-    b: Optional[Path] = typer.Argument(None, help="Second article file."),
+    a: Optional[Path] = typer.Argument(None, help="First article file ('-' for stdin)."),
+    b: Optional[Path] = typer.Argument(None, help="Second article file ('-' for stdin)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON object."),
     batch: Optional[Path] = typer.Option(None, "--batch", help='JSONL of {"id", "a": {article}, "b": {article}}.'),
     out_file: Optional[Path] = typer.Option(None, "--out", help="With --batch: write results here, not stdout."),
     semantic: Optional[bool] = typer.Option(None, "--semantic/--no-semantic", help=_SEMANTIC_HELP),
     model: Optional[Path] = typer.Option(None, "--model", help=_MODEL_HELP),
+    id_col: Optional[str] = _ID_COL,
+    text_col: Optional[str] = _TEXT_COL,
+    date_col: Optional[str] = _DATE_COL,
+    outlet_col: Optional[str] = _OUTLET_COL,
 ) -> None:
     """Compare two articles: passages, relation, degree and source."""
     from .pipeline import compare as compare_articles
-    from .read import read_article
+    from .read import STDIN, read_article
+
+    options = _read_options(id_col, text_col, date_col, outlet_col)
     from .semantic import choose_stage
 
     stage = choose_stage(semantic, str(model) if model else None)
@@ -113,7 +133,9 @@ def compare(
         return
     if a is None or b is None:
         raise UsageError("compare needs two article files (or --batch PAIRS.jsonl)")
-    art_a, art_b = read_article(a), read_article(b)
+    if str(a) == str(b) == STDIN:
+        raise UsageError("only one of the two articles can come from stdin ('-')")
+    art_a, art_b = read_article(a, options), read_article(b, options)
     result = compare_articles(art_a, art_b, semantic=stage)
     if as_json:
         out.print_json(json.dumps(result.to_json()))
@@ -139,7 +161,8 @@ class _Bars:
 
 @app.command()
 def scan(
-    inputs: list[Path] = typer.Argument(..., help="Files or folders: .txt .jsonl .json .csv .parquet .html"),
+    inputs: list[Path] = typer.Argument(..., help="Files, folders or '-' (stdin): .txt .jsonl .json .csv .tsv "
+                                                   ".parquet .html .warc, also .gz/.zst compressed"),
     out_dir: Path = typer.Option(..., "--out", help="Folder for pairs.jsonl, articles.jsonl, clusters.jsonl, report/."),
     store: Optional[Path] = typer.Option(None, "--store", help="DuckDB store (default: OUT/wiretrace.duckdb)."),
     engine: str = typer.Option("local", "--engine", help="local (this machine) or spark."),
@@ -147,6 +170,10 @@ def scan(
     no_passages: bool = typer.Option(False, "--no-passages", help="Leave passages out of pairs.jsonl."),
     semantic: Optional[bool] = typer.Option(None, "--semantic/--no-semantic", help=_SEMANTIC_HELP),
     model: Optional[Path] = typer.Option(None, "--model", help=_MODEL_HELP),
+    id_col: Optional[str] = _ID_COL,
+    text_col: Optional[str] = _TEXT_COL,
+    date_col: Optional[str] = _DATE_COL,
+    outlet_col: Optional[str] = _OUTLET_COL,
 ) -> None:
     """Find every related pair in a collection; write pairs, article grades, clusters and a report."""
     if engine != "local":
@@ -156,11 +183,13 @@ def scan(
 
     stage = choose_stage(semantic, str(model) if model else None)
 
+    options = _read_options(id_col, text_col, date_col, outlet_col)
+
     columns = (TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=False) as progress:
         result = run_scan(inputs, out_dir, store, DEFAULT, jobs=jobs, progress=_Bars(progress),
-                          passages=not no_passages, semantic=stage)
+                          passages=not no_passages, read_options=options, semantic=stage)
     for q in result.quarantine:
         where = f"{q.file}:{q.line}" if q.line else q.file
         err.print(f"[yellow]quarantined[/] {escape(where)}: {escape(q.reason)}")

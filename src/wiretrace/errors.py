@@ -4,7 +4,8 @@ The tree::
 
     WiretraceError                 base of everything wiretrace raises on purpose
     ├── InputError                 an input file/line cannot be read as articles (file, line, reason)
-    │   └── EmptyInputError        the input holds no text at all
+    │   ├── EmptyInputError        the input holds no text at all
+    │   └── InputTooLargeError     an article or a decompressed input exceeds a size limit (zip bombs)
     ├── UsageError                 arguments that do not fit together (CLI exit code 1)
     ├── StoreError                 the DuckDB store is missing, locked, corrupt or of another version
     └── ModelError                 the embedding model (``semantic`` extra, ``--model PATH``) cannot be loaded
@@ -33,6 +34,10 @@ class InputError(WiretraceError):
 
 class EmptyInputError(InputError):
     """The input holds no article text (empty file, whitespace only, or no rows)."""
+
+
+class InputTooLargeError(InputError):
+    """An article, line or decompressed stream is bigger than the limit in ``Settings`` allows."""
 
 
 class UsageError(WiretraceError):

@@ -13,15 +13,40 @@ import unicodedata
 from functools import lru_cache
 
 import numpy as np
+import regex
 
 from .model import Article, Document, Span, Tokens
 from .settings import DEFAULT, Settings
 
-# Letters and digits; '_' is not a word character in news text.
-_WORD = re.compile(r"[^\W_]+")
-# A sentence ends at . ! ? (optionally closed by a quote or bracket) before a capital/quote/digit,
-# or at any line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]?\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+")
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar,
+# Tibetan): each character, with its combining marks, is one token, so word n-grams over them are
+# character n-grams. Offsets stay exact because a token is always one contiguous slice of the text.
+_NO_SPACE_SCRIPTS = (r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
+                     r"\u30fc\u3005\u3006\uff66-\uff9f")
+# A word: a letter or digit, then letters, digits, combining marks (Arabic harakat, Hebrew niqqud,
+# Indic vowel signs, decomposed accents) and zero-width (non-)joiners; '_' and apostrophes split words.
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}\p{M}\u200c\u200d]*")
+_HAS_NO_SPACE = regex.compile(rf"[{_NO_SPACE_SCRIPTS}]")
+_ALL_NO_SPACE = regex.compile(rf"[{_NO_SPACE_SCRIPTS}--\p{{M}}]+", regex.V1)
+# Inside a word that holds such characters: each one alone, or a run of other letters/digits.
+_SPLIT_NO_SPACE = regex.compile(
+    rf"[{_NO_SPACE_SCRIPTS}]\p{{M}}*|[^{_NO_SPACE_SCRIPTS}\p{{M}}\u200c\u200d][^{_NO_SPACE_SCRIPTS}]*"
+)
+# A sentence ends at . ! ? (optionally closed by a quote or bracket) before a capital/quote/digit;
+# at . ! ? ؟ ۔ before a word in a script without case (Arabic, Hebrew, Persian, Urdu); after the
+# full-width 。！？ (no space needed); or at any line break.
+_SENTENCE_END = regex.compile(
+    r"[.!?][\"'”’)\]]?\s+(?=[\"'“‘(\[]?[A-Z0-9])"
+    r"|[.!?\u061f\u06d4][\"'”’)\]»]?\s+(?=[\"'“‘(\[«]?[\p{Arabic}\p{Hebrew}\p{Syriac}\p{Thaana}])"
+    r"|[。！？][」』”’）)]*\s*"
+    r"|\n+"
+)
+# Characters that change a word's look but not its identity: Arabic tatweel (kashida) and the
+# zero-width joiners; removed when words are compared.
+_INVISIBLE = str.maketrans("", "", "\u0640\u200c\u200d")
+# Combining marks below U+0800 are diacritics of Latin, Greek, Cyrillic, Hebrew, Arabic and Syriac
+# script and are dropped for matching; marks above (kana voicing, Indic and Thai signs) are kept.
+_DIACRITICS_END = "\u0800"
 _PARAGRAPH_END = re.compile(r"\n+")
 
 _AGENCY_PHOTO = r"(?:AP|AFP|Reuters|PA|EPA|dpa|ANSA|Xinhua|Kyodo|UPI|EFE)"
@@ -83,12 +108,19 @@ STOPWORDS = frozenset(
 
 @lru_cache(maxsize=1 << 18)
 def normalize_word(raw: str) -> str:
-    """Case-fold and strip diacritics, so 'Côte' and 'cote' match; cached: news repeats its words."""
+    """Case-fold and strip diacritics, so 'Côte' and 'cote' match; cached: news repeats its words.
+
+    Compatibility forms are unified (full-width 'Ｗ' → 'w', Arabic presentation forms → letters);
+    accents, Arabic harakat, Hebrew niqqud and tatweel are dropped, but marks that are letters'
+    identity elsewhere (kana voicing, Indic and Thai signs) are kept; non-ASCII digits become ASCII.
+    """
     folded = raw.casefold()
     if folded.isascii():
         return folded
-    decomposed = unicodedata.normalize("NFKD", folded)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    decomposed = unicodedata.normalize("NFKD", folded.translate(_INVISIBLE))
+    kept = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
+                   for ch in decomposed if not (ch < _DIACRITICS_END and unicodedata.combining(ch)))
+    return kept if kept.isascii() else unicodedata.normalize("NFC", kept)
 
 
 def stem(word: str) -> str:
@@ -128,9 +160,26 @@ def tokenize(text: str, boilerplate: list[Span] | None = None, limit: int | None
     starts: list[int] = []
     ends: list[int] = []
     for m in _WORD.finditer(body):
-        words.append(normalize_word(m.group()))
-        starts.append(m.start())
-        ends.append(m.end())
+        raw = m.group()
+        if raw.isascii():
+            words.append(normalize_word(raw))
+            starts.append(m.start())
+            ends.append(m.end())
+            continue
+        if _ALL_NO_SPACE.fullmatch(raw):  # a run of Chinese/Japanese characters: one token each
+            base = m.start()
+            words.extend(map(normalize_word, raw))
+            starts.extend(range(base, base + len(raw)))
+            ends.extend(range(base + 1, base + len(raw) + 1))
+            continue
+        parts = _SPLIT_NO_SPACE.finditer(raw) if _HAS_NO_SPACE.search(raw) else (m,)
+        for part in parts:  # 北京2021年 → 北 京 2021 年
+            word = normalize_word(part.group())
+            if word:  # a lone tatweel or joiner is no word
+                offset = m.start() if part is not m else 0
+                words.append(word)
+                starts.append(offset + part.start())
+                ends.append(offset + part.end())
     start_arr = np.asarray(starts, dtype=np.int64)
     end_arr = np.asarray(ends, dtype=np.int64)
     sentence_breaks = np.asarray([m.end() for m in _SENTENCE_END.finditer(body)], dtype=np.int64)

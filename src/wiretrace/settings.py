@@ -98,6 +98,20 @@ class Settings:
     max_article_chars: int = 2_000_000
     """Longer texts are truncated for matching (offsets stay valid); protects memory and time."""
 
+    # --- reading (hostile input) ----------------------------------------------------------------
+    max_article_bytes: int = 16 * 2**20
+    """A single article (text/HTML file, table record, JSONL line, WARC record) above 16 MiB is
+    quarantined unread: news articles are under 1 MiB, and a bigger one is a dump or an attack."""
+    max_decompressed_bytes: int = 8 * 2**30
+    """A .gz/.zst input that inflates beyond 8 GiB is stopped and quarantined (zip bombs); a CC-NEWS
+    WARC.gz (about 1 GiB) inflates to 3-5 GiB, so real archives pass."""
+    max_compression_ratio: float = 100.0
+    """...and so is one inflating more than 100x its compressed size once past 64 MiB: news text and
+    HTML compress 3-10x, a zip bomb 1000x."""
+    max_document_bytes: int = 2**30
+    """Whole-document formats read into memory at once (.json, a compressed Parquet, stdin spill)
+    are refused above 1 GiB; use .jsonl or Parquet for bigger collections."""
+
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> "Settings":
         """Build settings from a mapping (e.g. a TOML table), naming any unknown key."""
@@ -116,6 +130,10 @@ class Settings:
             )
         if not 0 < self.partial_share <= self.wholly_share <= 1:
             raise UsageError("need 0 < partial_share <= wholly_share <= 1")
+        if min(self.max_article_bytes, self.max_decompressed_bytes, self.max_document_bytes) <= 0:
+            raise UsageError("max_article_bytes, max_decompressed_bytes and max_document_bytes must be > 0")
+        if self.max_compression_ratio <= 1:
+            raise UsageError(f"max_compression_ratio ({self.max_compression_ratio}) must be > 1; the default is 100")
         if self.min_tile < self.seed_size:
             raise UsageError(f"min_tile ({self.min_tile}) must be >= seed_size ({self.seed_size})")
         return self

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 
 from readutil import read_all, write
 
-from wiretrace.model import Article, QuarantineEntry
+from wiretrace.model import QuarantineEntry
 from wiretrace.read import SUPPORTED_SUFFIXES, iter_articles, read_quarantine, write_quarantine
-
-
-
-
 
 
 def test_nested_directories_sorted_and_hidden_skipped(tmp_path) -> None:
@@ -94,14 +89,14 @@ def test_unreadable_file(tmp_path) -> None:
 def test_os_errors_are_quarantined(tmp_path, monkeypatch) -> None:
     good = write(tmp_path / "good.txt", "Good.")
     bad = write(tmp_path / "bad.txt", "Bad.")
-    real_read_bytes = type(bad).read_bytes
+    real_open = type(bad).open
 
-    def read_bytes(self):
+    def open_(self, *args, **kwargs):
         if self.name == "bad.txt":
             raise PermissionError(13, "Permission denied", str(self))
-        return real_read_bytes(self)
+        return real_open(self, *args, **kwargs)
 
-    monkeypatch.setattr(type(bad), "read_bytes", read_bytes)
+    monkeypatch.setattr(type(bad), "open", open_)
     articles, quarantine = read_all(bad, good)
     assert [a.id for a in articles] == ["good"]
     assert quarantine == [QuarantineEntry(str(bad), "permission denied")]

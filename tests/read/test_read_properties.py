@@ -1,4 +1,5 @@
-"""Property: any text written as UTF-8 reads back exactly (newlines normalised) or fails clearly."""
+"""Property: any text written as UTF-8 reads back exactly (newlines normalised, mojibake repaired)
+or fails clearly."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from wiretrace.errors import EmptyInputError, InputError
 from wiretrace.read import read_article
-from wiretrace.read.decode import looks_binary
+from wiretrace.read.decode import looks_binary, repair_mojibake
 
 
 @settings(max_examples=150, deadline=None)
@@ -33,4 +34,4 @@ def test_txt_round_trip(text: str) -> None:
             with pytest.raises(InputError, match="binary file"):
                 read_article(path)
         else:
-            assert read_article(path).text == expected
+            assert read_article(path).text == repair_mojibake(expected)

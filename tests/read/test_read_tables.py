@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from readutil import read_all, write
 
-from wiretrace.model import Article, QuarantineEntry
-from wiretrace.read import iter_articles, read_article
-
-
-
-
+from wiretrace.model import QuarantineEntry
+from wiretrace.read import read_article
 
 
 def test_jsonl_fields_and_meta(tmp_path) -> None:
@@ -29,7 +24,7 @@ def test_jsonl_fields_and_meta(tmp_path) -> None:
     assert quarantine == []
     first, second = articles
     assert (first.id, first.title, first.date, first.outlet, first.url) == (
-        "7", "T", "2021-05-27T10:00:00Z", "AP", "https://x/1")
+        "7", "T", "2021-05-27T10:00:00+00:00", "AP", "https://x/1")
     assert first.meta == {"section": "World"}
     assert first.origin == f"{path}:1"
     assert (second.id, second.date, second.origin) == ("feed:2", "2021-05-28", f"{path}:2")
@@ -122,7 +117,7 @@ def test_csv_without_text_column(tmp_path) -> None:
     articles, quarantine = read_all(path)
     assert articles == []
     assert [(q.file, q.reason) for q in quarantine] == [
-        (str(path), "no 'text' column (columns: id, body)")]
+        (str(path), "no 'text' column (columns: id, body); use --text-col to name it")]
 
 
 def test_parquet_streams_rows(tmp_path) -> None:
@@ -150,9 +145,19 @@ def test_parquet_corrupt_and_no_text(tmp_path) -> None:
     assert articles == []
     assert quarantine[0].file == str(corrupt)
     assert quarantine[0].reason.startswith("not a readable Parquet file")
-    assert quarantine[1].reason == "no 'text' column (columns: id, body)"
+    assert quarantine[1].reason == "no 'text' column (columns: id, body); use --text-col to name it"
 
 
 def test_read_article_from_single_row_table(tmp_path) -> None:
     path = write(tmp_path / "one.jsonl", '{"id": "only", "text": "Just one."}\n')
     assert read_article(path).id == "only"
+
+
+def test_utf16_and_gb18030_csv_are_streamed_with_the_right_encoding(tmp_path) -> None:
+    utf16 = write(tmp_path / "u16.csv", "id,text\nu,Grüße aus Köln\n".encode("utf-16"))
+    chinese = write(tmp_path / "zh.csv", ("id,text\n" + "".join(f"z{i},北京时间五月二十七日电 第{i}条消息\n"
+                                                              for i in range(50))).encode("gb18030"))
+    articles, quarantine = read_all(utf16, chinese)
+    assert quarantine == []
+    assert articles[0].text == "Grüße aus Köln"
+    assert articles[1].text == "北京时间五月二十七日电 第0条消息" and len(articles) == 51

@@ -20,7 +20,7 @@ from ..candidates import candidate_pairs
 from ..cluster import Edge, build_clusters, grade_articles
 from ..model import Article, PairResult, QuarantineEntry
 from ..pipeline import Prepared, compare_prepared, prepare
-from ..read import iter_articles
+from ..read import ReadOptions, iter_articles
 from ..settings import DEFAULT, Settings
 from ..store import Store
 
@@ -190,10 +190,14 @@ def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
 
 def scan(inputs: Sequence[str | Path], out_dir: str | Path, store_path: str | Path | None = None,
          settings: Settings = DEFAULT, jobs: int = 1, progress: Progress | None = None,
-         passages: bool = True, report: bool = True, semantic: Semantic | None = None) -> ScanResult:
-    """Read files/folders, then ``scan_articles`` them; unreadable inputs end up in quarantine.jsonl."""
+         passages: bool = True, report: bool = True, read_options: ReadOptions | None = None,
+         semantic: Semantic | None = None) -> ScanResult:
+    """Read files/folders, then ``scan_articles`` them; unreadable inputs end up in quarantine.jsonl.
+
+    ``read_options`` maps table columns onto article fields (default: the settings' size limits)."""
     quarantine: list[QuarantineEntry] = []
-    return scan_articles(iter_articles(inputs, quarantine), out_dir, store_path, settings, jobs, progress,
+    options = read_options or ReadOptions.from_settings(settings)
+    return scan_articles(iter_articles(inputs, quarantine, options), out_dir, store_path, settings, jobs, progress,
                          passages, report, quarantine, semantic)
 
 

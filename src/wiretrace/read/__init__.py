@@ -1,8 +1,9 @@
-"""Input readers: articles from .txt, .jsonl, .json, .csv, .parquet and .html files or directories.
+"""Input readers: articles from text, JSONL/JSON, CSV/TSV, Parquet, HTML and WARC inputs.
 
-Bad inputs never stop a run: ``iter_articles`` appends them to a quarantine list (file, line,
-reason) and goes on. ``Article.text`` is the decoded text with only ``\\r\\n``/``\\r`` turned into
-``\\n`` (for HTML: the extracted body text), and all character offsets point into it.
+Files may be gzip/zstd-compressed (``a.jsonl.gz``, ``crawl.warc.gz``), folders are walked, and ``-``
+reads stdin. Bad inputs never stop a run: ``iter_articles`` appends them to a quarantine list (file,
+line, reason) and goes on. ``Article.text`` is the decoded text with ``\\r\\n``/``\\r`` turned into
+``\\n`` and mojibake repaired (for HTML: the extracted body text); all character offsets point into it.
 """
 
 from __future__ import annotations
@@ -12,13 +13,20 @@ from pathlib import Path
 
 from wiretrace.errors import EmptyInputError, InputError
 from wiretrace.model import Article, QuarantineEntry
-from wiretrace.read.files import READERS, iter_files, read_file, reader_for
+from wiretrace.read.files import READERS, STDIN, iter_files, open_source, read_file, reader_for
 from wiretrace.read.items import Read
+from wiretrace.read.metadata import outlet_from_url, parse_date
+from wiretrace.read.options import DEFAULT_OPTIONS, ReadOptions
+from wiretrace.read.source import STDIN_NAME
 from wiretrace.read.quarantine import entry_from_exception, read_quarantine, write_quarantine
 from wiretrace.read.text import article_from_text, date_from_prefix
 
 __all__ = [
+    "STDIN",
     "SUPPORTED_SUFFIXES",
+    "ReadOptions",
+    "outlet_from_url",
+    "parse_date",
     "article_from_text",
     "date_from_prefix",
     "iter_articles",
@@ -31,7 +39,9 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(READERS)
 """Suffixes with a dedicated reader; files with no/other suffixes are read as text if they are text."""
 
 
-def iter_articles(paths: Iterable[str | Path], quarantine: list[QuarantineEntry]) -> Iterator[Article]:
+def iter_articles(
+    paths: Iterable[str | Path], quarantine: list[QuarantineEntry], options: ReadOptions = DEFAULT_OPTIONS
+) -> Iterator[Article]:
     """Stream articles from files/directories (recursive); bad inputs go to `quarantine`, never raised.
 
     A later article with an id already seen in this run is quarantined as a duplicate.
@@ -40,7 +50,7 @@ def iter_articles(paths: Iterable[str | Path], quarantine: list[QuarantineEntry]
         paths = [paths]
     first_seen: dict[str, str] = {}
     for path in iter_files(paths, quarantine):
-        for item in read_file(path):
+        for item in read_file(path, options):
             if isinstance(item, QuarantineEntry):
                 quarantine.append(item)
             elif item.article.id in first_seen:
@@ -50,19 +60,25 @@ def iter_articles(paths: Iterable[str | Path], quarantine: list[QuarantineEntry]
                 yield item.article
 
 
-def read_article(path: str | Path) -> Article:
+def read_article(path: str | Path, options: ReadOptions = DEFAULT_OPTIONS) -> Article:
     """Read exactly one article from a file (for ``wiretrace compare A B``).
 
     Raises InputError (file, line, reason) if the file is unreadable, empty, binary, has a bad
     record, or holds other than exactly one article.
     """
+    if str(path) == STDIN:
+        return _one_article(_read_strictly(path, options), STDIN_NAME)
     path = Path(path)
     file = str(path)
     if path.is_dir():
         raise InputError(file, "is a directory, expected one article file")
     if not (path.exists() or path.is_symlink()):
         raise InputError(file, "no such file or directory")
-    articles = _read_strictly(path)
+    return _one_article(_read_strictly(path, options), file)
+
+
+def _one_article(articles: Iterator[Article], file: str) -> Article:
+    """The only article of an input; InputError if it has none or more than one."""
     first = next(articles, None)
     if first is None:
         raise EmptyInputError(file, "no articles")
@@ -72,17 +88,18 @@ def read_article(path: str | Path) -> Article:
     return first
 
 
-def _read_strictly(path: Path) -> Iterator[Article]:
-    """Articles of one file; the first bad record or any failure is raised as InputError."""
+def _read_strictly(path: str | Path, options: ReadOptions) -> Iterator[Article]:
+    """Articles of one input; the first bad record or any failure is raised as InputError."""
     try:
-        for item in reader_for(path)(path):
+        source = open_source(path, options)
+        for item in reader_for(source)(source):
             if isinstance(item, QuarantineEntry):
                 raise InputError(item.file, item.reason, item.line)
             yield item.article
     except InputError:
         raise
-    except Exception as exc:
-        entry = entry_from_exception(str(path), exc)
+    except Exception as exc:  # noqa: BLE001 - one clean InputError for any failure of this input
+        entry = entry_from_exception(STDIN_NAME if str(path) == STDIN else str(path), exc)
         raise InputError(entry.file, entry.reason, entry.line) from exc
 
 

@@ -35,6 +35,7 @@ _WESTERN_CHARS = frozenset(
     "€‚„…†‡‰‹›‘’“”•–—˜™\xa0¡¢£¥§©ª«\xad®°±´·º»¼½¾¿×÷"
 )
 _WESTERN_LETTER_SHARE = 0.30
+UNDECODABLE = "invalid UTF-8, and no other text encoding fits: not text"
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -66,7 +67,9 @@ def decode_bytes(data: bytes, file: str, encoding: str | None = None) -> str:
         if looks_binary(data):
             _raise_if_whitespace(data, file)
             raise InputError(file, "binary file, not text")
-        text = decode_fragment(data, encoding)
+        text = decode_detected(data, encoding)
+        if text is None:
+            raise InputError(file, UNDECODABLE)
     text = normalise_newlines(text)
     if not text.strip():
         raise EmptyInputError(file, "empty file")
@@ -85,6 +88,13 @@ def _raise_if_whitespace(data: bytes, file: str) -> None:
 
 def decode_fragment(data: bytes, encoding: str | None = None) -> str:
     """Decode bytes without any checks: UTF-8, a declared encoding, cp1252, detection, latin-1."""
+    text = decode_detected(data, encoding)
+    return text if text is not None else _decode_cp1252(data)
+
+
+def decode_detected(data: bytes, encoding: str | None = None) -> str | None:
+    """Decode as UTF-8, mostly-UTF-8, a declared encoding, Western cp1252 or a detected charset;
+    None when none of them fits (invalid UTF-8 that is no known encoding either)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -94,9 +104,7 @@ def decode_fragment(data: bytes, encoding: str | None = None) -> str:
         if text is not None:
             return text
     best = from_bytes(data).best()
-    if best is not None:
-        return str(best)
-    return _decode_cp1252(data)
+    return str(best) if best is not None else None
 
 
 def _decode_utf16(data: bytes) -> str | None:
@@ -170,3 +178,39 @@ def _cp1252_error_handler(exc: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("wiretrace-cp1252", _cp1252_error_handler)
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo mojibake (UTF-8 read as cp1252/latin-1, e.g. ``cafÃ©`` → ``café``) with ftfy.
+
+    Only ftfy's encoding fix runs: quotes, ligatures, widths and HTML entities stay as published.
+    Pure-ASCII text cannot hold mojibake and is returned untouched without calling ftfy.
+    """
+    if text.isascii():
+        return text
+    import ftfy
+
+    return ftfy.fix_encoding(text)
+
+
+def detect_encoding(sample: bytes, declared: str | None = None) -> str | None:
+    """The encoding to stream a big file with, judged from its first bytes (see ``decode_detected``);
+    None when the sample is invalid UTF-8 and no other encoding fits.
+
+    The sample may end inside a multi-byte character, so a UTF-8 error in its last 3 bytes is ignored.
+    """
+    sample = sample.removeprefix(codecs.BOM_UTF8)
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"
+    if _decode_mostly_utf8(sample) is not None:
+        return "utf-8"
+    if _decode_declared(sample, declared) is not None:
+        return codecs.lookup(declared or "").name
+    if _decode_western(sample) is not None:
+        return "cp1252"
+    best = from_bytes(sample).best()
+    return best.encoding if best is not None else None

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from wiretrace.errors import EmptyInputError, InputError
+from wiretrace.errors import EmptyInputError, InputError, InputTooLargeError
 from wiretrace.model import Article
-from wiretrace.read.decode import decode_bytes, normalise_newlines
+from wiretrace.read.decode import decode_bytes, normalise_newlines, repair_mojibake
 from wiretrace.read.items import Item, Read
+from wiretrace.read.source import Source
 
 DATE_PREFIX = re.compile(r"\s*date\s+([0-9]{4}-[0-9]{2}-[0-9]{2})(?=\s|$)", re.IGNORECASE)
 """Scraped news text often starts with `` date 2021-05-27 ``; it stays in the text, we only parse it."""
@@ -44,25 +44,27 @@ def article_from_text(text: str, id: str = "pasted", **meta: Any) -> Article:  #
     return Article(id=str(id), text=text, date=date, meta=meta, **fields)
 
 
-def read_text(path: Path) -> Iterator[Item]:
-    """Read a ``.txt`` file as one article whose id is the file stem."""
-    yield Read(_text_article(path, path.stem, decode_bytes(path.read_bytes(), str(path))))
+def read_text(source: Source) -> Iterator[Item]:
+    """Read a text file as one article whose id is the file stem (refused above max_article_bytes)."""
+    data = source.read_bytes(source.options.max_article_bytes)
+    yield Read(text_article(source, source.stem, decode_bytes(data, source.name)))
 
 
-def read_unknown(path: Path) -> Iterator[Item]:
+def read_unknown(source: Source) -> Iterator[Item]:
     """Read a file with no or an unknown suffix as text (id = whole name) unless it is binary."""
-    file, suffix = str(path), path.suffix.lower()
     try:
-        text = decode_bytes(path.read_bytes(), file)
-    except EmptyInputError:
+        text = decode_bytes(source.read_bytes(source.options.max_article_bytes), source.name)
+    except (EmptyInputError, InputTooLargeError):
         raise
     except InputError as exc:
-        if not suffix:
+        if not source.suffix:
             raise
-        raise InputError(file, f"unsupported file type '{suffix}' ({exc.reason})") from exc
-    yield Read(_text_article(path, path.name, text))
+        raise InputError(source.name, f"unsupported file type '{source.suffix}' ({exc.reason})") from exc
+    yield Read(text_article(source, source.stem + source.suffix, text))
 
 
-def _text_article(path: Path, id: str, text: str) -> Article:  # noqa: A002
-    """The article for a whole text file; the text is kept exactly as decoded."""
-    return Article(id=id, text=text, date=date_from_prefix(text), origin=str(path))
+def text_article(source: Source, id: str, text: str) -> Article:  # noqa: A002
+    """The article for a whole text file: decoded text, mojibake repaired (noted in ``meta``)."""
+    fixed = repair_mojibake(text) if source.options.repair_mojibake else text
+    meta = {"repaired": "mojibake"} if fixed != text else {}
+    return Article(id=id, text=fixed, date=date_from_prefix(fixed), origin=source.name, meta=meta)
