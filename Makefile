@@ -32,4 +32,4 @@ clean:
 
 .PHONY: bench-semantic
 bench-semantic: $(STAMP)
-	$(BIN)/python -m wiretrace.bench.semantic --out bench-out/semantic --every 3
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m wiretrace.bench.semantic --out bench-out/semantic --every 3
