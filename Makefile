@@ -30,6 +30,10 @@ bench-read: $(STAMP)
 clean:
 	rm -rf $(VENV) demo-out bench-out
 
+.PHONY: bench-views
+bench-views: $(STAMP)
+	$(BIN)/python -m wiretrace.bench.views --out bench-out/views
+
 .PHONY: bench-semantic
 bench-semantic: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m wiretrace.bench.semantic --out bench-out/semantic --every 3

@@ -249,6 +249,34 @@ def report(
     out.print(f"report: {index}")
 
 
+@app.command()
+def serve(
+    store: Path = typer.Option(..., "--store", help="DuckDB store written by scan (created empty if missing)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; the default serves this machine only."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    max_body: int = typer.Option(4 * 1024 * 1024, "--max-body", min=1, help="Largest request body in bytes (413 above)."),
+    get: Optional[str] = typer.Option(None, "--get", help="Answer one GET request for this path, print it, and exit."),
+) -> None:
+    """Web UI and JSON API over a store: paste an article, browse clusters, pairs and outlets."""
+    try:
+        from .web.app import create_app, get as get_once, pretty
+    except ImportError as exc:
+        raise UsageError(f"serve needs the web extra: pip install 'wiretrace[web]' ({exc})") from exc
+    from .store import Store
+
+    if not store.exists():
+        Store(store).close()
+    web_app = create_app(store, DEFAULT, max_bytes=max_body)
+    if get is not None:
+        status, content_type, body = get_once(web_app, get)
+        out.file.write(pretty(content_type, body) + "\n")
+        raise typer.Exit(0 if status < 400 else 1)
+    import uvicorn
+
+    err.print(f"serving {escape(str(store))} at http://{host}:{port}/  (API: /api)")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
 @app.command(name="eval")
 def evaluate(
     gold: Path = typer.Option(..., "--gold", help="CSV of a,b,label[,degree] pairs, or JSONL of gold clusters."),

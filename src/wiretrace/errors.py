@@ -8,6 +8,8 @@ The tree::
     │   └── InputTooLargeError     an article or a decompressed input exceeds a size limit (zip bombs)
     ├── UsageError                 arguments that do not fit together (CLI exit code 1)
     ├── StoreError                 the DuckDB store is missing, locked, corrupt or of another version
+    ├── NotFoundError              an article, pair or cluster the store does not hold (web: 404)
+    ├── DuplicateIdError           adding an article whose id the store already holds (web: 409)
     └── ModelError                 the embedding model (``semantic`` extra, ``--model PATH``) cannot be loaded
 
 The CLI turns ``InputError`` into exit code 2 and ``UsageError`` into exit code 1, each with one
@@ -46,6 +48,14 @@ class UsageError(WiretraceError):
 
 class StoreError(WiretraceError):
     """The store file cannot be opened or is not a wiretrace store of a known version."""
+
+
+class NotFoundError(WiretraceError):
+    """An article, pair or cluster id that the store does not hold."""
+
+
+class DuplicateIdError(WiretraceError):
+    """An article cannot be added: the store already holds an article with that id."""
 
 
 class ModelError(WiretraceError):

@@ -64,14 +64,18 @@ def test_latin1_txt_in_a_run(tmp_path) -> None:
 
 
 def test_duplicate_ids(tmp_path) -> None:
-    first = write(tmp_path / "a" / "story.txt", "First copy.")
-    second = write(tmp_path / "b" / "story.txt", "Second copy.")
-    feed = write(tmp_path / "c.jsonl", '{"id": "x", "text": "1"}\n{"id": "x", "text": "2"}\n')
+    write(tmp_path / "a" / "story.txt", "First copy.")
+    write(tmp_path / "b" / "story.txt", "Second copy.")
+    first = write(tmp_path / "c" / "x.txt", "A file whose stem is an id used again below.")
+    feed = write(tmp_path / "d.jsonl", '{"id": "x", "text": "1"}\n{"id": "x", "text": "2"}\n')
     articles, quarantine = read_all(tmp_path)
-    assert [(a.id, a.text) for a in articles] == [("story", "First copy."), ("x", "1")]
+    # same stem in two folders: both kept under folder-qualified ids; a repeated explicit id is not
+    assert [(a.id, a.text) for a in articles] == [
+        ("a/story", "First copy."), ("b/story", "Second copy."),
+        ("x", "A file whose stem is an id used again below.")]
     assert quarantine == [
-        QuarantineEntry(str(second), f"duplicate id 'story' (first seen in {first})"),
-        QuarantineEntry(str(feed), f"duplicate id 'x' (first seen in {feed}:1)", 2),
+        QuarantineEntry(str(feed), f"duplicate id 'x' (first seen in {first})", 1),
+        QuarantineEntry(str(feed), f"duplicate id 'x' (first seen in {first})", 2),
     ]
 
 
@@ -129,9 +133,14 @@ def test_iter_articles_is_lazy(tmp_path) -> None:
     write(tmp_path / "a.txt", "A.")
     write(tmp_path / "b.txt", "B.")
     quarantine: list[QuarantineEntry] = []
+    b = tmp_path / "b.txt"
     stream = iter_articles([tmp_path, tmp_path / "missing"], quarantine)
     assert next(stream).id == "a"
-    assert quarantine == []  # nothing beyond the first file has been looked at yet
+    # the walk lists names first (a missing path is reported at once), but files are read lazily:
+    b.write_text("")  # emptied after listing: only reading it now would quarantine it
+    assert [q.reason for q in quarantine] == ["no such file or directory"]
+    assert list(stream) == []
+    assert [q.file for q in quarantine] == [str(tmp_path / "missing"), str(b)]
 
 
 def test_single_path_argument(tmp_path) -> None:
@@ -150,3 +159,16 @@ def test_write_and_read_quarantine(tmp_path) -> None:
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert lines[0] == {"file": "a.jsonl", "line": 3, "reason": "missing field 'text'"}
     assert read_quarantine(out) == entries
+
+
+def test_same_file_stem_in_two_folders_keeps_both_with_folder_qualified_ids(tmp_path):
+    (tmp_path / "business").mkdir()
+    (tmp_path / "sport").mkdir()
+    (tmp_path / "business" / "001.txt").write_text("Shares rose sharply on Monday in London trading.")
+    (tmp_path / "sport" / "001.txt").write_text("The home side won the cup final on Saturday evening.")
+    (tmp_path / "sport" / "002.txt").write_text("A second article with a stem of its own.")
+    quarantine: list = []
+    articles = {a.id: a for a in iter_articles([tmp_path], quarantine)}
+    assert quarantine == []
+    assert set(articles) == {"business/001", "sport/001", "002"}
+    assert articles["sport/001"].text.startswith("The home side")

@@ -288,9 +288,34 @@ def test_index_counts_and_tables(report):
     assert 'id="clusters"' in html and 'id="pairs"' in html and 'id="outlets"' in html
     # outlet table: Daily has 2 articles, one derived
     outlets = html[html.index('id="outlets"'):]
-    row = re.search(r"<td>Daily</td>\s*<td class=\"num\">(\d+)</td>\s*<td class=\"num\">(\d+)", outlets)
-    assert row and row.groups() == ("2", "1")
     assert "unknown outlet" in outlets
+    rows = _outlet_table(outlets)
+    # Daily: 2 articles, one partially derived from Wire's article (another outlet): 50%
+    assert rows["Daily"][:2] == ["2", "0.5"]
+    # Wire: 1 article, not derived; used as a source by Daily once
+    assert rows["Wire"][:2] == ["1", "0.0"] and rows["Wire"][-1] == "1"
+    # the unknown-outlet copy is derived from Daily's article: another outlet as far as we know
+    assert rows[""][:2] == ["1", "1.0"]
+    assert 'class="outlets sortable"' in outlets and 'data-sort="num"' in outlets
+
+
+def _outlet_table(html: str) -> dict[str, list[str]]:
+    """Outlet name -> the data-value of each further cell, from the first outlet table in html."""
+    table = html[html.index('<table class="outlets'):html.index("</table>")]
+    rows = {}
+    for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
+        values = re.findall(r'data-value="([^"]*)"', tr)
+        rows[values[0]] = values[1:]
+    return rows
+
+
+def test_timeline_plot_is_inline_svg_with_a_bar_per_day(report):
+    html = report.read_text(encoding="utf-8")
+    plot = html[html.index('id="timeline"'):html.index('id="clusters"')]
+    assert "<svg" in plot and "http" not in plot.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    days = re.findall(r"<title>(\d{4}-\d{2}-\d{2}): (\d+) articles, (\d+) derived</title>", plot)
+    assert days == [("2024-05-01", "2", "1"), ("2024-05-02", "1", "0")]
+    assert "1 undated article not shown" in plot
 
 
 def test_pair_table_sorted_by_relation_then_coverage(tmp_path):
@@ -405,8 +430,11 @@ def test_cluster_tree_survives_cycles_and_missing_articles(tmp_path):
     _check_links(index.parent)
 
 
-def test_deep_chain_does_not_recurse(tmp_path):
+def test_deep_chain_does_not_recurse(tmp_path, monkeypatch):
+    from wiretrace.report import render
+
     n = 1500
+    monkeypatch.setattr(render, "CLUSTER_MEMBERS_SHOWN", n)  # draw the whole chain
     articles = [{"id": f"n{i}", "text": "t", "title": None, "outlet": "O", "date": None,
                  "sources": [], "reused_share": 0.0, "degree": "none"} for i in range(n)]
     tree = {f"n{i}": f"n{i - 1}" for i in range(1, n)}
@@ -512,3 +540,62 @@ def test_untrusted_text_and_ids_are_escaped(tmp_path):
     assert '<mark class="verbatim" id="a-p0" data-twin="b-p0" tabindex="0" role="button">' \
            "&lt;script&gt;" in col_a
     _check_links(out)
+
+
+def test_reuse_over_time_keeps_empty_days_on_the_axis():
+    from wiretrace.report.render import reuse_over_time
+
+    arts = [{"date": "2025-03-10", "degree": "none"}, {"date": "2025-03-13T09:00:00Z", "degree": "wholly"},
+            {"date": "2025-03-13", "degree": "partially"}, {"date": "not a date", "degree": "wholly"}]
+    plot = reuse_over_time(arts, width=400, height=100)
+    assert [(b["day"], b["articles"], b["derived"]) for b in plot["bars"]] == [
+        ("2025-03-10", 1, 0), ("2025-03-11", 0, 0), ("2025-03-12", 0, 0), ("2025-03-13", 2, 2)]
+    assert plot["undated"] == 1 and plot["peak"] == 2
+    tallest = plot["bars"][-1]
+    assert tallest["h_total"] == 100 and tallest["y_total"] == 0
+    assert plot["bars"][0]["h_total"] == 50 and plot["bars"][0]["h_derived"] == 0
+    assert reuse_over_time([])["bars"] == []
+
+
+def test_reuse_over_time_skips_empty_days_over_long_ranges():
+    from wiretrace.report.render import MAX_PLOT_DAYS, reuse_over_time
+
+    plot = reuse_over_time([{"date": "2000-01-01"}, {"date": "2025-01-01"}])
+    assert [b["day"] for b in plot["bars"]] == ["2000-01-01", "2025-01-01"]
+    assert MAX_PLOT_DAYS < 365 * 25
+
+
+def test_outlet_rows_share_derived_from_another_outlet():
+    from wiretrace.report.render import outlet_rows
+
+    arts = [
+        {"id": "w", "outlet": "Wire", "degree": "none", "reused_share": 0, "sources": [], "length": 100},
+        {"id": "d1", "outlet": "Daily", "degree": "wholly", "reused_share": 1.0, "sources": ["w"], "length": 100},
+        {"id": "d2", "outlet": "Daily", "degree": "partially", "reused_share": 0.5, "sources": ["d1"], "length": 300},
+        {"id": "d3", "outlet": "Daily", "degree": "none", "reused_share": 0, "sources": [], "length": 100},
+    ]
+    rows = {r["outlet"]: r for r in outlet_rows(arts)}
+    daily = rows["Daily"]
+    assert (daily["articles"], daily["derived"], daily["from_other"]) == (3, 2, 1)  # d2 copies its own outlet
+    assert daily["from_other_share"] == pytest.approx(1 / 3)
+    assert daily["reused_share"] == pytest.approx((100 + 150) / 500)
+    assert rows["Wire"]["cited"] == 1 and daily["cited"] == 0
+
+
+def test_huge_cluster_page_is_capped(tmp_path, monkeypatch):
+    from wiretrace.report import render
+
+    monkeypatch.setattr(render, "CLUSTER_MEMBERS_SHOWN", 50)
+    n = 120
+    articles = [{"id": f"n{i}", "text": "t", "title": None, "outlet": "O", "date": f"2025-01-{1 + i % 28:02d}",
+                 "sources": [], "reused_share": 0.0, "degree": "none"} for i in range(n)]
+    tree = {f"n{i}": "n0" for i in range(1, n)}
+    clusters = [{"cluster": 0, "members": [a["id"] for a in articles], "source_tree": tree,
+                 "roots": ["n0"], "story": None}]
+    index = render.render_report(tmp_path, articles, [], clusters)
+    html = (index.parent / "clusters" / "0.html").read_text(encoding="utf-8")
+    tree_html = html[html.index('class="tree"'):html.index('id="members"')]
+    assert tree_html.count("<li") == 50 and "…and 70 more articles" in tree_html
+    assert tree_html.count("<ul>") == tree_html.count("</ul>")
+    assert "Showing the first 50 of 120 members" in html
+    assert html[html.index('id="members"'):].count("<tr>") == 50 + 1

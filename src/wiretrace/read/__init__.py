@@ -9,6 +9,7 @@ line, reason) and goes on. ``Article.text`` is the decoded text with ``\\r\\n``/
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from wiretrace.errors import EmptyInputError, InputError
@@ -17,7 +18,7 @@ from wiretrace.read.files import READERS, STDIN, iter_files, open_source, read_f
 from wiretrace.read.items import Read
 from wiretrace.read.metadata import outlet_from_url, parse_date
 from wiretrace.read.options import DEFAULT_OPTIONS, ReadOptions
-from wiretrace.read.source import STDIN_NAME
+from wiretrace.read.source import STDIN_NAME, file_source
 from wiretrace.read.quarantine import entry_from_exception, read_quarantine, write_quarantine
 from wiretrace.read.text import article_from_text, date_from_prefix
 
@@ -44,13 +45,19 @@ def iter_articles(
 ) -> Iterator[Article]:
     """Stream articles from files/directories (recursive); bad inputs go to `quarantine`, never raised.
 
+    Ids default to file stems; files in different folders that share a stem (``business/001.txt``,
+    ``sport/001.txt``) get their folder-qualified stem instead (``business/001``), so neither is lost.
     A later article with an id already seen in this run is quarantined as a duplicate.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    files = list(iter_files(paths, quarantine))  # names only: cheap even for millions of files
+    qualified = qualified_stems(files)
     first_seen: dict[str, str] = {}
-    for path in iter_files(paths, quarantine):
+    for path in files:
         for item in read_file(path, options):
+            if isinstance(item, Read) and path in qualified:
+                item = Read(_requalify(item.article, file_source(path).stem, qualified[path]), item.line)
             if isinstance(item, QuarantineEntry):
                 quarantine.append(item)
             elif item.article.id in first_seen:
@@ -58,6 +65,32 @@ def iter_articles(
             else:
                 first_seen[item.article.id] = item.article.origin or str(path)
                 yield item.article
+
+
+def qualified_stems(files: list[Path]) -> dict[Path, str]:
+    """For files whose stem is shared by another file, the shortest folder-qualified stem that is
+    unique among them (``business/001``); files with a unique stem are absent."""
+    by_stem: dict[str, list[Path]] = {}
+    for path in files:
+        if str(path) != STDIN:
+            by_stem.setdefault(file_source(path).stem, []).append(path)
+    out: dict[Path, str] = {}
+    for stem, group in by_stem.items():
+        if len(group) < 2:
+            continue
+        for depth in range(1, max(len(p.parts) for p in group) + 1):
+            names = {p: "/".join([*p.parent.parts[-depth:], stem]) for p in group}
+            if len(set(names.values())) == len(group):
+                break
+        out.update(names)
+    return out
+
+
+def _requalify(article: Article, stem: str, qualified: str) -> Article:
+    """The article with its stem-derived id (``stem`` or ``stem:n``) rewritten on ``qualified``."""
+    if article.id == stem or article.id.startswith(stem + ":"):
+        return replace(article, id=qualified + article.id[len(stem):])
+    return article
 
 
 def read_article(path: str | Path, options: ReadOptions = DEFAULT_OPTIONS) -> Article:

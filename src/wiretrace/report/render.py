@@ -21,11 +21,12 @@ escaped by Jinja2's autoescaping: article text is never marked safe.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,12 @@ import jinja2
 __all__ = [
     "CLUSTERS_PER_PAGE",
     "PAIRS_PER_PAGE",
+    "cluster_tree",
+    "make_environment",
+    "outlet_rows",
+    "pair_view",
     "render_report",
+    "reuse_over_time",
     "segments",
 ]
 
@@ -43,6 +49,9 @@ PAIRS_PER_PAGE = 500
 CLUSTERS_PER_PAGE = 500
 #: Pairs listed on one cluster page at most (the full list is in the index).
 CLUSTER_PAIRS_SHOWN = 500
+#: Articles drawn in a cluster's tree and listed in its members table at most, so that a story
+#: reprinted thousands of times still gets a page that opens fast (clusters.jsonl has them all).
+CLUSTER_MEMBERS_SHOWN = 1000
 
 RELATION_ORDER = ("duplicate", "derived", "same_story")
 DEGREE_ORDER = ("wholly", "partially", "none")
@@ -201,10 +210,11 @@ def _fmt_int(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-@functools.lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def make_environment(*loaders: jinja2.BaseLoader) -> jinja2.Environment:
+    """A Jinja2 environment with the report's templates and filters; ``loaders`` come first
+    (the web UI adds its own templates and reuses the report's macros)."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("wiretrace.report", "templates"),
+        loader=jinja2.ChoiceLoader([*loaders, jinja2.PackageLoader("wiretrace.report", "templates")]),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -215,6 +225,11 @@ def _environment() -> jinja2.Environment:
     env.filters["date"] = _fmt_date
     env.filters["int"] = _fmt_int
     return env
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return make_environment()
 
 
 # --------------------------------------------------------------------------
@@ -299,24 +314,23 @@ def _pair_row(index: int, pair: Mapping[str, Any], by_id: Mapping[Hashable, Any]
     }
 
 
-def _marked(segs: list[Segment], twins: set[str]) -> list[dict[str, Any]]:
-    """Segments as dicts for the template, with the twin anchor if it exists."""
-    out = []
-    for piece, kind, anchor in segs:
-        twin = None
-        if anchor is not None:
-            side, _, num = anchor.partition("-")
-            candidate = ("b-" if side == "a" else "a-") + num
-            twin = candidate if candidate in twins else None
-        out.append({"text": piece, "kind": kind, "anchor": anchor, "twin": twin})
-    return out
+def _marked(segs: list[Segment], twin_of: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Segments as dicts for the template, with the twin anchor where the twin exists."""
+    return [{"text": piece, "kind": kind, "anchor": anchor, "twin": twin_of.get(anchor) if anchor else None}
+            for piece, kind, anchor in segs]
 
 
-def _pair_view(
+def pair_view(
     index: int,
     pair: Mapping[str, Any],
     by_id: Mapping[Hashable, Any],
+    prefix: str = "",
 ) -> dict[str, Any]:
+    """The side-by-side view model of one pair (shared by the static report and the web UI).
+
+    ``by_id`` maps article ids to article dicts (``text``, ``title``, ``outlet``, ...); ``prefix``
+    makes the passage anchors unique when several pairs share one page.
+    """
     a = _article_view(pair.get("a"), by_id.get(_key(pair.get("a"))))
     b = _article_view(pair.get("b"), by_id.get(_key(pair.get("b"))))
 
@@ -329,9 +343,9 @@ def _pair_view(
         kind = "verbatim" if passage.get("kind") == "verbatim" else "rewritten"
         span_a, span_b = _span(passage.get("a")), _span(passage.get("b"))
         if span_a:
-            spans_a.append((span_a[0], span_a[1], kind, f"a-p{k}"))
+            spans_a.append((span_a[0], span_a[1], kind, f"{prefix}a-p{k}"))
         if span_b:
-            spans_b.append((span_b[0], span_b[1], kind, f"b-p{k}"))
+            spans_b.append((span_b[0], span_b[1], kind, f"{prefix}b-p{k}"))
         passages.append({"number": k, "kind": kind, "a": span_a, "b": span_b})
 
     segs_a = segments(a["text"], spans_a)
@@ -340,13 +354,19 @@ def _pair_view(
     anchors_b = {anchor for _, _, anchor in segs_b if anchor}
     for passage in passages:
         k = passage["number"]
-        passage["a_anchor"] = f"a-p{k}" if f"a-p{k}" in anchors_a else None
-        passage["b_anchor"] = f"b-p{k}" if f"b-p{k}" in anchors_b else None
+        passage["a_anchor"] = f"{prefix}a-p{k}" if f"{prefix}a-p{k}" in anchors_a else None
+        passage["b_anchor"] = f"{prefix}b-p{k}" if f"{prefix}b-p{k}" in anchors_b else None
         snippet_from = a["text"] if passage["a_anchor"] else b["text"]
         span = passage["a"] if passage["a_anchor"] else passage["b"]
         passage["snippet"] = _snippet(snippet_from, span)
         passage["length_a"] = _covered(len(a["text"]), [passage["a"]]) if passage["a"] else 0
         passage["length_b"] = _covered(len(b["text"]), [passage["b"]]) if passage["b"] else 0
+
+    twin_of = {}
+    for passage in passages:
+        if passage["a_anchor"] and passage["b_anchor"]:
+            twin_of[passage["a_anchor"]] = passage["b_anchor"]
+            twin_of[passage["b_anchor"]] = passage["a_anchor"]
 
     scores_in = pair.get("scores") or {}
     scores = [(SCORE_LABELS[k], scores_in[k]) for k in SCORE_LABELS if k in scores_in]
@@ -362,10 +382,11 @@ def _pair_view(
     degree = _text(pair.get("degree"))
     return {
         "index": index,
+        "prefix": prefix,
         "a": a,
         "b": b,
-        "segs_a": _marked(segs_a, anchors_b),
-        "segs_b": _marked(segs_b, anchors_a),
+        "segs_a": _marked(segs_a, twin_of),
+        "segs_b": _marked(segs_b, twin_of),
         "passages": passages,
         "relation": relation,
         "relation_text": RELATION_TEXT.get(relation, relation or "—"),
@@ -394,13 +415,18 @@ def _date_key(art: Mapping[str, Any] | None) -> str:
     return "\uffff" if not date else str(date)
 
 
-def _cluster_tree(
+def cluster_tree(
     cluster: Mapping[str, Any],
     by_id: Mapping[Hashable, Any],
     pair_by_ends: Mapping[frozenset, list[int]],
     pairs: Sequence[Mapping[str, Any]],
+    edge_url: Callable[[int], str] = lambda i: f"../pairs/{i}.html",
+    max_nodes: int | None = None,
 ) -> list[dict[str, Any]]:
     """The source tree as a flat list of ``ul``/``li`` open/close tokens.
+
+    ``pair_by_ends`` maps ``frozenset((a, b))`` to indexes into ``pairs``; ``edge_url(index)`` is
+    the link from a child to the page comparing it with its parent.
 
     Built iteratively (no recursion), so deep chains cannot hit recursion
     limits; cycles and unreachable members are shown as extra roots.
@@ -445,6 +471,9 @@ def _cluster_tree(
             kids = [c for c in order(children.get(node, ())) if c not in visited]
             stack.extend((c, depth + 1) for c in reversed(kids))
 
+    omitted = 0
+    if max_nodes is not None and len(flat) > max_nodes:
+        flat, omitted = flat[:max_nodes], len(flat) - max_nodes
     tokens: list[dict[str, Any]] = []
     current = -1
     for node, depth in flat:
@@ -470,6 +499,7 @@ def _cluster_tree(
                 "root": depth == 0,
                 "parent": None if parent is None else _text(raw.get(parent, parent)),
                 "edge": edge,
+                "edge_url": None if edge is None else edge_url(edge),
                 "edge_relation": None if edge is None else _text(pairs[edge].get("relation")),
                 "edge_confidence": None if edge is None else _num(pairs[edge].get("direction_confidence")),
             }
@@ -480,6 +510,8 @@ def _cluster_tree(
         for _ in range(current):
             tokens += [{"tag": "/ul"}, {"tag": "/li"}]
         tokens.append({"tag": "/ul"})
+    if omitted:
+        tokens.append({"tag": "more", "count": omitted})
     return tokens
 
 
@@ -504,30 +536,40 @@ def _clusters_url(page: int) -> str:
     return "index.html#clusters" if page == 1 else f"clusters-{page}.html"
 
 
-def _outlet_rows(articles: Sequence[Mapping[str, Any]], by_id: Mapping[Hashable, Any]) -> list[dict[str, Any]]:
+def outlet_rows(articles: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Per outlet: articles, how many are derived (wholly/partially) and how many of those from
+    **another outlet's** article, the share of its text reused, and how often others used it.
+
+    ``articles`` are article-grade dicts (``id``, ``outlet``, ``degree``, ``reused_share``,
+    ``sources``) with either ``length`` (characters) or ``text``.
+    """
+    by_id: dict[Hashable, Mapping[str, Any]] = {}
+    for art in articles:
+        by_id.setdefault(_key(art.get("id")), art)
     stats: dict[str, dict[str, Any]] = {}
     for art in articles:
         outlet = art.get("outlet")
         name = "" if outlet is None else str(outlet)
         row = stats.setdefault(
             name,
-            {"outlet": name or None, "articles": 0, "wholly": 0, "partially": 0,
+            {"outlet": name or None, "articles": 0, "wholly": 0, "partially": 0, "from_other": 0,
              "chars": 0, "reused_chars": 0.0, "cited": 0},
         )
         row["articles"] += 1
         degree = art.get("degree")
         if degree in ("wholly", "partially"):
             row[degree] += 1
-        length = len(_text(art.get("text")))
+            if any(_other_outlet(by_id.get(_key(src)), outlet) for src in art.get("sources") or []):
+                row["from_other"] += 1
+        length = art.get("length")
+        length = int(length) if isinstance(length, int) else len(_text(art.get("text")))
         row["chars"] += length
         row["reused_chars"] += length * min(max(_num(art.get("reused_share")) or 0.0, 0.0), 1.0)
     # how often another outlet's article names one of this outlet's articles as source
     for art in articles:
         for source in art.get("sources") or []:
             src = by_id.get(_key(source))
-            if src is None:
-                continue
-            if src.get("outlet") != art.get("outlet") or src.get("outlet") is None:
+            if src is not None and _other_outlet(src, art.get("outlet")):
                 name = "" if src.get("outlet") is None else str(src.get("outlet"))
                 if name in stats:
                     stats[name]["cited"] += 1
@@ -536,10 +578,74 @@ def _outlet_rows(articles: Sequence[Mapping[str, Any]], by_id: Mapping[Hashable,
         derived = row["wholly"] + row["partially"]
         row["derived"] = derived
         row["derived_share"] = derived / row["articles"] if row["articles"] else None
+        row["from_other_share"] = row["from_other"] / row["articles"] if row["articles"] else None
         row["reused_share"] = row["reused_chars"] / row["chars"] if row["chars"] else None
         rows.append(row)
     rows.sort(key=lambda r: (-r["articles"], r["outlet"] is None, r["outlet"] or ""))
     return rows
+
+
+def _other_outlet(source: Mapping[str, Any] | None, outlet: Any) -> bool:
+    """True if ``source`` is a known article from a different outlet (or either outlet is unknown)."""
+    if source is None:
+        return False
+    return source.get("outlet") is None or outlet is None or source.get("outlet") != outlet
+
+
+def reuse_over_time(articles: Sequence[Mapping[str, Any]], width: int = 640, height: int = 160) -> dict[str, Any]:
+    """Articles and derived articles per day, with bar geometry for an inline SVG plot.
+
+    Undated articles are counted apart (``undated``); days with no articles inside the range are
+    shown as empty bars so the time axis stays true.
+    """
+    per_day: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    undated = 0
+    for art in articles:
+        day = _day(art.get("date"))
+        if day is None:
+            undated += 1
+            continue
+        per_day[day][0] += 1
+        if art.get("degree") in ("wholly", "partially"):
+            per_day[day][1] += 1
+    days = _day_range(sorted(per_day))
+    peak = max((per_day[d][0] for d in days if d in per_day), default=0)
+    bars = []
+    step = width / len(days) if days else 0.0
+    for n, day in enumerate(days):
+        total, derived = per_day.get(day, (0, 0))
+        h_total = height * total / peak if peak else 0.0
+        h_derived = height * derived / peak if peak else 0.0
+        bars.append({"day": day, "articles": total, "derived": derived, "x": round(n * step + step * 0.1, 2),
+                     "w": round(max(step * 0.8, 0.5), 2), "h_total": round(h_total, 2),
+                     "h_derived": round(h_derived, 2), "y_total": round(height - h_total, 2),
+                     "y_derived": round(height - h_derived, 2)})
+    return {"bars": bars, "undated": undated, "peak": peak, "width": width, "height": height,
+            "first": days[0] if days else None, "last": days[-1] if days else None}
+
+
+def _day(value: Any) -> str | None:
+    """The ``YYYY-MM-DD`` day of an ISO date/time, or None if it is not one."""
+    text = _text(value)[:10]
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+
+
+MAX_PLOT_DAYS = 400
+"""Longer date ranges are plotted with one bar per day that has articles (no empty days)."""
+
+
+def _day_range(days: list[str]) -> list[str]:
+    """Every day from the first to the last (at most MAX_PLOT_DAYS), else just ``days``."""
+    if not days:
+        return []
+    first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
+    span = (last - first).days + 1
+    if span > MAX_PLOT_DAYS:
+        return days
+    return [(first + dt.timedelta(days=n)).isoformat() for n in range(span)]
 
 
 # --------------------------------------------------------------------------
@@ -713,7 +819,8 @@ def render_report(
             counts=counts,
             pair_list=pair_listing(1),
             cluster_list=cluster_listing(1),
-            outlets=_outlet_rows(articles, by_id),
+            outlets=outlet_rows(articles),
+            timeline=reuse_over_time(articles),
             quarantine=[
                 {"file": _text(q.get("file")), "line": _text(q.get("line")), "reason": _text(q.get("reason"))}
                 for q in quarantine
@@ -749,7 +856,7 @@ def render_report(
         raw_members = {_key(m): m for m in cluster.get("members") or []}
         tree_in = {_key(c): p for c, p in (cluster.get("source_tree") or {}).items()}
         member_views = []
-        for m in members:
+        for m in members[:CLUSTER_MEMBERS_SHOWN]:
             view = _article_view(raw_members[m], by_id.get(m))
             parent = tree_in.get(m)
             view["parent"] = None if parent is None else _text(parent)
@@ -763,7 +870,8 @@ def render_report(
                 page_title=f"Cluster {row['id']}",
                 cluster=row,
                 members=member_views,
-                tree=_cluster_tree(cluster, by_id, pair_by_ends, pairs),
+                tree=cluster_tree(cluster, by_id, pair_by_ends, pairs, max_nodes=CLUSTER_MEMBERS_SHOWN),
+                members_total=len(members),
                 pair_rows=[rows[i] for i in in_cluster[:CLUSTER_PAIRS_SHOWN]],
                 pairs_total=len(in_cluster),
                 back_url="../" + _clusters_url(cluster_page_of[ci]),
@@ -774,7 +882,7 @@ def render_report(
     pair_tpl = env.get_template("pair.html")
     for i, pair in enumerate(pairs):
         pos = position[i]
-        view = _pair_view(i, pair, by_id)
+        view = pair_view(i, pair, by_id)
         _write(
             out / "pairs" / f"{i}.html",
             pair_tpl.render(

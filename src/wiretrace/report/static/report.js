@@ -90,3 +90,48 @@
     fromHash();
   }
 })();
+
+/* Sortable tables: click a heading with data-sort="num" or "text" to sort by its column
+   (cells may carry data-value); click again to reverse. */
+(function () {
+  "use strict";
+
+  function value(row, col, numeric) {
+    var cell = row.cells[col];
+    var raw = cell ? (cell.getAttribute("data-value") !== null ? cell.getAttribute("data-value") : cell.textContent) : "";
+    if (!numeric) return raw.trim().toLowerCase();
+    var x = parseFloat(raw);
+    return isNaN(x) ? -Infinity : x;
+  }
+
+  function sortBy(th) {
+    var table = th.closest("table");
+    var body = table.tBodies[0];
+    var col = Array.prototype.indexOf.call(th.parentElement.children, th);
+    var numeric = th.getAttribute("data-sort") === "num";
+    var ascending = th.getAttribute("aria-sort") !== "ascending";
+    if (th.getAttribute("aria-sort") === null && numeric) ascending = false; // numbers: largest first
+    Array.prototype.forEach.call(th.parentElement.children, function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (r1, r2) {
+      var v1 = value(r1, col, numeric), v2 = value(r2, col, numeric);
+      var c = v1 < v2 ? -1 : v1 > v2 ? 1 : 0;
+      return ascending ? c : -c;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+
+  document.addEventListener("click", function (ev) {
+    var th = ev.target && ev.target.closest ? ev.target.closest("table.sortable th[data-sort]") : null;
+    if (th) sortBy(th);
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter" && ev.key !== " ") return;
+    var th = ev.target && ev.target.closest ? ev.target.closest("table.sortable th[data-sort]") : null;
+    if (th) { ev.preventDefault(); sortBy(th); }
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable th[data-sort]"), function (th) {
+    th.tabIndex = 0;
+  });
+})();
