@@ -21,8 +21,15 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+SHARED ?= ../shared
+BENCH_N ?= 10000
+BENCH_CORPUS := bench-out/corpus-$(BENCH_N)
+
 bench: $(STAMP)
-	$(BIN)/python -m wiretrace.bench.meter --out bench-out
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,bench]'
+	test -f $(BENCH_CORPUS)/summary.json || $(BIN)/wiretrace bench generate --base $(SHARED)/data/bbc-news --n $(BENCH_N) --seed 1 --out $(BENCH_CORPUS)
+	$(BIN)/wiretrace bench run --corpus $(BENCH_CORPUS) --out bench-out/run-$(BENCH_N)
+	$(BIN)/python -m wiretrace.bench.meter --meter $(SHARED)/data/meter-courts --out bench-out
 
 bench-read: $(STAMP)
 	$(BIN)/python -m wiretrace.bench.read --out bench-out

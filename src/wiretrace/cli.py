@@ -279,24 +279,98 @@ def serve(
 
 @app.command(name="eval")
 def evaluate(
-    gold: Path = typer.Option(..., "--gold", help="CSV of a,b,label[,degree] pairs, or JSONL of gold clusters."),
+    gold: Path = typer.Option(..., "--gold", help="Gold labels: a,b,label CSV, pairs or clusters JSONL, a generated "
+                              "corpus, a METER or Clough & Stevenson folder, a SemEval-2022 CSV, a NEWS-COPY JSON."),
     pred: Path = typer.Option(..., "--pred", help="Output folder of a scan."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    out_file: Optional[Path] = typer.Option(None, "--out", help="Write the JSON here (default: PRED/eval.json)."),
 ) -> None:
-    """Precision, recall and F1 per label of a scan against gold pairs (or ARI against gold clusters)."""
+    """Score a scan against gold labels: pairs, relations, direction, article degrees, passages, clusters."""
     from .evaluate.gold import evaluate_scan
 
     figures = evaluate_scan(gold, pred)
+    target = out_file or pred / "eval.json"
+    target.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     if as_json:
         out.print_json(json.dumps(figures))
         return
-    table = Table("label", "precision", "recall", "f1", "support")
-    for label, row in figures.get("per_label", {}).items():
-        table.add_row(label, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}", str(row["support"]))
-    out.print(table)
-    for key in ("macro_f1", "accuracy", "adjusted_rand_index"):
-        if key in figures:
-            out.print(f"{key}: {figures[key]:.4f}")
+    _print_eval(figures)
+    out.print(f"written: {target}")
+
+
+def _print_eval(figures: dict[str, Any]) -> None:
+    """The eval figures as terminal tables."""
+    if "per_label" in figures:
+        table = Table("relation", "precision", "recall", "f1", "support", title="pairs by relation")
+        for label, row in figures["per_label"].items():
+            table.add_row(label, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
+                          str(row["support"]))
+        out.print(table)
+        out.print(f"direction accuracy: {figures['direction_accuracy']:.3f} on {figures['direction_pairs']} pairs")
+    if "detection" in figures:
+        d = figures["detection"]
+        table = Table("reuse type", "recall", "pairs", title=f"pairs found: precision {d['precision']:.3f}, "
+                      f"recall {d['recall']:.3f}")
+        for t, r in d["recall_by_type"].items():
+            table.add_row(t, f"{r:.3f}", str(d["support_by_type"][t]))
+        for t, r in d["false_positive_rate_by_type"].items():
+            table.add_row(f"{t} (negatives: false positive rate)", f"{r:.3f}", "")
+        out.print(table)
+    if "articles" in figures:
+        out.print(f"article degrees: macro-F1 {figures['articles']['macro_f1']:.3f}, "
+                  f"accuracy {figures['articles']['accuracy']:.3f}")
+    if "passages" in figures:
+        p = figures["passages"]
+        out.print(f"passages: plagdet {p['plagdet']:.3f} (precision {p['precision']:.3f}, recall {p['recall']:.3f}, "
+                  f"granularity {p['granularity']:.3f})")
+    if "clusters" in figures:
+        c = figures["clusters"]
+        out.print(f"clusters: adjusted Rand index {c['adjusted_rand_index']:.3f}, B-cubed F1 {c['bcubed']['f1']:.3f}")
+    if "similarity" in figures:
+        out.print(f"similarity: Pearson {figures['similarity']['pearson']:.3f}")
+
+
+# --- bench ---------------------------------------------------------------------------------------
+
+bench_app = typer.Typer(no_args_is_help=True, help="Labelled benchmark corpora, and wiretrace timed and scored beside its peers.")
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("generate")
+def bench_generate(
+    base: Path = typer.Option(..., "--base", help="Folder of real articles (.txt, first line = title), e.g. BBC News."),
+    n: int = typer.Option(..., "--n", min=1, help="Number of articles to generate."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same corpus."),
+    out_dir: Path = typer.Option(..., "--out", help="Folder for articles.jsonl, gold/ and summary.json."),
+) -> None:
+    """Derive a labelled corpus (copies, rewrites, partial reuse, hard negatives) from real articles."""
+    from .bench.generate import generate_corpus
+
+    with Progress(TextColumn("generate"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=err) as progress:
+        task = progress.add_task("generate", total=n)
+        summary = generate_corpus(base, n, seed, out_dir,
+                                  progress=lambda done, total: progress.update(task, completed=done))
+    out.print(f"{summary.n} articles ({summary.words_mean:.0f} words on average) from {summary.base['articles']} "
+              f"base articles in {summary.seconds:.1f}s ({summary.articles_per_s:.0f} articles/s)")
+    out.print("gold pairs: " + ", ".join(f"{k} {v}" for k, v in summary.pairs.items()))
+    out.print(f"articles: {out_dir / 'articles.jsonl'}   gold: {out_dir / 'gold'}")
+
+
+@bench_app.command("run")
+def bench_run(
+    corpus: Path = typer.Option(..., "--corpus", help="A folder written by `wiretrace bench generate`."),
+    out_dir: Path = typer.Option(..., "--out", help="Folder for bench.json, bench.md and each system's pairs."),
+    systems: str = typer.Option(",".join(("wiretrace", "datasketch-0.5", "datasketch-0.8", "rensa-0.5")),
+                                "--systems", help="Comma-separated systems to run."),
+) -> None:
+    """Time and score wiretrace and its peers (datasketch, rensa) on one corpus, in one run."""
+    from .bench.run import run_bench
+
+    with err.status("running " + systems):
+        run_bench(corpus, out_dir, tuple(x.strip() for x in systems.split(",") if x.strip()))
+    out.print((out_dir / "bench.md").read_text(encoding="utf-8"), markup=False, soft_wrap=True)
+    out.print(f"written: {out_dir / 'bench.json'}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,7 +3,8 @@
     python -m wiretrace.bench.meter [--meter DIR] [--out DIR]
 
 Writes ``meter.json`` with the ternary macro-F1 of ``articles.jsonl`` degrees against the journalists'
-labels (wholly / partially / non-derived), per-class figures, and a threshold sweep with 2-fold
+labels (wholly / partially / non-derived), per-class figures, PAN plagdet of the scan's passages
+against the SGML ``Verbatim``/``Rewrite`` spans (newspaper side), and a threshold sweep with 2-fold
 cross-validation by date folder, so the shipped thresholds can be checked on data they were not
 chosen on. The corpus is research-use material: it is read in place and never copied.
 """
@@ -20,6 +21,8 @@ from typing import Any
 import numpy as np
 
 from ..engines.local import scan_articles
+from ..evaluate.gold import passage_scores, read_prediction
+from ..evaluate.loaders import load_meter_gold
 from ..evaluate.meter import load_meter
 from ..evaluate.metrics import prf
 from ..settings import DEFAULT, Settings
@@ -68,6 +71,8 @@ def run(meter: Path, out: Path, settings: Settings = DEFAULT) -> dict[str, Any]:
     dates = np.array([i.split("/")[2] for i in ids])
     folds = np.isin(dates, sorted(set(dates))[::2])
     figures = prf(dict(zip(ids, gold)), dict(zip(ids, pred)), LABELS)
+    meter_gold = load_meter_gold(meter)
+    passages = passage_scores(meter_gold, read_prediction(out / "scan").pairs, meter_gold.texts)
     report = {
         "corpus": {"name": "METER courts", "newspaper_articles": len(ids), "articles": len(corpus.articles)},
         "settings": {"wholly_share": settings.wholly_share, "partial_share": settings.partial_share},
@@ -76,6 +81,7 @@ def run(meter: Path, out: Path, settings: Settings = DEFAULT) -> dict[str, Any]:
         "per_label": figures["per_label"],
         "confusion": figures["confusion"],
         "published_reference_macro_f1": 0.664,
+        "passages": passages,
         "threshold_sweep": sweep(share, gold, folds),
         "scan": {"seconds": round(seconds, 1), "candidates": result.candidates, "related_pairs": result.related},
         "machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine()},
@@ -94,6 +100,9 @@ def main() -> None:
     report = run(args.meter, args.out)
     print(f"METER courts: article-degree macro-F1 {report['macro_f1']:.3f} "
           f"(published reference 0.664); accuracy {report['accuracy']:.3f}")
+    p = report["passages"]
+    print(f"passages (SGML Verbatim/Rewrite spans, newspaper side): plagdet {p['plagdet']:.3f} "
+          f"(precision {p['precision']:.3f}, recall {p['recall']:.3f}, granularity {p['granularity']:.2f})")
     sweep_ = report["threshold_sweep"]
     print(f"threshold sweep: best in-sample {sweep_['best_in_sample']}, 2-fold CV {sweep_['cv_macro_f1']:.3f}")
     print(f"written: {args.out / 'meter.json'}")

@@ -1,64 +1,214 @@
-"""``wiretrace eval``: score a scan's output against gold pairs (CSV) or gold clusters (JSONL)."""
+"""``wiretrace eval``: score a scan's output (or any system's pairs) against a ``Gold`` record.
+
+Each measure is its own function over plain mappings, so ``bench run`` scores peers that only
+produce candidate pairs with the same code: pair detection per reuse type, relations, direction,
+METER-style article degrees, passages (PAN plagdet), clusters (ARI, B-cubed) and graded similarity.
+"""
 
 from __future__ import annotations
 
-import csv
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from ..errors import InputError
-from .metrics import adjusted_rand_index, bcubed_f1, prf
+from .loaders import RELATIONS, Gold, Key, load_gold, merge_adjacent, pair_key
+from .metrics import adjusted_rand_index, bcubed_f1, pearson, plagdet, prf
 
-RELATIONS = ("duplicate", "derived", "same_story", "unrelated")
-
-
-def _pair_key(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a <= b else (b, a)
+DEGREES = ("wholly", "partially", "none")
 
 
-def load_gold_pairs(path: Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
-    """Gold pairs from a CSV with columns a,b,label[,degree]; returns (labels, copy→source for derived)."""
-    labels: dict[tuple[str, str], str] = {}
-    sources: dict[tuple[str, str], str] = {}
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"a", "b", "label"} - set(reader.fieldnames or [])
-        if missing:
-            raise InputError(str(path), f"gold CSV needs columns a,b,label (missing: {', '.join(sorted(missing))})")
-        for row in reader:
-            label = (row["label"] or "").strip()
-            if label not in RELATIONS:
-                raise InputError(str(path), f"unknown label {label!r} (expected one of {', '.join(RELATIONS)})",
-                                 line=reader.line_num)
-            key = _pair_key(row["a"].strip(), row["b"].strip())
-            labels[key] = label
-            if label in ("derived", "duplicate"):
-                sources[key] = row["b"].strip()  # by convention a is the copy, b the source
-    return labels, sources
+@dataclass
+class Prediction:
+    """A system's output: related pairs (compare objects keyed by sorted id pair), article grades and
+    clusters (article → cluster id)."""
+
+    pairs: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    articles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    clusters: dict[str, str] = field(default_factory=dict)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         raise InputError(str(path), "missing: is this the output folder of `wiretrace scan`?")
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputError(str(path), f"not JSON: {exc.msg}", line=n) from None
+    return out
+
+
+def read_prediction(folder: str | Path) -> Prediction:
+    """Read ``pairs.jsonl`` (required), ``articles.jsonl`` and ``clusters.jsonl`` of a scan."""
+    folder = Path(folder)
+    pred = Prediction(pairs={pair_key(p["a"], p["b"]): p for p in _read_jsonl(folder / "pairs.jsonl")})
+    if (folder / "articles.jsonl").exists():
+        pred.articles = {a["id"]: a for a in _read_jsonl(folder / "articles.jsonl")}
+    if (folder / "clusters.jsonl").exists():
+        pred.clusters = {m: str(c["cluster"]) for c in _read_jsonl(folder / "clusters.jsonl") for m in c["members"]}
+    return pred
+
+
+def _related(pair: dict[str, Any] | None) -> bool:
+    return pair is not None and pair.get("relation", "derived") != "unrelated"
+
+
+def detection_scores(gold: Gold, predicted: Iterable[Key]) -> dict[str, Any]:
+    """Were the right pairs found at all? Precision and recall of predicted related pairs, recall per
+    reuse type and the false-positive rate per hard-negative type.
+
+    A predicted pair listed as related in the gold is a true positive; one listed as unrelated is a
+    false positive; an unlisted one is a false positive only when the gold is ``complete``, and is
+    ignored when both articles share a gold cluster (two copies of one original share text too).
+    """
+    predicted = set(predicted)
+    tp = fp = ignored = 0
+    for key in predicted:
+        g = gold.pairs.get(key)
+        if g is not None:
+            tp, fp = (tp + 1, fp) if g.label != "unrelated" else (tp, fp + 1)
+        elif gold.complete and not (gold.clusters.get(key[0]) is not None
+                                    and gold.clusters.get(key[0]) == gold.clusters.get(key[1])):
+            fp += 1
+        else:
+            ignored += 1
+    positives = [k for k, g in gold.pairs.items() if g.label != "unrelated"]
+    found = sum(k in predicted for k in positives)
+    by_type: dict[str, list[int]] = {}
+    negatives: dict[str, list[int]] = {}
+    for key, g in gold.pairs.items():
+        bucket = negatives if g.label == "unrelated" else by_type
+        hit = bucket.setdefault(g.type or g.label, [0, 0])
+        hit[0] += key in predicted
+        hit[1] += 1
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = found / len(positives) if positives else 0.0
+    return {
+        "precision": precision, "recall": recall,
+        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "true_positives": tp, "false_positives": fp, "ignored_same_cluster": ignored, "predicted": len(predicted),
+        "gold_related": len(positives),
+        "recall_by_type": {t: h / n for t, (h, n) in sorted(by_type.items())},
+        "support_by_type": {t: n for t, (_, n) in sorted(by_type.items())},
+        "false_positive_rate_by_type": {t: h / n for t, (h, n) in sorted(negatives.items())},
+    }
+
+
+def relation_scores(gold: Gold, pairs: dict[Key, dict[str, Any]]) -> dict[str, Any]:
+    """P/R/F1 per relation over the gold pairs (a pair not predicted counts as ``unrelated``), and
+    direction accuracy over the directed gold pairs the system gave a source for."""
+    labels = {f"{a}|{b}": g.label for (a, b), g in gold.pairs.items()}
+    pred = {f"{a}|{b}": pairs[(a, b)]["relation"] if (a, b) in pairs else "unrelated" for (a, b) in gold.pairs}
+    figures = prf(labels, pred, RELATIONS, missing="unrelated")
+    directed = [k for k, g in gold.pairs.items() if g.source and _related(pairs.get(k)) and pairs[k].get("source")]
+    correct = sum(pairs[k]["source"] == gold.pairs[k].source for k in directed)
+    figures["direction_accuracy"] = correct / len(directed) if directed else 0.0
+    figures["direction_pairs"] = len(directed)
+    figures["direction_gold_pairs"] = sum(1 for g in gold.pairs.values() if g.source)
+    return figures
+
+
+def degree_scores(gold: Gold, articles: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """METER-style ternary grading of articles (wholly / partially / none): per-class figures and
+    macro-F1; an article without a grade counts as ``none``."""
+    pred = {a: articles[a].get("degree") if a in articles else "none" for a in gold.degrees}
+    return prf(gold.degrees, pred, DEGREES, missing="none")
+
+
+def passage_scores(gold: Gold, pairs: dict[Key, dict[str, Any]], texts: dict[str, str] | None = None) -> dict[str, Any]:
+    """PAN plagdet of predicted passages against the gold passage cases.
+
+    Two-sided cases are keyed by document pair and oriented copy → source; predicted passages of
+    pairs the gold knows nothing about count as detections (false ones) only when the gold is
+    complete. One-sided (METER) cases are keyed by the copy article: the predicted passages on that
+    article from its pairs with labelled sources, overlapping ones joined (and, given ``texts``,
+    ones separated only by punctuation, as the gold cases are), are its detections.
+    """
+    texts = texts or {}
+    detections: list[tuple[Any, tuple[int, int], tuple[int, int] | None]] = []
+    if gold.one_sided:
+        annotated = {c[0] for c in gold.cases}
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for key, p in pairs.items():
+            if key not in gold.pairs:  # only pairs with a labelled source (METER: the PA stories)
+                continue
+            for side, other in ((p["a"], "a"), (p["b"], "b")):
+                if side in annotated:
+                    spans.setdefault(side, []).extend(tuple(x[other]) for x in p.get("passages", []))
+        for article, found in spans.items():
+            detections += [(article, span, None) for span in merge_adjacent(found, texts.get(article, ""))]
+        return plagdet(gold.cases, detections)
+    for key, p in pairs.items():
+        g = gold.pairs.get(key)
+        if g is None and not gold.complete:
+            continue
+        if g is not None and g.label == "unrelated" and not gold.complete:
+            continue
+        copy = g.a if g is not None else p["a"]
+        first, second = ("a", "b") if p["a"] == copy else ("b", "a")
+        detections += [(key, tuple(x[first]), tuple(x[second])) for x in p.get("passages", [])]
+    return plagdet(gold.cases, detections)
+
+
+def passage_scores_by_type(gold: Gold, pairs: dict[Key, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """:func:`passage_scores` restricted to the gold pairs of each reuse type (predicted passages of
+    those pairs only), to see where passages are split (granularity) or overreach (precision)."""
+    by_type: dict[str, set[Key]] = {}
+    for key, g in gold.pairs.items():
+        if g.label != "unrelated" and g.type:
+            by_type.setdefault(g.type, set()).add(key)
+    out = {}
+    for type_, keys in sorted(by_type.items()):
+        subset = Gold(name=gold.name, pairs={k: gold.pairs[k] for k in keys},
+                      cases=[c for c in gold.cases if c[0] in keys])
+        if subset.cases:
+            out[type_] = passage_scores(subset, {k: p for k, p in pairs.items() if k in keys})
+    return out
+
+
+def cluster_scores(gold: Gold, clusters: dict[str, str]) -> dict[str, Any]:
+    """Adjusted Rand index and B-cubed precision/recall/F1 of predicted clusters (unclustered
+    articles are singletons)."""
+    return {"adjusted_rand_index": adjusted_rand_index(gold.clusters, clusters),
+            "bcubed": bcubed_f1(gold.clusters, clusters), "articles": len(gold.clusters)}
+
+
+def similarity_scores(gold: Gold, pairs: dict[Key, dict[str, Any]]) -> dict[str, Any]:
+    """Pearson correlation of graded gold similarity with the predicted ``scores.similarity`` (0
+    for pairs not predicted), as SemEval-2022 Task 8 scores systems."""
+    keys = [k for k, g in gold.pairs.items() if g.score is not None]
+    pred = [float(pairs[k].get("scores", {}).get("similarity", 0.0)) if k in pairs else 0.0 for k in keys]
+    return {"pearson": pearson([gold.pairs[k].score for k in keys], pred), "pairs": len(keys)}  # type: ignore[misc]
+
+
+def evaluate(gold: Gold, pred: Prediction) -> dict[str, Any]:
+    """Every measure the gold supports. Relation figures stay at the top level (``per_label``,
+    ``macro_f1``, ``direction_accuracy``); the rest are sections."""
+    out: dict[str, Any] = {"gold": gold.name}
+    if gold.pairs:
+        out.update(relation_scores(gold, pred.pairs))
+        out["detection"] = detection_scores(gold, (k for k, p in pred.pairs.items() if _related(p)))
+    if gold.degrees:
+        out["articles"] = degree_scores(gold, pred.articles)
+    if gold.cases:
+        out["passages"] = passage_scores(gold, pred.pairs, gold.texts)
+        if not gold.one_sided:
+            out["passages"]["by_type"] = passage_scores_by_type(gold, pred.pairs)
+    if gold.clusters:
+        cl = cluster_scores(gold, pred.clusters)
+        out["clusters"] = cl
+        out["adjusted_rand_index"] = cl["adjusted_rand_index"]
+        out["bcubed"] = cl["bcubed"]
+    if any(g.score is not None for g in gold.pairs.values()):
+        out["similarity"] = similarity_scores(gold, pred.pairs)
+    return out
 
 
 def evaluate_scan(gold: str | Path, pred_dir: str | Path) -> dict[str, Any]:
-    """Precision/recall/F1 per relation (pairs absent from pairs.jsonl count as ``unrelated``) and
-    direction accuracy; or, for a JSONL of gold clusters, ARI and B-cubed F1 of clusters.jsonl."""
-    gold, pred_dir = Path(gold), Path(pred_dir)
-    if gold.suffix == ".jsonl":
-        gold_of = {m: str(c.get("cluster", n)) for n, c in enumerate(_read_jsonl(gold)) for m in c["members"]}
-        pred_of = {m: c["cluster"] for c in _read_jsonl(pred_dir / "clusters.jsonl") for m in c["members"]}
-        return {"adjusted_rand_index": adjusted_rand_index(gold_of, pred_of), "bcubed": bcubed_f1(gold_of, pred_of)}
-    labels, sources = load_gold_pairs(gold)
-    pred_pairs = {_pair_key(p["a"], p["b"]): p for p in _read_jsonl(pred_dir / "pairs.jsonl")}
-    pred = {k: pred_pairs[k]["relation"] if k in pred_pairs else "unrelated" for k in labels}
-    figures = prf({f"{a}|{b}": v for (a, b), v in labels.items()},
-                  {f"{a}|{b}": v for (a, b), v in pred.items()}, RELATIONS, missing="unrelated")
-    directed = [k for k in sources if k in pred_pairs and pred_pairs[k]["source"]]
-    figures["direction_accuracy"] = (sum(pred_pairs[k]["source"] == sources[k] for k in directed) / len(directed)
-                                     if directed else 0.0)
-    figures["direction_pairs"] = len(directed)
-    return figures
+    """Load the gold (any supported format) and a scan's output folder, and score every measure."""
+    return evaluate(load_gold(gold), read_prediction(pred_dir))
+

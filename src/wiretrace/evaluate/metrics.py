@@ -6,6 +6,7 @@ ratios (0/0) are 0.0, except where both sides are empty, which counts as perfect
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -249,3 +250,91 @@ def char_prf_micro(
         gold_chars += int(r["gold_chars"])
         pred_chars += int(r["pred_chars"])
     return _span_scores(overlap, gold_chars, pred_chars)
+
+
+# ----------------------------------------------------------------------------------------------
+# PAN plagiarism detection measures (Potthast, Stein, Barrón-Cedeño, Rosso 2010)
+
+Span = tuple[int, int]
+
+
+def _detects(case: Sequence[Any], det: Sequence[Any]) -> bool:
+    """A detection detects a case when they concern the same document pair and overlap on the copy
+    side and, when the case has one, on the source side."""
+    if case[0] != det[0] or not _overlap([tuple(case[1])], [tuple(det[1])]):
+        return False
+    return case[2] is None or (det[2] is not None and bool(_overlap([tuple(case[2])], [tuple(det[2])])))
+
+
+def _covered(case: Sequence[Any], others: Sequence[Sequence[Any]]) -> tuple[int, int]:
+    """Characters of ``case`` (copy side, plus source side when it has one) covered by ``others``,
+    and its own length counted the same way."""
+    covered = _overlap([tuple(case[1])], _merge(o[1] for o in others))
+    size = case[1][1] - case[1][0]
+    if case[2] is not None:
+        covered += _overlap([tuple(case[2])], _merge(o[2] for o in others if o[2] is not None))
+        size += case[2][1] - case[2][0]
+    return covered, size
+
+
+def plagdet(cases: Sequence[Sequence[Any]], detections: Sequence[Sequence[Any]]) -> dict[str, float]:
+    """PAN's plagdet: character precision and recall (macro-averaged over detections and cases),
+    granularity (detections per detected case) and ``F1 / log2(1 + granularity)``.
+
+    A case or detection is ``(key, copy_span, source_span | None)`` where ``key`` names the document
+    pair (or the copy document alone for one-sided annotations such as METER's) and spans are
+    ``(start, end)`` character offsets, end exclusive. A case with no source span is matched on the
+    copy side only. No cases and no detections → all 1.0; no detections → 0.0.
+    """
+    if not cases and not detections:
+        return {"precision": 1.0, "recall": 1.0, "f1": 1.0, "granularity": 1.0, "plagdet": 1.0,
+                "cases": 0, "detections": 0, "detected_cases": 0}
+    by_key: dict[Any, list[Sequence[Any]]] = {}
+    for det in detections:
+        by_key.setdefault(det[0], []).append(det)
+    cases_by_key: dict[Any, list[Sequence[Any]]] = {}
+    for case in cases:
+        cases_by_key.setdefault(case[0], []).append(case)
+
+    recall_sum = 0.0
+    detected = 0
+    granularity_sum = 0
+    for case in cases:
+        hits = [d for d in by_key.get(case[0], ()) if _detects(case, d)]
+        if hits:
+            detected += 1
+            granularity_sum += len(hits)
+            covered, size = _covered(case, [(d[0], d[1], d[2] if case[2] is not None else None) for d in hits])
+            recall_sum += _ratio(covered, size)
+    precision_sum = 0.0
+    for det in detections:
+        hits = [c for c in cases_by_key.get(det[0], ()) if _detects(c, det)]
+        if hits:
+            # the detection's own length counts its source side only where the cases it meets have one
+            one_sided = all(c[2] is None for c in hits)
+            view = (det[0], det[1], None if one_sided else det[2])
+            covered, size = _covered(view, [(c[0], c[1], c[2]) for c in hits])
+            precision_sum += _ratio(covered, size)
+    precision = _ratio(precision_sum, len(detections))
+    recall = _ratio(recall_sum, len(cases))
+    granularity = granularity_sum / detected if detected else 1.0
+    f1 = _f1(precision, recall)
+    return {"precision": precision, "recall": recall, "f1": f1, "granularity": granularity,
+            "plagdet": f1 / math.log2(1 + granularity), "cases": len(cases), "detections": len(detections),
+            "detected_cases": detected}
+
+
+# ----------------------------------------------------------------------------------------------
+# correlation (graded similarity, e.g. SemEval-2022 Task 8)
+
+
+def pearson(x: Sequence[float], y: Sequence[float]) -> float:
+    """Pearson correlation of two equally long sequences; 0.0 when either is constant or shorter than 2."""
+    if len(x) != len(y):
+        raise ValueError(f"sequences differ in length: {len(x)} and {len(y)}")
+    if len(x) < 2:
+        return 0.0
+    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    a, b = a - a.mean(), b - b.mean()
+    den = math.sqrt(float((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum() / den) if den else 0.0

@@ -1,0 +1,183 @@
+"""The systems ``bench run`` compares, each run in a process of its own so its peak RSS is its own.
+
+    python -m wiretrace.bench.systems SYSTEM ARTICLES.jsonl OUT_DIR
+
+writes ``OUT_DIR/SYSTEM.json`` (seconds per stage, candidates, peak RSS) and
+``OUT_DIR/SYSTEM.pairs.jsonl`` (one predicted pair per line; wiretrace's carry relation, source
+and passages). Systems:
+
+- ``wiretrace``: the pipeline functions the engines use, stage by stage — ``fingerprint``
+  (normalise + fingerprint), ``candidates`` (LSH + rare-fingerprint index), ``align`` (align and
+  relate every candidate), ``cluster``.
+- ``datasketch-T``: datasketch 2.0.0 ``MinHash`` (128 permutations) over lower-cased word 5-gram
+  shingles, ``MinHashLSH`` at threshold T (its own optimal bands), then the pairs whose estimated
+  Jaccard reaches T — what a user deduplicating with it keeps. Stages ``shingle``, ``minhash``,
+  ``lsh`` (insert + query), ``verify``.
+- ``rensa-T``: rensa 0.5.0 ``RMinHash``/``RMinHashLSH`` on the same shingles (bands: the divisor of 128 whose
+  LSH threshold is nearest T, as rensa requires), then the same Jaccard check.
+
+Articles are loaded before the clock starts; every system sees the same texts in the same order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import resource
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+SYSTEMS = ("wiretrace", "datasketch-0.5", "datasketch-0.8", "rensa-0.5")
+NUM_PERM = 128
+SHINGLE = 5
+_WORD = re.compile(r"\w+")
+
+
+def load_articles(path: Path) -> list[dict[str, Any]]:
+    """The generated articles (``id``, ``text``, ``title``, ``date``, ``outlet``), in file order."""
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+class Clock:
+    """Seconds per named stage."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        yield
+        self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - t0, 4)
+
+
+def shingles(text: str, k: int = SHINGLE) -> list[str]:
+    """Distinct lower-cased word k-grams: the shingles MinHash deduplication is usually run on."""
+    words = _WORD.findall(text.lower())
+    return list({" ".join(words[i:i + k]) for i in range(max(1, len(words) - k + 1))})
+
+
+def run_wiretrace(articles: list[dict[str, Any]], clock: Clock) -> tuple[int, list[dict[str, Any]]]:
+    """wiretrace's pipeline stage by stage; returns (candidate pairs, related pairs as compare objects)."""
+    import numpy as np
+
+    from ..candidates import candidate_pairs
+    from ..cluster import Edge, build_clusters
+    from ..model import Article
+    from ..pipeline import compare_prepared, prepare
+    from ..settings import DEFAULT
+
+    with clock.stage("fingerprint"):
+        prepared = [prepare(Article(id=a["id"], text=a["text"], title=a.get("title"), date=a.get("date"),
+                                    outlet=a.get("outlet")), DEFAULT) for a in articles]
+    with clock.stage("candidates"):
+        sigs = np.stack([p.fp.signature for p in prepared])
+        pairs = candidate_pairs(sigs, [p.fp.winnowed for p in prepared], DEFAULT)
+    related = []
+    with clock.stage("align"):
+        for i, j in pairs:
+            r = compare_prepared(prepared[i], prepared[j], DEFAULT)
+            if r.relation != "unrelated":
+                related.append(r)
+    with clock.stage("cluster"):
+        build_clusters([Edge(r.a, r.b, r.relation, r.source, r.direction_confidence,
+                             r.scores.get("coverage_a" if r.source == r.b else "coverage_b", 0.0)) for r in related])
+    return len(pairs), [r.to_json() for r in related]
+
+
+def rensa_bands(threshold: float, num_perm: int = NUM_PERM) -> int:
+    """rensa needs bands that divide num_perm: the divisor whose LSH threshold (1/b)^(1/r) is nearest."""
+    divisors = [b for b in range(1, num_perm + 1) if num_perm % b == 0]
+    return min(divisors, key=lambda b: abs((1 / b) ** (b / num_perm) - threshold))
+
+
+def _lsh_pairs(sketches: list[Any], index: Any, insert: Callable[[Any, int, Any], None],
+               query: Callable[[Any, Any], list[Any]]) -> set[tuple[int, int]]:
+    for k, m in enumerate(sketches):
+        insert(index, k, m)
+    found: set[tuple[int, int]] = set()
+    for k, m in enumerate(sketches):
+        for other in query(index, m):
+            if other != k:
+                found.add((min(k, other), max(k, other)))
+    return found
+
+
+def run_minhash(articles: list[dict[str, Any]], clock: Clock, library: str,
+                threshold: float) -> tuple[int, list[dict[str, Any]]]:
+    """datasketch or rensa MinHash + LSH; returns (LSH candidates, pairs with estimated Jaccard ≥ threshold)."""
+    ids = [a["id"] for a in articles]
+    with clock.stage("shingle"):
+        sets = [shingles(a["text"]) for a in articles]
+    if library == "datasketch":
+        from datasketch import MinHash, MinHashLSH
+
+        with clock.stage("minhash"):
+            sketches = []
+            for s in sets:
+                m = MinHash(num_perm=NUM_PERM, seed=1)
+                m.update_batch([x.encode("utf-8") for x in s])
+                sketches.append(m)
+        with clock.stage("lsh"):
+            index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+            found = _lsh_pairs(sketches, index, lambda ix, k, m: ix.insert(k, m), lambda ix, m: ix.query(m))
+    else:
+        from rensa import RMinHash, RMinHashLSH
+
+        with clock.stage("minhash"):
+            sketches = []
+            for s in sets:
+                m = RMinHash(num_perm=NUM_PERM, seed=1)
+                m.update(s)
+                sketches.append(m)
+        with clock.stage("lsh"):
+            index = RMinHashLSH(threshold=threshold, num_perm=NUM_PERM, num_bands=rensa_bands(threshold))
+            found = _lsh_pairs(sketches, index, lambda ix, k, m: ix.insert(k, m), lambda ix, m: ix.query(m))
+    with clock.stage("verify"):
+        kept = []
+        for i, j in sorted(found):
+            jaccard = sketches[i].jaccard(sketches[j])
+            if jaccard >= threshold:
+                kept.append({"a": ids[i], "b": ids[j], "relation": "duplicate", "scores": {"jaccard": jaccard}})
+    return len(found), kept
+
+
+def run_system(name: str, articles_path: Path, out_dir: Path) -> dict[str, Any]:
+    """Run one system on the corpus and write its figures and pairs into ``out_dir``."""
+    articles = load_articles(articles_path)
+    clock = Clock()
+    if name == "wiretrace":
+        candidates, pairs = run_wiretrace(articles, clock)
+        candidate_stages = ("fingerprint", "candidates")
+    else:
+        library, _, threshold = name.partition("-")
+        if library not in ("datasketch", "rensa") or not threshold:
+            raise ValueError(f"unknown system {name!r} (expected one of {', '.join(SYSTEMS)} or LIBRARY-THRESHOLD)")
+        candidates, pairs = run_minhash(articles, clock, library, float(threshold))
+        candidate_stages = ("shingle", "minhash", "lsh")
+    n = len(articles)
+    total = sum(clock.seconds.values())
+    candidate_seconds = sum(clock.seconds[s] for s in candidate_stages)
+    figures = {
+        "seconds": clock.seconds, "total_seconds": round(total, 3),
+        "docs_per_s": round(n / total, 1) if total else None,
+        "candidate_seconds": round(candidate_seconds, 3),
+        "candidate_docs_per_s": round(n / candidate_seconds, 1) if candidate_seconds else None,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "candidates": candidates, "pairs": len(pairs),
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / f"{name}.pairs.jsonl").open("w", encoding="utf-8") as fh:
+        for p in pairs:
+            fh.write(json.dumps(p, ensure_ascii=False) + "\n")
+    (out_dir / f"{name}.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    return figures
+
+
+if __name__ == "__main__":
+    run_system(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))

@@ -1,0 +1,150 @@
+"""The benchmark generator: deterministic, complete gold, spans that point at the reused text."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from wiretrace.bench import generate as g
+from wiretrace.bench.lexicon import FOOTERS
+from wiretrace.cli import main
+from wiretrace.errors import InputError
+from wiretrace.read import iter_articles
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for name in ("articles.jsonl", "gold/pairs.jsonl", "gold/clusters.jsonl", "gold/articles.jsonl", "gold/pairs.csv"):
+        h.update((folder / name).read_bytes())
+    return h.hexdigest()
+
+
+def test_same_seed_gives_the_same_corpus_and_another_seed_another(tiny_base: Path, tiny_corpus: Path,
+                                                                  tmp_path: Path) -> None:
+    g.generate_corpus(tiny_base, 400, 11, tmp_path / "again")
+    g.generate_corpus(tiny_base, 400, 12, tmp_path / "other")
+    assert _digest(tmp_path / "again") == _digest(tiny_corpus)
+    assert _digest(tmp_path / "other") != _digest(tiny_corpus)
+
+
+def test_corpus_has_exactly_n_articles_that_scan_reads_without_quarantine(tiny_corpus: Path) -> None:
+    quarantine: list = []
+    articles = list(iter_articles([tiny_corpus / "articles.jsonl"], quarantine))
+    assert quarantine == []
+    assert len(articles) == 400 == len({a.id for a in articles})
+    assert all(a.title and a.date and a.outlet and a.text for a in articles)
+    summary = json.loads((tiny_corpus / "summary.json").read_text())
+    assert summary["n"] == 400 and sum(summary["types"].values()) == 400
+
+
+def test_every_reuse_type_and_hard_negative_is_labelled(tiny_corpus: Path) -> None:
+    pairs = _jsonl(tiny_corpus / "gold" / "pairs.jsonl")
+    types = {p["type"] for p in pairs}
+    assert set(g.REUSE_TYPES) | set(g.NEGATIVE_TYPES) <= types
+    for p in pairs:
+        if p["type"] in g.NEGATIVE_TYPES:
+            assert p["label"] == "unrelated" and p["passages"] == [] and p["source"] is None
+        else:
+            assert p["label"] == g.RELATION_OF[p["type"]] and p["source"] == p["b"] and p["passages"]
+
+
+def test_gold_passages_point_at_the_reused_text_on_both_sides(tiny_corpus: Path) -> None:
+    text = {a["id"]: a["text"] for a in _jsonl(tiny_corpus / "articles.jsonl")}
+    kinds = defaultdict(set)
+    for p in _jsonl(tiny_corpus / "gold" / "pairs.jsonl"):
+        for passage in p["passages"]:
+            a, b = text[p["a"]][slice(*passage["a"])], text[p["b"]][slice(*passage["b"])]
+            assert a.strip() == a and b.strip() == b and a and b
+            if passage["kind"] == "verbatim" and p["type"] != "noisy":
+                assert a == b
+            if passage["kind"] == "rewritten":
+                assert a != b
+            kinds[p["type"]].add(passage["kind"])
+    assert kinds["exact"] == {"verbatim"} and "rewritten" in kinds["heavy_rewrite"]
+
+
+def test_copies_are_published_after_their_sources(tiny_corpus: Path) -> None:
+    date = {a["id"]: a["date"] for a in _jsonl(tiny_corpus / "articles.jsonl")}
+    reuse = [p for p in _jsonl(tiny_corpus / "gold" / "pairs.jsonl") if p["source"]]
+    assert reuse and all(date[p["a"]] > date[p["b"]] for p in reuse)
+
+
+def test_trimmed_copy_keeps_the_lead_and_cuts_the_tail(tiny_corpus: Path) -> None:
+    text = {a["id"]: a["text"] for a in _jsonl(tiny_corpus / "articles.jsonl")}
+    trimmed = [p for p in _jsonl(tiny_corpus / "gold" / "pairs.jsonl") if p["type"] == "trimmed"]
+    for p in trimmed:
+        copy, source = text[p["a"]], text[p["b"]]
+        lead = source.split("\n\n")[0]
+        assert copy.startswith(lead) and p["passages"][0]["b"][0] == 0
+        assert sum(x["b"][1] - x["b"][0] for x in p["passages"]) < len(source.split("\n\n" + FOOTERS[0])[0])
+
+
+def _shingles(text: str, k: int = 8) -> set[str]:
+    words = re.findall(r"\w+", text.lower())
+    return {" ".join(words[i:i + k]) for i in range(len(words) - k + 1)}
+
+
+def test_articles_of_different_clusters_share_no_eight_word_run_outside_boilerplate(tiny_corpus: Path) -> None:
+    """The cipher makes every reuse of a base article unique: only gold pairs share text."""
+    cluster = {a["id"]: a["cluster"] for a in _jsonl(tiny_corpus / "gold" / "articles.jsonl")}
+    boiler = set().union(*(_shingles(f) for f in FOOTERS if f))
+    owners: dict[str, set[str]] = defaultdict(set)
+    for a in _jsonl(tiny_corpus / "articles.jsonl"):
+        body = "\n\n".join(p for p in a["text"].split("\n\n")
+                           if not p.startswith(("This report is part of", "Additional reporting", "Material from",
+                                                "With reporting")))
+        for s in _shingles(body) - boiler:
+            owners[s].add(cluster[a["id"]])
+    shared = [s for s, c in owners.items() if len(c) > 1]
+    assert len(shared) <= 0.0005 * len(owners), shared[:5]
+
+
+def test_cipher_is_a_bijection_within_each_band(tiny_base: Path) -> None:
+    base = g.load_base(tiny_base)
+    cipher = g.Cipher(base, random.Random(1))
+    for band, words in enumerate(base.bands):
+        a, b = cipher.ab[band]
+        assert len({(a * i + b) % len(words) for i in range(len(words))}) == len(words)
+    assert all(all(p % d for d in range(2, int(p ** 0.5) + 1)) for p in g._PRIMES)
+
+
+def test_noise_and_reword_change_text_and_keep_it_readable() -> None:
+    rng = random.Random(3)
+    text = "The government announced plans to cut prices for many people in the country this year."
+    noisy = g.add_noise(text, rng, rate=0.5)
+    assert noisy != text and abs(len(noisy) - len(text)) < 20
+    assert g.swap_clauses("In the morning, the minister said the plan was good.") == \
+        "The minister said the plan was good, in the morning."
+
+
+def test_split_paragraphs_cuts_long_paragraphs_into_news_sized_ones() -> None:
+    body = "One two. Three four. Five six. Seven eight. Nine ten. Eleven.\n\nShort one."
+    assert g.split_paragraphs(body) == [["One two.", "Three four.", "Five six."],
+                                        ["Seven eight.", "Nine ten.", "Eleven."], ["Short one."]]
+
+
+def test_missing_or_tiny_base_is_an_input_error_naming_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="base folder not found"):
+        g.generate_corpus(tmp_path / "nope", 10, 0, tmp_path / "out")
+    (tmp_path / "small").mkdir()
+    (tmp_path / "small" / "a.txt").write_text("Title\n\nOne sentence here.\n")
+    with pytest.raises(InputError, match="1 usable articles"):
+        g.generate_corpus(tmp_path / "small", 10, 0, tmp_path / "out")
+
+
+def test_cli_bench_generate_writes_the_corpus(tiny_base: Path, tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["bench", "generate", "--base", str(tiny_base), "--n", "50", "--seed", "2", "--out", str(tmp_path / "c")])
+    assert exit_.value.code == 0
+    assert len(_jsonl(tmp_path / "c" / "articles.jsonl")) == 50
+    assert "50 articles" in capsys.readouterr().out

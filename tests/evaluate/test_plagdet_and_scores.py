@@ -1,0 +1,111 @@
+"""PAN plagdet, Pearson, and the eval sections on small hand-made cases with known answers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from wiretrace.evaluate.gold import Prediction, detection_scores, evaluate, passage_scores
+from wiretrace.evaluate.loaders import Gold, GoldPair, pair_key
+from wiretrace.evaluate.metrics import pearson, plagdet
+
+CASE = ("x|y", (0, 100), (0, 100))
+
+
+def test_perfect_detection_scores_one() -> None:
+    r = plagdet([CASE], [CASE])
+    assert (r["precision"], r["recall"], r["granularity"], r["plagdet"]) == (1.0, 1.0, 1.0, 1.0)
+
+
+def test_no_detection_scores_zero() -> None:
+    r = plagdet([CASE], [])
+    assert r["recall"] == 0.0 and r["plagdet"] == 0.0
+
+
+def test_half_detected_case_gives_known_recall() -> None:
+    r = plagdet([CASE], [("x|y", (0, 50), (0, 50))])
+    assert r["precision"] == 1.0 and r["recall"] == 0.5
+    assert r["plagdet"] == pytest.approx(2 * 0.5 / 1.5)
+
+
+def test_case_split_in_two_detections_has_granularity_two() -> None:
+    r = plagdet([CASE], [("x|y", (0, 50), (0, 50)), ("x|y", (50, 100), (50, 100))])
+    assert r["recall"] == 1.0 and r["granularity"] == 2.0
+    assert r["plagdet"] == pytest.approx(1 / math.log2(3))
+
+
+def test_detection_on_the_wrong_source_span_does_not_detect() -> None:
+    r = plagdet([CASE], [("x|y", (0, 100), (200, 300))])
+    assert r["detected_cases"] == 0 and r["precision"] == 0.0
+
+
+def test_one_sided_cases_match_on_the_copy_side_only() -> None:
+    r = plagdet([("doc", (10, 20), None)], [("doc", (10, 30), None)])
+    assert r["recall"] == 1.0 and r["precision"] == 0.5
+
+
+def test_pearson_known_values() -> None:
+    assert pearson([1, 2, 3], [2, 4, 6]) == pytest.approx(1.0)
+    assert pearson([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
+    assert pearson([1, 1, 1], [1, 2, 3]) == 0.0
+
+
+def _gold() -> Gold:
+    gold = Gold(name="hand", complete=True)
+    for a, b, label, t in (("c1", "o1", "duplicate", "exact"), ("c2", "o1", "derived", "partial"),
+                           ("n1", "o2", "unrelated", "boilerplate")):
+        gold.pairs[pair_key(a, b)] = GoldPair(a, b, label, "", t, b if label != "unrelated" else None)
+    gold.clusters = {"c1": "k1", "c2": "k1", "o1": "k1", "n1": "k2", "o2": "k3", "z": "k4"}
+    gold.degrees = {"c1": "wholly", "c2": "partially", "n1": "none"}
+    gold.cases = [(pair_key("c1", "o1"), (0, 10), (20, 30))]
+    return gold
+
+
+def test_detection_counts_unlisted_pairs_as_false_positives_unless_in_one_cluster() -> None:
+    gold = _gold()
+    keys = [pair_key("c1", "o1"), pair_key("c1", "c2"), pair_key("z", "n1"), pair_key("n1", "o2")]
+    d = detection_scores(gold, keys)
+    # c1-o1 true; c1-c2 same cluster (ignored); z-n1 unlisted (false); n1-o2 a hard negative (false)
+    assert (d["true_positives"], d["false_positives"], d["ignored_same_cluster"]) == (1, 2, 1)
+    assert d["precision"] == pytest.approx(1 / 3) and d["recall"] == 0.5
+    assert d["recall_by_type"] == {"exact": 1.0, "partial": 0.0}
+    assert d["false_positive_rate_by_type"] == {"boilerplate": 1.0}
+
+
+def test_evaluate_reports_every_section_the_gold_supports() -> None:
+    gold = _gold()
+    pred = Prediction(
+        pairs={pair_key("c1", "o1"): {"a": "o1", "b": "c1", "relation": "duplicate", "source": "o1",
+                                      "passages": [{"a": [20, 30], "b": [0, 10], "kind": "verbatim"}]}},
+        articles={"c1": {"degree": "wholly"}, "c2": {"degree": "none"}},
+        clusters={"c1": "p", "o1": "p"},
+    )
+    r = evaluate(gold, pred)
+    assert r["per_label"]["duplicate"]["f1"] == 1.0 and r["direction_accuracy"] == 1.0
+    assert r["articles"]["accuracy"] == pytest.approx(2 / 3)
+    assert r["passages"]["plagdet"] == 1.0  # predicted a/b swapped, oriented back onto the copy
+    assert 0.0 < r["clusters"]["adjusted_rand_index"] < 1.0
+    assert passage_scores(gold, {})["plagdet"] == 0.0
+
+
+def test_passages_by_type_split_the_cases_by_reuse_type() -> None:
+    from wiretrace.evaluate.gold import passage_scores_by_type
+
+    gold = _gold()
+    gold.cases.append((pair_key("c2", "o1"), (0, 40), (0, 40)))
+    pairs = {pair_key("c1", "o1"): {"a": "c1", "b": "o1", "relation": "duplicate",
+                                    "passages": [{"a": [0, 10], "b": [20, 30], "kind": "verbatim"}]}}
+    by_type = passage_scores_by_type(gold, pairs)
+    assert by_type["exact"]["plagdet"] == 1.0 and by_type["partial"]["plagdet"] == 0.0
+
+
+def test_one_sided_passages_come_from_pairs_with_a_labelled_source_only() -> None:
+    text = "Reused words here, more reused. New text."
+    gold = Gold(name="meter-like", one_sided=True, texts={"np": text}, cases=[("np", (0, 31), None)])
+    gold.pairs[pair_key("np", "pa")] = GoldPair("np", "pa", "derived", "wholly", "meter", "pa")
+    pairs = {pair_key("np", "pa"): {"a": "pa", "b": "np", "passages": [
+                 {"a": [0, 17], "b": [0, 17]}, {"a": [19, 30], "b": [19, 31]}]},
+             pair_key("np", "other"): {"a": "np", "b": "other", "passages": [{"a": [32, 41], "b": [0, 9]}]}}
+    r = passage_scores(gold, pairs, gold.texts)
+    assert r["detections"] == 1 and r["granularity"] == 1.0 and r["plagdet"] == 1.0
