@@ -52,10 +52,11 @@ def test_exact_neighbours_exclude_oneself():
 
 
 @pytest.mark.skipif(importlib.util.find_spec("usearch") is None, reason="usearch (semantic extra) not installed")
-def test_approximate_index_finds_the_same_pairs_as_exact_search():
+def test_approximate_index_finds_nearly_all_pairs_of_exact_search_and_no_others():
     v = clustered(n_groups=200, size=3, dim=64, seed=1)
     days = np.full(len(v), -1)
     settings = Settings(semantic_candidate_similarity=0.8)
-    exact = embedding_pairs(v, days, settings)
-    approx = embedding_pairs(v, days, settings, exact_limit=0)
-    assert {tuple(p) for p in approx.tolist()} == {tuple(p) for p in exact.tolist()}
+    exact = {tuple(p) for p in embedding_pairs(v, days, settings).tolist()}
+    approx = {tuple(p) for p in embedding_pairs(v, days, settings, exact_limit=0).tolist()}
+    assert approx <= exact  # same similarity filter: an approximate index can only miss pairs
+    assert len(approx) >= 0.98 * len(exact)

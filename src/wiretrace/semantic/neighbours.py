@@ -51,7 +51,9 @@ def ann_neighbours(vectors: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.nd
     """Like ``exact_neighbours``, from a usearch HNSW index (cosine metric); missing slots are -1."""
     from usearch.index import Index
 
-    index = Index(ndim=vectors.shape[1], metric="cos", dtype="f32")
+    # wider graph and search than usearch's defaults: candidate recall matters more than speed here
+    index = Index(ndim=vectors.shape[1], metric="cos", dtype="f32", connectivity=32, expansion_add=128,
+                  expansion_search=128)
     index.add(np.arange(len(vectors), dtype=np.uint64), vectors)
     found = index.search(vectors[rows], k + 1)
     keys = np.asarray(found.keys, dtype=np.int64).reshape(len(rows), -1)
