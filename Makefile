@@ -37,6 +37,13 @@ bench-read: $(STAMP)
 clean:
 	rm -rf $(VENV) demo-out bench-out
 
+# Scale benchmark (docs/scaling-local.md): 10k and 100k by default; 1M with SCALE_SIZES=10000,100000,1000000.
+# SCALE_CORPUS=FILE.jsonl scans a corpus you have instead of generating one with `wiretrace bench generate`.
+SCALE_SIZES ?= 10000,100000
+.PHONY: bench-scale
+bench-scale: $(STAMP)
+	$(BIN)/python -m wiretrace.bench.scale --sizes $(SCALE_SIZES) --jobs 2 --out bench-out/scale \
+		--base $(SHARED)/data/bbc-news $(if $(SCALE_CORPUS),--corpus $(SCALE_CORPUS))
 .PHONY: bench-views
 bench-views: $(STAMP)
 	$(BIN)/python -m wiretrace.bench.views --out bench-out/views

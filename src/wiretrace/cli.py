@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import ProgressColumn, Task
 from rich.table import Table
 from rich.text import Text
 
@@ -155,8 +156,15 @@ class _Bars:
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if stage not in self.tasks:
             self.tasks[stage] = self.progress.add_task(stage, total=total)
-        if done % 50 == 0 or done == total:
-            self.progress.update(self.tasks[stage], completed=done, total=total)
+        self.progress.update(self.tasks[stage], completed=done, total=total)  # the engine reports per batch
+
+
+class _RateColumn(ProgressColumn):
+    """Items per second of a stage (articles read, pairs aligned)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f}/s" if speed else "", style="progress.data.speed")
 
 
 @app.command()
@@ -185,7 +193,7 @@ def scan(
 
     options = _read_options(id_col, text_col, date_col, outlet_col)
 
-    columns = (TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
+    columns = (TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
                TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=False) as progress:
         result = run_scan(inputs, out_dir, store, DEFAULT, jobs=jobs, progress=_Bars(progress),
@@ -247,6 +255,32 @@ def report(
     with Store(store, read_only=True) as s:
         index = write_outputs(s, out_dir, [], report=True)
     out.print(f"report: {index}")
+
+
+@app.command()
+def check(
+    store: Path = typer.Option(..., "--store", help="DuckDB store to check."),
+    as_json: bool = typer.Option(False, "--json", help="Print the verdict, counts and problems as JSON."),
+) -> None:
+    """Check a store's integrity (e.g. after a crash): verdict, counts, and anything broken.
+
+    Exit code 0 when the store is sound, 2 when a check fails or it cannot be opened.
+    """
+    from .store import Store
+
+    with Store(store, read_only=True) as s:
+        verdict = s.check()
+    if as_json:
+        out.print_json(json.dumps(verdict.to_json()))
+    else:
+        out.print(f"{escape(str(store))}: {'[green]ok[/]' if verdict.ok else '[red]CORRUPT[/]'}")
+        out.print("  " + ", ".join(f"{v} {k}" for k, v in verdict.counts.items()))
+        for problem, rows in verdict.problems.items():
+            out.print(f"  [red]✗[/] {escape(problem)}: {rows}")
+        for note in verdict.notes:
+            out.print(f"  · {escape(note)}")
+    if not verdict.ok:
+        raise typer.Exit(2)
 
 
 @app.command()

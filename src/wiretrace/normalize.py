@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -204,6 +205,7 @@ def normalize(article: Article, settings: Settings = DEFAULT) -> Document:
     text = article.text
     if len(text) > settings.max_article_chars:
         text = text[: settings.max_article_chars]
+        article = replace(article, text=text)  # every later step (credits, names) sees the clipped text
     spans = tag_boilerplate(text)
     tokens = tokenize(text, spans)
     content = np.flatnonzero(~tokens.boilerplate).astype(np.int64)

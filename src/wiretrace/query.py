@@ -1,16 +1,23 @@
-"""Where did this article come from? Look one article up against a store."""
+"""Where did this article come from? Look one article up against a store.
+
+``Index`` opens the store's latest published snapshot (so it never waits for, or blocks, a running
+scan) and the persistent candidate index beside the store once; each query then fingerprints the
+query text, finds candidates by binary search in the index, and aligns the best of them. When a scan
+publishes a new snapshot, the next query switches to it.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
-from .candidates import candidate_pairs
 from .model import Article, PairResult
 from .pipeline import Prepared, compare_prepared, prepare
+from .postings import StoredIndex, index_dir, open_index
 from .settings import DEFAULT, Settings
-from .store import Store
+from .store import Store, latest_snapshot, open_reader
 
 _RANK = {"duplicate": 0, "derived": 1, "same_story": 2, "unrelated": 3}
 
@@ -19,12 +26,34 @@ class Index:
     """A read-only view of a store that answers ``query(article)`` with its related stored articles."""
 
     def __init__(self, store: str | Path | Store, settings: Settings = DEFAULT) -> None:
-        self.store = store if isinstance(store, Store) else Store(store, read_only=True)
         self.settings = settings
-        self.ids, self.signatures, self.winnowed = self.store.fingerprints()
+        self._own = not isinstance(store, Store)
+        self.path = Path(store.path if isinstance(store, Store) else store)
+        self.store = store if isinstance(store, Store) else open_reader(self.path)
+        self._snapshot = latest_snapshot(self.path) if self._own else None
+        self._cache: OrderedDict[str, Prepared] = OrderedDict()
+        self.index: StoredIndex = self._load()
+
+    def _load(self) -> StoredIndex:
+        folder = index_dir(self.path)
+        return open_index(self.store, folder if folder.exists() else None, self.settings, save=False)
+
+    def refresh(self) -> bool:
+        """Switch to a newer published snapshot if a scan wrote one; True when it did."""
+        if not self._own:
+            return False
+        snap = latest_snapshot(self.path)
+        if snap is None or snap == self._snapshot:
+            return False
+        self.store.close()
+        self.store, self._snapshot = open_reader(self.path), snap
+        self._cache.clear()
+        self.index = self._load()
+        return True
 
     def close(self) -> None:
-        self.store.close()
+        if self._own:
+            self.store.close()
 
     def __enter__(self) -> "Index":
         return self
@@ -33,26 +62,38 @@ class Index:
         self.close()
 
     def candidates(self, query: Prepared) -> list[str]:
-        """Stored articles sharing an LSH bucket or enough rare fingerprints with the query."""
-        if not self.ids:
-            return []
-        sigs = np.vstack([self.signatures, query.fp.signature[None, :]])
-        wins = [*self.winnowed, query.fp.winnowed]
-        new = np.zeros(len(wins), dtype=bool)
-        new[-1] = True
-        pairs = candidate_pairs(sigs, wins, self.settings, new)
-        q = len(wins) - 1
-        return [self.ids[int(i if j == q else j)] for i, j in pairs if self.ids[int(i if j == q else j)] != query.id]
+        """Stored articles sharing an LSH bucket or enough rare fingerprints with the query, those
+        sharing the most first, at most ``max_query_candidates``."""
+        index = self.index.index
+        rows = index.scored_candidates(query.fp.signature[None, :], [query.fp.winnowed])
+        rows = rows[np.argsort(-rows[:, 2], kind="stable")]
+        found = [index.ids[int(i)] for i in rows[:, 0] if index.ids[int(i)] != query.id]
+        return found[: self.settings.max_query_candidates]
+
+    def _prepared(self, ids: list[str]) -> list[Prepared]:
+        """Prepared stored articles, from a bounded cache or the store."""
+        missing = [i for i in ids if i not in self._cache]
+        for article in self.store.articles(missing) if missing else []:
+            self._cache[article.id] = prepare(article, self.settings)
+        out = []
+        for i in ids:
+            if i in self._cache:  # an indexed article the snapshot does not hold yet is skipped
+                self._cache.move_to_end(i)
+                out.append(self._cache[i])
+        while len(self._cache) > self.settings.prepared_cache:
+            self._cache.popitem(last=False)
+        return out
 
     def query(self, article: Article | str, top: int = 10) -> list[PairResult]:
         """Compare an article (or pasted text) with its candidates in the store; related pairs first,
         most reused first. In each result, ``a`` is the query and ``b`` the stored article."""
+        self.refresh()
         if isinstance(article, str):
             article = Article(id="query", text=article)
         q = prepare(article, self.settings)
         results = []
-        for stored in self.store.articles(self.candidates(q)):
-            r = compare_prepared(q, prepare(stored, self.settings), self.settings)
+        for stored in self._prepared(self.candidates(q)):
+            r = compare_prepared(q, stored, self.settings)
             if r.relation != "unrelated":
                 results.append(r)
         results.sort(key=lambda r: (_RANK[r.relation], -r.scores["coverage_a"], r.b))

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
+import time
+import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
 from .cluster import Reuse
 from .errors import StoreError
@@ -47,17 +53,55 @@ CREATE TABLE IF NOT EXISTS grades (
 """
 
 
+def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, retrying for up to ``wait`` seconds while another process holds its lock."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            locked = "lock" in str(exc).lower()
+            if locked and time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
+            if locked:
+                raise StoreError(f"{path}: store is locked by another process (a running scan?); "
+                                 f"read its published snapshot instead, or wait for the scan to finish") from exc
+            raise StoreError(f"{path}: cannot open store: {exc}") from exc
+
+
+_INT_COLUMNS = ("seq", "idx", "n_content", "a_start", "a_end", "b_start", "b_end", "a_tok0", "a_tok1", "b_tok0",
+                "b_tok1")
+_TYPES = {**{name: pa.int64() for name in _INT_COLUMNS}, "signature": pa.binary(), "winnowed": pa.binary(),
+          "compared": pa.bool_(), "direction_confidence": pa.float64(), "reused_share": pa.float64()}
+
+
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, columns: dict[str, list[Any]]) -> Iterator[str]:
+    """Columns as an Arrow table the SQL can read as ``_rows``: bulk writes without executemany,
+    which goes row by row and was the largest cost of a scan."""
+    con.register("_rows", pa.table({name: pa.array(values, type=_TYPES.get(name, pa.string()))
+                                    for name, values in columns.items()}))
+    try:
+        yield "_rows"
+    finally:
+        con.unregister("_rows")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]]) -> None:
+    """Bulk-insert rows given as columns (names as in the table)."""
+    with _registered(con, columns) as rows:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {rows}")
+
+
 class Store:
     """A wiretrace store in one DuckDB file (``:memory:`` for a throwaway one)."""
 
-    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, read_only: bool = False, wait: float = 0.0) -> None:
         self.path = str(path)
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no such store (run `wiretrace scan ... --store {self.path}` first)")
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: cannot open store: {exc}") from exc
+        self.con = _connect(self.path, read_only, wait)
         if not read_only:
             self.con.execute(_SCHEMA)
             self._check_version(create=True)
@@ -70,9 +114,16 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: not a wiretrace store ({exc})") from exc
         if row is None and create:
-            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('token', ?)",
+                             [SCHEMA_VERSION, uuid.uuid4().hex])
         elif row is None or row[0] != SCHEMA_VERSION:
             raise StoreError(f"{self.path}: store schema version {row and row[0]!r}, expected {SCHEMA_VERSION}")
+
+    @property
+    def token(self) -> str:
+        """A random id given to the store when it was created: ties side files (index) to it."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'token'").fetchone()
+        return row[0] if row else ""
 
     def close(self) -> None:
         self.con.close()
@@ -107,20 +158,33 @@ class Store:
         if not rows:
             return
         with self.transaction() as con:
-            start = con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]  # type: ignore[index]
-            con.executemany(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
-                [
-                    (a.id, start + n + 1, a.title, a.date, a.outlet, a.url, a.origin, a.text,
-                     json.dumps(a.meta, default=str), n_content, sig.astype(np.uint32).tobytes(),
-                     win.astype(np.uint64).tobytes())
-                    for n, (a, n_content, sig, win) in enumerate(rows)
-                ],
-            )
+            start = con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchall()[0][0]
+            arts = [r[0] for r in rows]
+            _insert(con, "articles", {
+                "id": [a.id for a in arts], "seq": list(range(start + 1, start + 1 + len(rows))),
+                "title": [a.title for a in arts], "date": [a.date for a in arts], "outlet": [a.outlet for a in arts],
+                "url": [a.url for a in arts], "origin": [a.origin for a in arts], "text": [a.text for a in arts],
+                "meta": [json.dumps(a.meta, default=str) for a in arts], "n_content": [r[1] for r in rows],
+                "signature": [r[2].astype(np.uint32).tobytes() for r in rows],
+                "winnowed": [r[3].astype(np.uint64).tobytes() for r in rows], "compared": [False] * len(rows)})
 
-    def fingerprints(self) -> tuple[list[str], np.ndarray, list[np.ndarray]]:
-        """All articles' ids (in insertion order), signatures and winnowed fingerprints."""
-        rows = self.con.execute("SELECT id, signature, winnowed FROM articles ORDER BY seq").fetchall()
+    def compared_count(self) -> int:
+        return self.con.execute("SELECT count(*) FROM articles WHERE compared").fetchone()[0]  # type: ignore[index]
+
+    def compared_ids(self) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT id FROM articles WHERE compared ORDER BY seq").fetchall()]
+
+    def fingerprints(self, ids: list[str] | None = None,
+                     compared: bool | None = None) -> tuple[list[str], np.ndarray, list[np.ndarray]]:
+        """Articles' ids (in insertion order), signatures and winnowed fingerprints: all, those in
+        ``ids``, or those (not) compared yet."""
+        sql = "SELECT id, signature, winnowed FROM articles"
+        if compared is not None:
+            rows = self.con.execute(sql + f" WHERE {'' if compared else 'NOT '}compared ORDER BY seq").fetchall()
+        elif ids is None:
+            rows = self.con.execute(sql + " ORDER BY seq").fetchall()
+        else:
+            rows = self.con.execute(sql + " WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY seq", [list(ids)]).fetchall()
         ids = [r[0] for r in rows]
         sigs = np.stack([np.frombuffer(r[1], dtype=np.uint32) for r in rows]) if rows else np.zeros((0, 0), np.uint32)
         wins = [np.frombuffer(r[2], dtype=np.uint64) for r in rows]
@@ -131,7 +195,7 @@ class Store:
         if ids is None:
             rows = self.con.execute(f"SELECT {cols} FROM articles ORDER BY seq").fetchall()
         else:
-            rows = self.con.execute(f"SELECT {cols} FROM articles WHERE list_contains(?, id) ORDER BY seq",
+            rows = self.con.execute(f"SELECT {cols} FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY seq",
                                     [list(ids)]).fetchall()
         return [Article(id=r[0], text=r[1], title=r[2], date=r[3], outlet=r[4], url=r[5], origin=r[6],
                         meta=json.loads(r[7]) if r[7] else {}) for r in rows]
@@ -150,19 +214,30 @@ class Store:
         """Store related pairs and their passages, and mark ``compared_ids`` done, atomically."""
         with self.transaction() as con:
             if results:
-                con.executemany(
-                    "INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(r.a, r.b, r.relation, r.degree, r.source, r.direction_confidence, json.dumps(r.scores),
-                      json.dumps(r.reasons), json.dumps(r.direction_reasons), json.dumps(r.new_in_a),
-                      json.dumps(r.new_in_b)) for r in results],
-                )
-                con.executemany("DELETE FROM passages WHERE a = ? AND b = ?", [(r.a, r.b) for r in results])
-                rows = [(r.a, r.b, n, p.kind, p.a[0], p.a[1], p.b[0], p.b[1], p.a_tokens[0], p.a_tokens[1],
-                         p.b_tokens[0], p.b_tokens[1]) for r in results for n, p in enumerate(r.passages)]
-                if rows:
-                    con.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                pair_rows = {
+                    "a": [r.a for r in results], "b": [r.b for r in results],
+                    "relation": [r.relation for r in results], "degree": [r.degree for r in results],
+                    "source": [r.source for r in results],
+                    "direction_confidence": [r.direction_confidence for r in results],
+                    "scores": [json.dumps(r.scores) for r in results], "reasons": [json.dumps(r.reasons) for r in results],
+                    "direction_reasons": [json.dumps(r.direction_reasons) for r in results],
+                    "new_in_a": [json.dumps(r.new_in_a) for r in results],
+                    "new_in_b": [json.dumps(r.new_in_b) for r in results]}
+                with _registered(con, pair_rows) as rows:
+                    con.execute(f"INSERT OR REPLACE INTO pairs BY NAME SELECT * FROM {rows}")
+                    con.execute(f"DELETE FROM passages USING {rows} r WHERE passages.a = r.a AND passages.b = r.b")
+                found = [(r.a, r.b, n, p) for r in results for n, p in enumerate(r.passages)]
+                if found:
+                    _insert(con, "passages", {
+                        "a": [x[0] for x in found], "b": [x[1] for x in found], "idx": [x[2] for x in found],
+                        "kind": [x[3].kind for x in found], "a_start": [x[3].a[0] for x in found],
+                        "a_end": [x[3].a[1] for x in found], "b_start": [x[3].b[0] for x in found],
+                        "b_end": [x[3].b[1] for x in found], "a_tok0": [x[3].a_tokens[0] for x in found],
+                        "a_tok1": [x[3].a_tokens[1] for x in found], "b_tok0": [x[3].b_tokens[0] for x in found],
+                        "b_tok1": [x[3].b_tokens[1] for x in found]})
             if compared_ids:
-                con.execute("UPDATE articles SET compared = TRUE WHERE list_contains(?, id)", [compared_ids])
+                con.execute("UPDATE articles SET compared = TRUE WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                            [compared_ids])
 
     def pairs(self, article_id: str | None = None, with_passages: bool = True) -> list[PairResult]:
         """Related pairs (all, or those involving one article), with passages if asked."""
@@ -211,11 +286,13 @@ class Store:
             con.execute("DELETE FROM clusters")
             rows = [(c.cluster, m, c.source_tree.get(m), c.story) for c in clusters for m in c.members]
             if rows:
-                con.executemany("INSERT INTO clusters VALUES (?, ?, ?, ?)", rows)
+                _insert(con, "clusters", {"cluster": [r[0] for r in rows], "article": [r[1] for r in rows],
+                                          "parent": [r[2] for r in rows], "story": [r[3] for r in rows]})
             con.execute("DELETE FROM grades")
             if grades:
-                con.executemany("INSERT INTO grades VALUES (?, ?, ?, ?)",
-                                [(g.id, json.dumps(g.sources), g.reused_share, g.degree) for g in grades])
+                _insert(con, "grades", {"id": [g.id for g in grades], "sources": [json.dumps(g.sources) for g in grades],
+                                        "reused_share": [g.reused_share for g in grades],
+                                        "degree": [g.degree for g in grades]})
 
     def clusters(self) -> list[Cluster]:
         rows = self.con.execute("SELECT cluster, article, parent, story FROM clusters").fetchall()
@@ -248,3 +325,116 @@ class Store:
             "pairs": q("SELECT count(*) FROM pairs").fetchone()[0],  # type: ignore[index]
             "clusters": q("SELECT count(DISTINCT cluster) FROM clusters").fetchone()[0],  # type: ignore[index]
         }
+
+    # --- integrity --------------------------------------------------------------------------
+
+    def check(self) -> "CheckReport":
+        """Integrity checks a crash or a bug could break; each failed check names what is wrong."""
+        q = self.con.execute
+
+        def one(sql: str) -> int:
+            return int(q(sql).fetchone()[0])  # type: ignore[index]
+
+        counts = {**self.counts(), "passages": one("SELECT count(*) FROM passages"),
+                  "uncompared": one("SELECT count(*) FROM articles WHERE NOT compared")}
+        version = q("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        problems = {
+            "schema version": 0 if version and version[0] == SCHEMA_VERSION else 1,
+            "duplicate article ids": one("SELECT count(*) - count(DISTINCT id) FROM articles"),
+            "duplicate article seq": one("SELECT count(*) - count(DISTINCT seq) FROM articles"),
+            "articles without text or fingerprints": one(
+                "SELECT count(*) FROM articles WHERE text IS NULL OR signature IS NULL OR winnowed IS NULL"),
+            "duplicate pairs": one("SELECT count(*) FROM (SELECT a, b FROM pairs GROUP BY a, b HAVING count(*) > 1)"),
+            "pairs referring to missing articles": one(
+                "SELECT count(*) FROM pairs p WHERE NOT EXISTS (SELECT 1 FROM articles WHERE id = p.a) "
+                "OR NOT EXISTS (SELECT 1 FROM articles WHERE id = p.b)"),
+            "pairs of an uncompared article": one(
+                "SELECT count(*) FROM pairs p JOIN articles x ON x.id = p.a JOIN articles y ON y.id = p.b "
+                "WHERE NOT x.compared AND NOT y.compared"),
+            "orphan passages": one(
+                "SELECT count(*) FROM passages s WHERE NOT EXISTS "
+                "(SELECT 1 FROM pairs p WHERE p.a = s.a AND p.b = s.b)"),
+            "passages with bad offsets": one(
+                "SELECT count(*) FROM passages WHERE a_start < 0 OR b_start < 0 OR a_end < a_start OR b_end < b_start"),
+            "cluster members missing": one(
+                "SELECT count(*) FROM clusters c WHERE NOT EXISTS (SELECT 1 FROM articles WHERE id = c.article)"),
+            "articles in two clusters": one(
+                "SELECT count(*) FROM (SELECT article FROM clusters GROUP BY article HAVING count(*) > 1)"),
+            "grades of missing articles": one(
+                "SELECT count(*) FROM grades g WHERE NOT EXISTS (SELECT 1 FROM articles WHERE id = g.id)"),
+        }
+        notes = []
+        if counts["uncompared"]:
+            notes.append(f"{counts['uncompared']} article(s) not compared yet (an interrupted scan): "
+                         "rerun the same scan to finish them")
+        return CheckReport(self.path, counts, {k: v for k, v in problems.items() if v}, notes)
+
+
+@dataclass
+class CheckReport:
+    """The verdict of ``Store.check``: counts, failed checks (name → how many rows) and notes."""
+
+    store: str
+    counts: dict[str, int]
+    problems: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {"store": self.store, "verdict": "ok" if self.ok else "corrupt", "counts": self.counts,
+                "problems": self.problems, "notes": self.notes}
+
+
+# --- snapshots: readers never wait for a writer ------------------------------------------------
+
+def snapshot_dir(store_path: str | Path) -> Path:
+    return Path(f"{store_path}.snapshots")
+
+
+def publish_snapshot(store_path: str | Path) -> Path:
+    """Copy a closed store to a new read-only snapshot and point ``CURRENT`` at it, atomically.
+
+    DuckDB lets one process write a file and locks out readers meanwhile, so readers (``query``,
+    ``serve``) open the latest snapshot instead; a scan publishes one after every run. Older
+    snapshots are removed except the previous one (a reader may still be opening it; open files
+    stay readable after removal on POSIX).
+    """
+    folder = snapshot_dir(store_path)
+    folder.mkdir(exist_ok=True)
+    name = f"{time.time_ns():020d}.duckdb"
+    tmp = folder / f".{name}.tmp"
+    shutil.copyfile(store_path, tmp)
+    os.replace(tmp, folder / name)
+    pointer = folder / ".CURRENT.tmp"
+    pointer.write_text(name)
+    os.replace(pointer, folder / "CURRENT")
+    keep = {name, *sorted(p.name for p in folder.glob("*.duckdb") if p.name < name)[-1:]}
+    for old in folder.iterdir():
+        if old.name not in keep and old.name != "CURRENT":
+            old.unlink(missing_ok=True)
+    log.info("published snapshot %s", folder / name)
+    return folder / name
+
+
+def latest_snapshot(store_path: str | Path) -> Path | None:
+    """The snapshot ``CURRENT`` points to, if a scan has published one."""
+    try:
+        name = (snapshot_dir(store_path) / "CURRENT").read_text().strip()
+    except OSError:
+        return None
+    path = snapshot_dir(store_path) / name
+    return path if name and path.exists() else None
+
+
+def open_reader(store_path: str | Path, wait: float = 5.0) -> Store:
+    """A read-only store for readers: the latest published snapshot, else the store itself."""
+    snap = latest_snapshot(store_path)
+    if snap is not None:
+        try:
+            return Store(snap, read_only=True)
+        except StoreError:
+            log.warning("snapshot %s unreadable; opening the store itself", snap)
+    return Store(store_path, read_only=True, wait=wait)

@@ -8,26 +8,32 @@ from __future__ import annotations
 
 import json
 import logging
+import resource
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import numpy as np
 
-from ..candidates import candidate_pairs
 from ..cluster import Edge, build_clusters, grade_articles
 from ..model import Article, PairResult, QuarantineEntry
 from ..pipeline import Prepared, compare_prepared, prepare
+from ..postings import index_dir, open_index
 from ..read import ReadOptions, iter_articles
 from ..settings import DEFAULT, Settings
-from ..store import Store
+from ..store import Store, publish_snapshot
 
 if TYPE_CHECKING:
-    from ..semantic import Semantic
+    from ..semantic import Semantic, Vectors
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 Progress = Callable[[str, int, "int | None"], None]
 """progress(stage, done, total): called as work advances; the CLI draws bars from it."""
@@ -51,7 +57,14 @@ class ScanResult:
     quarantine: list[QuarantineEntry] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
     report: Path | None = None
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished worker processes (wall time lies on a busy machine)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 class _Timer:
@@ -59,92 +72,167 @@ class _Timer:
         self.result, self.stage = result, stage
 
     def __enter__(self) -> None:
-        self.t0 = time.perf_counter()
+        self.t0, self.cpu0 = time.perf_counter(), _cpu_seconds()
 
     def __exit__(self, *exc: object) -> None:
         self.result.seconds[self.stage] = round(time.perf_counter() - self.t0, 3)
-        log.info("stage %s took %.2fs", self.stage, self.result.seconds[self.stage])
+        self.result.cpu_seconds[self.stage] = round(_cpu_seconds() - self.cpu0, 3)
+        log.info("stage %s took %.2fs (%.2fs CPU)", self.stage, self.result.seconds[self.stage],
+                 self.result.cpu_seconds[self.stage])
 
 
-def ingest(store: Store, articles: Iterable[Article], settings: Settings, result: ScanResult,
-           progress: Progress, batch: int = 500, semantic: Semantic | None = None) -> dict[str, Prepared]:
-    """Prepare the articles the store does not have yet and add them (uncompared)."""
-    known = store.known_ids()
-    prepared: dict[str, Prepared] = {}
-    rows = []
+Fingerprinted = tuple[Article, int, np.ndarray, np.ndarray]
+"""What the store keeps of a new article: the article, its content-token count, signature, fingerprints."""
+
+
+def _fingerprint_batch(args: tuple[list[Article], Settings]) -> list[Fingerprinted]:
+    """Normalise and fingerprint a batch (in a worker process); only what the store keeps comes back,
+    so memory does not grow with the corpus."""
+    articles, settings = args
+    out = []
+    for article in articles:
+        p = prepare(article, settings)
+        out.append((article, len(p.doc.content), p.fp.signature, p.fp.winnowed))
+    return out
+
+
+def _new_batches(articles: Iterable[Article], known: set[str], result: ScanResult,
+                 batch: int) -> Iterator[list[Article]]:
+    """Batches of articles the store does not hold yet; a repeated id is quarantined, not re-added."""
+    seen: set[str] = set()
+    rows: list[Article] = []
     for article in articles:
         result.read += 1
         if article.id in known:
             result.skipped_known += 1
-            continue
-        p = prepare(article, settings, semantic)
-        prepared[article.id] = p
-        rows.append((article, len(p.doc.content), p.fp.signature, p.fp.winnowed))
-        if len(rows) >= batch:
-            store.add_articles(rows)
-            rows = []
-        progress("read", result.read, None)
-    store.add_articles(rows)
+        elif article.id in seen:
+            where, _, line = (article.origin or "?").rpartition(":")
+            result.quarantine.append(QuarantineEntry(
+                where if line.isdigit() else (article.origin or "?"), f"duplicate article id {article.id!r}; "
+                "the first one read was kept", int(line) if line.isdigit() else None))
+        else:
+            seen.add(article.id)
+            rows.append(article)
+            if len(rows) >= batch:
+                yield rows
+                rows = []
+    if rows:
+        yield rows
+
+
+def ingest(store: Store, articles: Iterable[Article], settings: Settings, result: ScanResult,
+           progress: Progress, batch: int = 500, jobs: int = 1) -> None:
+    """Fingerprint the articles the store does not have yet and add them (uncompared), batch by
+    batch, each batch one transaction; with ``jobs`` > 1 worker processes do the fingerprinting."""
+    batches = _new_batches(articles, store.known_ids(), result, batch)
+    if jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for rows in _ordered_map(pool, _fingerprint_batch, ((b, settings) for b in batches), 2 * jobs):
+                _store_batch(store, rows, result, progress)
+    else:
+        for rows in map(_fingerprint_batch, ((b, settings) for b in batches)):
+            _store_batch(store, rows, result, progress)
     progress("read", result.read, result.read)
-    result.new = len(prepared)
-    return prepared
+
+
+def _ordered_map(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], ahead: int) -> Iterator[R]:
+    """``pool.map`` that keeps at most ``ahead`` tasks in flight (Python 3.11's map reads its whole
+    input first: a million articles in memory)."""
+    pending: deque[Future[R]] = deque()
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _store_batch(store: Store, rows: list[Fingerprinted], result: ScanResult, progress: Progress) -> None:
+    store.add_articles(rows)
+    result.new += len(rows)
+    progress("read", result.read, None)
 
 
 def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict]) -> list[PairResult]:
+    """Align and relate a chunk of candidate pairs (in a worker process), preparing each article once;
+    with a semantic stage, the vectors embedded once in the parent come along."""
     pairs, settings, semantic, vectors = args
     cache: dict[str, Prepared] = {}
 
     def get(a: Article) -> Prepared:
         if a.id not in cache:
             cache[a.id] = prepare(a, settings)
-            cache[a.id].vectors = vectors.get(a.id)  # embedded once, in the parent
+            cache[a.id].vectors = vectors.get(a.id)
         return cache[a.id]
 
     return [r for a, b in pairs
             if (r := compare_prepared(get(a), get(b), settings, semantic)).relation != "unrelated"]
 
 
-def compare_candidates(store: Store, prepared: dict[str, Prepared], settings: Settings, result: ScanResult,
-                       progress: Progress, jobs: int = 1, semantic: Semantic | None = None) -> None:
-    """Find candidates for uncompared articles, align them, and commit related pairs."""
-    ids, sigs, wins = store.fingerprints()
-    pending = set(store.uncompared_ids())
+def compare_candidates(store: Store, settings: Settings, result: ScanResult, progress: Progress, jobs: int = 1,
+                       index_folder: Path | None = None, chunk: int = 200, semantic: Semantic | None = None) -> None:
+    """Find candidates for uncompared articles, align them, and commit related pairs, wave by wave.
+
+    Compared articles are looked up in the persistent candidate index (``postings``), so the cost
+    grows with the new articles, not the store. Each wave of ``scan_wave`` new articles is one
+    incremental step: its pairs and its ``compared`` flags are committed together, then the index
+    takes it in, so a killed scan loses at most one wave and memory holds one wave's postings.
+    """
+    pending = store.uncompared_ids()
     if not pending:
         progress("align", 0, 0)
         return
-    new_mask = np.fromiter((i in pending for i in ids), dtype=bool, count=len(ids))
-    pairs = candidate_pairs(sigs, wins, settings, new_mask) if len(ids) > 1 else np.zeros((0, 2), np.int64)
-    if semantic is not None:  # embedding neighbours need every article's vectors
-        for article in store.articles([x for x in ids if x not in prepared]):
-            prepared[article.id] = prepare(article, settings, semantic)
-        pairs = semantic.candidates(pairs, [prepared[x] for x in ids], settings, new_mask)
-    result.candidates = len(pairs)
-    needed = {ids[i] for pair in pairs for i in pair}
-    missing = [x for x in needed if x not in prepared]
-    for article in store.articles(missing):
-        prepared[article.id] = prepare(article, settings, semantic)
+    stored = open_index(store, index_folder, settings)
+    vectors: dict[str, Vectors] = {}  # with a semantic stage: every article's embeddings, once per scan
+    dates: dict[str, str | None] = {}
+    for start in range(0, len(pending), settings.scan_wave):
+        wave = pending[start:start + settings.scan_wave]
+        ids, sigs, wins = store.fingerprints(wave)
+
+        def advance(done: int, total: int, start: int = start, size: int = len(ids)) -> None:
+            progress("align", start + (size * done // total if total else size), len(pending))
+
+        numbered = stored.index.ids + ids
+        pairs = stored.index.candidates(sigs, wins)
+        if semantic is not None:  # embedding neighbours among all articles, pairs with the wave only
+            for article in store.articles([x for x in numbered if x not in vectors]):
+                vectors[article.id] = prepare(article, settings, semantic).vectors
+                dates[article.id] = article.date
+            new = np.zeros(len(numbered), dtype=bool)
+            new[len(stored.index.ids):] = True
+            pairs = semantic.merge_candidates(pairs, [vectors[x] for x in numbered], [dates[x] for x in numbered],
+                                              settings, new)
+        related = align_pairs(store, numbered, pairs, settings, result, advance, jobs, chunk, semantic, vectors)
+        store.add_pairs(related, ids)
+        stored.append(ids, sigs, wins)
+
+
+def align_pairs(store: Store, numbered: list[str], pairs: np.ndarray, settings: Settings, result: ScanResult,
+                advance: Callable[[int, int], None], jobs: int, chunk: int, semantic: Semantic | None = None,
+                vectors: dict | None = None) -> list[PairResult]:
+    """Align candidate pairs (rows of article numbers into ``numbered``) in chunks read from the
+    store, in ``jobs`` worker processes when there are several; returns the related pairs."""
+    pair_ids = [(numbered[i], numbered[j]) for i, j in pairs.tolist()]
+    result.candidates += len(pair_ids)
+
+    def work() -> Iterator[tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict]]:
+        for begin in range(0, len(pair_ids), chunk):
+            part = pair_ids[begin:begin + chunk]
+            arts = {a.id: a for a in store.articles(list({x for pair in part for x in pair}))}
+            vecs = {x: vectors[x] for x in arts} if semantic is not None and vectors else {}
+            yield [(arts[a], arts[b]) for a, b in part], settings, semantic, vecs
 
     related: list[PairResult] = []
-    total = len(pairs)
-    if jobs > 1 and total > 200:
-        chunk = max(50, total // (jobs * 8))
-        work = [([(prepared[ids[i]].doc.article, prepared[ids[j]].doc.article) for i, j in pairs[s:s + chunk]],
-                 settings, semantic, {ids[x]: prepared[ids[x]].vectors for x in np.unique(pairs[s:s + chunk])
-                                      if semantic is not None}) for s in range(0, total, chunk)]
-        done = 0
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for (items, *_), found in zip(work, pool.map(_compare_chunk, work)):
-                related.extend(found)
-                done += len(items)
-                progress("align", done, total)
-    else:
-        for n, (i, j) in enumerate(pairs, 1):
-            r = compare_prepared(prepared[ids[i]], prepared[ids[j]], settings, semantic)
-            if r.relation != "unrelated":
-                related.append(r)
-            progress("align", n, total)
-    result.related = len(related)
-    store.add_pairs(related, sorted(pending))
+    done = 0
+    with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else nullcontext() as pool:
+        mapper = _ordered_map(pool, _compare_chunk, work(), 2 * jobs) if pool else map(_compare_chunk, work())
+        for found in mapper:
+            related.extend(found)
+            done = min(done + chunk, len(pair_ids))
+            advance(done, len(pair_ids))
+    advance(len(pair_ids), len(pair_ids))
+    result.related += len(related)
+    return related
 
 
 def recluster(store: Store, settings: Settings) -> None:
@@ -211,14 +299,15 @@ def scan_articles(articles: Iterable[Article], out_dir: str | Path, store_path: 
     store_file = Path(store_path) if store_path else out / "wiretrace.duckdb"
     result = ScanResult(out_dir=out, store=store_file, quarantine=quarantine if quarantine is not None else [])
     progress = progress or _no_progress
-    with Store(store_file) as store:
+    with Store(store_file, wait=settings.store_lock_wait) as store:
         with _Timer(result, "read"):
-            prepared = ingest(store, articles, settings, result, progress, semantic=semantic)
+            ingest(store, articles, settings, result, progress, jobs=jobs)
         with _Timer(result, "align"):
-            compare_candidates(store, prepared, settings, result, progress, jobs, semantic)
+            compare_candidates(store, settings, result, progress, jobs, index_dir(store_file), semantic=semantic)
         with _Timer(result, "cluster"):
             recluster(store, settings)
         with _Timer(result, "write"):
             result.report = write_outputs(store, out, result.quarantine, passages, report)
         result.counts = store.counts()
+    publish_snapshot(store_file)
     return result

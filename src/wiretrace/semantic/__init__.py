@@ -67,12 +67,17 @@ class Semantic:
                    new: np.ndarray | None = None) -> np.ndarray:
         """``pairs`` (n-gram candidates, rows ``i < j`` into ``prepared``) merged with embedding
         neighbours; every item of ``prepared`` must carry vectors."""
-        if len(prepared) < 2:
+        return self.merge_candidates(pairs, [p.vectors for p in prepared],
+                                     [p.doc.article.date for p in prepared], settings, new)
+
+    def merge_candidates(self, pairs: np.ndarray, vectors: Sequence[Vectors], dates: Sequence[str | None],
+                         settings: Settings = DEFAULT, new: np.ndarray | None = None) -> np.ndarray:
+        """``pairs`` (rows ``i < j``) merged with the embedding neighbours of articles numbered as in
+        ``vectors``/``dates``; with ``new``, only pairs involving a new article are added."""
+        if len(vectors) < 2:
             return pairs
-        vectors = np.stack([p.vectors.article for p in prepared])
-        days = day_numbers([p.doc.article.date for p in prepared])
-        found = embedding_pairs(vectors, days, settings, new)
-        both = np.concatenate([pairs.reshape(-1, 2).astype(np.int64), found])
+        found = embedding_pairs(np.stack([v.article for v in vectors]), day_numbers(dates), settings, new)
+        both = np.concatenate([np.asarray(pairs).reshape(-1, 2).astype(np.int64), found])
         return np.unique(both, axis=0) if len(both) else both
 
     def refine(self, result: PairResult, alignment: Alignment, a: Prepared, b: Prepared,

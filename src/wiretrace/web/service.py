@@ -21,6 +21,7 @@ import xxhash
 from ..engines.local import ScanResult, compare_candidates, ingest, recluster
 from ..errors import DuplicateIdError, NotFoundError
 from ..model import Article, Cluster, PairResult
+from ..postings import index_dir
 from ..query import Index
 from ..read import SUPPORTED_SUFFIXES, article_from_text, read_article
 from ..report.render import outlet_rows, reuse_over_time
@@ -216,8 +217,8 @@ def add_article(store: Store, article: Article, settings: Settings) -> ScanResul
     if store.article(article.id) is not None:
         raise DuplicateIdError(f"the store already holds an article with id {article.id!r}; choose another id")
     result = ScanResult(out_dir=Path("."), store=Path(store.path))
-    prepared = ingest(store, [article], settings, result, _quiet)
-    compare_candidates(store, prepared, settings, result, _quiet)
+    ingest(store, [article], settings, result, _quiet)
+    compare_candidates(store, settings, result, _quiet, index_folder=index_dir(store.path))
     recluster(store, settings)
     return result
 

@@ -1,0 +1,300 @@
+"""The persistent candidate index: sorted postings of LSH band keys and winnowed fingerprints.
+
+A scan used to rebuild every posting list from all stored fingerprints to compare a few new
+articles, and a query did the same for one. Here the postings of already-compared articles are kept
+sorted (key → article number), so new articles are looked up with binary search and only the new
+postings are grouped. The answer is the same set of candidate pairs ``candidates.candidate_pairs``
+gives over old + new articles with only new-involving pairs kept (a differential test asserts it):
+document frequencies count old and new postings together, and the same caps apply.
+
+On disk the index is a folder beside the store (``STORE.index/``) of immutable segments, one per
+batch of articles added, each a handful of ``.npy`` arrays that are memory-mapped on open, plus a
+``manifest.json`` replaced atomically. A crash between the store's commit and the manifest write
+loses nothing: on open the index adds whatever compared articles it does not hold yet.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .candidates import band_keys, effective_max_df, pairs_from_postings
+from .settings import DEFAULT, Settings
+
+if TYPE_CHECKING:
+    from .store import Store
+
+INDEX_VERSION = 1
+_EMPTY_SIG = np.uint32(0xFFFFFFFF)
+_KINDS = ("bands", "prints")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Sorted postings of one batch of articles: ``keys[kind]`` ascending, ``docs[kind]`` parallel
+    (index-wide article numbers)."""
+
+    keys: dict[str, np.ndarray]
+    docs: dict[str, np.ndarray]
+    first: int  # number of the segment's first article
+    count: int  # how many articles it holds
+
+
+def doc_postings(signatures: np.ndarray, winnowed: list[np.ndarray], first_doc: int,
+                 settings: Settings = DEFAULT) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Unsorted (keys, doc numbers) per kind for articles numbered from ``first_doc``.
+
+    Articles without shingles (all-max signature) get no band postings: they match nothing by LSH.
+    """
+    n = len(winnowed)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    if n and signatures.size:
+        keys = band_keys(signatures, settings.lsh_bands)
+        empty = (signatures == _EMPTY_SIG).all(axis=1)
+        mask = np.repeat(~empty, settings.lsh_bands)
+        docs = np.repeat(np.arange(first_doc, first_doc + n, dtype=np.int64), settings.lsh_bands)
+        out["bands"] = (keys.ravel()[mask], docs[mask])
+    else:
+        out["bands"] = (np.zeros(0, np.uint64), np.zeros(0, np.int64))
+    lengths = [len(w) for w in winnowed]
+    out["prints"] = (np.concatenate(winnowed).astype(np.uint64) if n else np.zeros(0, np.uint64),
+                     np.repeat(np.arange(first_doc, first_doc + n, dtype=np.int64), lengths))
+    return out
+
+
+def build_segment(postings: dict[str, tuple[np.ndarray, np.ndarray]], first: int, count: int) -> Segment:
+    """Sort each kind's postings by key (then doc) so lookups are binary searches."""
+    keys, docs = {}, {}
+    for kind in _KINDS:
+        k, d = postings[kind]
+        order = np.lexsort((d, k))
+        keys[kind] = np.ascontiguousarray(k[order], dtype=np.uint64)
+        docs[kind] = np.ascontiguousarray(d[order], dtype=np.uint32)
+    return Segment(keys, docs, first, count)
+
+
+def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ranges [lo, hi): (which range, position) of every element, without a Python loop."""
+    counts = hi - lo
+    total = int(counts.sum())
+    which = np.repeat(np.arange(len(lo)), counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return which, lo[which] + offsets
+
+
+def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.ndarray, new_docs: np.ndarray,
+                max_df: int, min_count: int) -> np.ndarray:
+    """Rows (i, j, shared keys) of pairs (old-or-new, new) sharing ``min_count`` keys held by 2..max_df
+    articles in old + new.
+
+    ``new_docs`` number the new articles from 0; in the result they are shifted by ``n_old``.
+    """
+    if len(new_keys) == 0:
+        return np.zeros((0, 3), np.int64)
+    _, inverse, counts = np.unique(new_keys, return_inverse=True, return_counts=True)
+    df = counts[inverse].astype(np.int64)
+    ranges = []
+    for seg in segments:
+        lo = np.searchsorted(seg.keys[kind], new_keys, side="left")
+        hi = np.searchsorted(seg.keys[kind], new_keys, side="right")
+        df += hi - lo
+        ranges.append((seg, lo, hi))
+    ok = df <= max_df
+    width = n_old + int(new_docs.max()) + 1
+    codes = []
+    for seg, lo, hi in ranges:  # old × new
+        keep = ok & (hi > lo)
+        which, pos = _expand(lo[keep], hi[keep])
+        codes.append(seg.docs[kind][pos].astype(np.int64) * width + new_docs[keep][which] + n_old)
+    old_new, old_new_count = np.unique(np.concatenate(codes) if codes else np.zeros(0, np.int64),
+                                       return_counts=True)
+    within, within_count = pairs_from_postings(new_keys[ok], new_docs[ok], max(2, len(new_docs)))  # new × new
+    all_codes = np.concatenate([old_new, (within[:, 0] + n_old) * width + within[:, 1] + n_old])
+    all_counts = np.concatenate([old_new_count, within_count])
+    keep = all_counts >= min_count
+    picked = all_codes[keep]
+    return np.stack([picked // width, picked % width, all_counts[keep]], axis=1)
+
+
+@dataclass
+class CandidateIndex:
+    """Postings of ``ids`` (article number = position), in immutable segments."""
+
+    ids: list[str] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    settings: Settings = DEFAULT
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def candidates(self, signatures: np.ndarray, winnowed: list[np.ndarray]) -> np.ndarray:
+        """Candidate pairs involving the given new articles, as rows (i, j), i < j, sorted unique.
+
+        Old articles are numbered ``0..len(self)-1`` and the new ones ``len(self)..`` in order, exactly
+        as ``candidate_pairs`` would number old followed by new with a mask marking the new ones.
+        """
+        return self.scored_candidates(signatures, winnowed)[:, :2]
+
+    def scored_candidates(self, signatures: np.ndarray, winnowed: list[np.ndarray]) -> np.ndarray:
+        """``candidates`` with a third column: how many band keys and rare fingerprints each pair shares."""
+        n_old, n_new = len(self), len(winnowed)
+        if n_new == 0 or n_old + n_new < 2:
+            return np.zeros((0, 3), np.int64)
+        posts = doc_postings(signatures, winnowed, 0, self.settings)
+        caps = {"bands": (self.settings.max_bucket, 1),
+                "prints": (effective_max_df(n_old + n_new, self.settings), self.settings.min_shared_fingerprints)}
+        both = np.concatenate([_kind_pairs(self.segments, kind, n_old, posts[kind][0], posts[kind][1], *caps[kind])
+                               for kind in _KINDS])
+        if len(both) == 0:
+            return both
+        width = n_old + n_new
+        pairs, inverse = np.unique(both[:, 0] * width + both[:, 1], return_inverse=True)
+        shared = np.bincount(inverse, weights=both[:, 2]).astype(np.int64)
+        return np.stack([pairs // width, pairs % width, shared], axis=1)
+
+    def add(self, ids: list[str], signatures: np.ndarray, winnowed: list[np.ndarray]) -> Segment | None:
+        """Append articles as a new segment (in memory); returns it, or None when there is nothing to add."""
+        if not ids:
+            return None
+        seg = build_segment(doc_postings(signatures, winnowed, len(self.ids), self.settings), len(self.ids), len(ids))
+        self.ids.extend(ids)
+        self.segments.append(seg)
+        return seg
+
+    def compacted(self) -> "CandidateIndex":
+        """One segment holding every posting: fewer binary searches per lookup."""
+        if len(self.segments) <= 1:
+            return self
+        return CandidateIndex(list(self.ids), [merge_segments(self.segments)], self.settings)
+
+    def merge_tail(self) -> None:
+        """Merge the newest segment into the one before while it is at least as large (a binary
+        counter): at most log2(articles) segments, each posting re-sorted O(log N) times overall."""
+        while len(self.segments) > 1 and self.segments[-1].count >= self.segments[-2].count:
+            self.segments[-2:] = [merge_segments(self.segments[-2:])]
+
+
+def merge_segments(segments: list[Segment]) -> Segment:
+    """One sorted segment from consecutive ones."""
+    merged = {kind: (np.concatenate([s.keys[kind] for s in segments]),
+                     np.concatenate([s.docs[kind].astype(np.int64) for s in segments])) for kind in _KINDS}
+    return build_segment(merged, segments[0].first, sum(s.count for s in segments))
+
+
+# --- on disk ------------------------------------------------------------------------------------
+
+def index_dir(store_path: str | Path) -> Path:
+    """Where the index of a store lives: a folder beside it."""
+    return Path(f"{store_path}.index")
+
+
+def _settings_key(settings: Settings) -> dict[str, int]:
+    return {"shingle_size": settings.shingle_size, "num_perm": settings.num_perm,
+            "lsh_bands": settings.lsh_bands, "winnow_window": settings.winnow_window}
+
+
+def load_index(folder: Path, store_token: str, settings: Settings = DEFAULT) -> CandidateIndex | None:
+    """Memory-map a saved index, or None if there is none or it belongs to another store/settings."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if (manifest.get("version") != INDEX_VERSION or manifest.get("store") != store_token
+            or manifest.get("settings") != _settings_key(settings)):
+        return None
+    index = CandidateIndex(settings=settings)
+    try:
+        for name in manifest["segments"]:
+            seg_dir = folder / name
+            ids = np.load(seg_dir / "ids.npy").tolist()
+            index.segments.append(Segment(
+                {k: np.load(seg_dir / f"{k}_keys.npy", mmap_mode="r") for k in _KINDS},
+                {k: np.load(seg_dir / f"{k}_docs.npy", mmap_mode="r") for k in _KINDS}, len(index.ids), len(ids)))
+            index.ids.extend(ids)
+    except (OSError, ValueError, KeyError):
+        return None
+    return index
+
+
+def _write_segment(folder: Path, ids: list[str], seg: Segment) -> str:
+    name = f"seg-{uuid.uuid4().hex[:12]}"
+    tmp = folder / f".{name}.tmp"
+    tmp.mkdir(parents=True)
+    np.save(tmp / "ids.npy", np.asarray(ids, dtype=str))
+    for kind in _KINDS:
+        np.save(tmp / f"{kind}_keys.npy", seg.keys[kind])
+        np.save(tmp / f"{kind}_docs.npy", seg.docs[kind])
+    tmp.rename(folder / name)
+    return name
+
+
+def save_index(folder: Path, index: CandidateIndex, store_token: str, names: list[str] | None = None) -> list[str]:
+    """Write segments not on disk yet (all when ``names`` is None), then the manifest, atomically.
+
+    ``names`` are the segment folder names already saved for ``index.segments[:len(names)]``;
+    returns the full list after saving. Folders no manifest lists any more are removed.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    names = list(names or [])
+    for seg in index.segments[len(names):]:
+        names.append(_write_segment(folder, index.ids[seg.first:seg.first + seg.count], seg))
+    manifest = {"version": INDEX_VERSION, "store": store_token, "settings": _settings_key(index.settings),
+                "segments": names, "articles": len(index.ids)}
+    tmp = folder / "manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest))
+    os.replace(tmp, folder / "manifest.json")
+    for child in folder.iterdir():
+        if child.is_dir() and child.name not in names:
+            shutil.rmtree(child, ignore_errors=True)
+    return names
+
+
+@dataclass
+class StoredIndex:
+    """A store's candidate index and the segment folders already saved for it."""
+
+    index: CandidateIndex
+    folder: Path | None
+    token: str
+    saved: list[str] = field(default_factory=list)
+
+    def append(self, ids: list[str], signatures: np.ndarray, winnowed: list[np.ndarray], save: bool = True) -> None:
+        """Add newly compared articles; with ``save``, write their segment and the manifest."""
+        before = list(self.index.segments)
+        self.index.add(ids, signatures, winnowed)
+        self.index.merge_tail()
+        kept = next((n for n, (a, b) in enumerate(zip(before, self.index.segments)) if a is not b),
+                    min(len(before), len(self.index.segments)))
+        self.saved = self.saved[:kept]
+        if save and self.folder is not None:
+            self.saved = save_index(self.folder, self.index, self.token, self.saved)
+
+
+def open_index(store: "Store", folder: Path | None, settings: Settings = DEFAULT,
+               save: bool = True) -> StoredIndex:
+    """Load the saved index of ``store`` (or start one) and add the compared articles it lacks.
+
+    Only compared articles are indexed: they are the "old" side every new article is looked up
+    against. ``save`` writes what was added (the writer); readers keep additions in memory.
+    """
+    token = store.token
+    index = (load_index(folder, token, settings) if folder is not None else None) or CandidateIndex(settings=settings)
+    saved = _manifest_segments(folder) if folder is not None and index.segments else []
+    stored = StoredIndex(index, folder, token, saved)
+    if store.compared_count() > len(index):
+        have = set(index.ids)
+        missing = [i for i in store.compared_ids() if i not in have]
+        ids, sigs, wins = store.fingerprints(missing)
+        stored.append(ids, sigs, wins, save=save)
+    return stored
+
+
+def _manifest_segments(folder: Path) -> list[str]:
+    return list(json.loads((folder / "manifest.json").read_text())["segments"])

@@ -1,0 +1,99 @@
+import json
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from wiretrace.cli import main
+from wiretrace.engines.local import scan_articles
+from wiretrace.model import Article
+from wiretrace.store import Store, latest_snapshot, open_reader, publish_snapshot
+
+from helpers import OWN_WORDS, QUOTING_PIECE, UNRELATED, WIRE
+
+
+@pytest.fixture
+def store_path(tmp_path):
+    arts = [Article("wire", WIRE, outlet="Associated Press", date="2024-01-02"),
+            Article("quote", QUOTING_PIECE, date="2024-01-03"), Article("own", OWN_WORDS), Article("other", UNRELATED)]
+    scan_articles(arts, tmp_path / "out", tmp_path / "s.duckdb", report=False)
+    return tmp_path / "s.duckdb"
+
+
+def run_cli(capsys, *args):
+    with pytest.raises(SystemExit) as exc:
+        main(list(args))
+    return exc.value.code, capsys.readouterr().out
+
+
+def test_a_sound_store_passes_with_its_counts(store_path, capsys):
+    code, out = run_cli(capsys, "check", "--store", str(store_path), "--json")
+    report = json.loads(out)
+    assert code == 0 and report["verdict"] == "ok" and report["problems"] == {}
+    assert report["counts"]["articles"] == 4 and report["counts"]["pairs"] >= 1
+    assert report["counts"]["uncompared"] == 0
+
+
+@pytest.mark.parametrize("damage, problem", [
+    ("INSERT INTO pairs (a, b, relation) VALUES ('wire', 'ghost', 'derived')", "pairs referring to missing articles"),
+    ("INSERT INTO passages (a, b, idx, kind, a_start, a_end, b_start, b_end) "
+     "VALUES ('own', 'other', 0, 'verbatim', 0, 5, 0, 5)", "orphan passages"),
+    ("INSERT INTO clusters VALUES ('c99', 'ghost', NULL, 's1')", "cluster members missing"),
+    ("INSERT INTO grades VALUES ('ghost', '[]', 0.0, 'none')", "grades of missing articles"),
+    ("UPDATE meta SET value = '0' WHERE key = 'schema_version'", None),
+])
+def test_damage_is_reported_by_name_with_exit_code_2(store_path, capsys, damage, problem):
+    con = duckdb.connect(str(store_path))
+    con.execute(damage)
+    con.close()
+    code, out = run_cli(capsys, "check", "--store", str(store_path))
+    assert code == 2
+    if problem:
+        assert f"✗ {problem}: 1" in out and "CORRUPT" in out
+
+
+def test_uncompared_articles_are_a_note_not_corruption(store_path):
+    with Store(store_path) as s:
+        s.con.execute("UPDATE articles SET compared = FALSE WHERE id = 'other'")
+        report = s.check()
+    assert report.ok and report.counts["uncompared"] == 1 and "rerun" in report.notes[0]
+
+
+def test_readers_open_the_latest_snapshot_while_a_writer_holds_the_store(store_path):
+    first = latest_snapshot(store_path)
+    assert first is not None
+    with Store(store_path) as writer:  # holds DuckDB's write lock
+        writer.con.execute("DELETE FROM grades")
+        with open_reader(store_path) as reader:
+            assert reader.counts()["articles"] == 4
+    second = publish_snapshot(store_path)
+    assert latest_snapshot(store_path) == second != first
+    snapshots = sorted(p.name for p in second.parent.glob("*.duckdb"))
+    assert snapshots == sorted([first.name, second.name])  # the previous one is kept for late readers
+    publish_snapshot(store_path)
+    assert not first.exists()
+
+
+def test_opening_a_store_another_process_writes_names_the_problem(store_path):
+    from wiretrace.errors import StoreError
+
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_WRITE_LOCK, str(store_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        with pytest.raises(StoreError, match="locked by another process"):
+            Store(store_path, read_only=True, wait=0.2)
+        with open_reader(store_path) as reader:  # the snapshot still answers
+            assert reader.counts()["articles"] == 4
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+HOLD_WRITE_LOCK = """
+import sys, time
+from wiretrace.store import Store
+s = Store(sys.argv[1])
+print("holding", flush=True)
+time.sleep(60)
+"""
