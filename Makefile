@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,spark]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,spark,semantic]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -49,3 +49,7 @@ bench-scale: $(STAMP)
 .PHONY: bench-views
 bench-views: $(STAMP)
 	$(BIN)/python -m wiretrace.bench.views --out bench-out/views
+
+.PHONY: bench-semantic
+bench-semantic: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m wiretrace.bench.semantic --out bench-out/semantic --every 3

@@ -5,13 +5,16 @@ from __future__ import annotations
 import codecs
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .errors import InputError
 from .model import Article
 from .pipeline import compare
 from .read.decode import decode_fragment
 from .settings import DEFAULT, Settings
+
+if TYPE_CHECKING:
+    from .semantic import Semantic
 
 _FIELDS = ("id", "text", "title", "date", "outlet", "url")
 
@@ -28,7 +31,8 @@ def _article(value: Any, side: str, default_id: str) -> Article:
     return Article(id=str(value.get("id") or default_id), text=text, **kw)
 
 
-def compare_batch(path: str | Path, settings: Settings = DEFAULT) -> Iterator[dict[str, Any]]:
+def compare_batch(path: str | Path, settings: Settings = DEFAULT,
+                  semantic: Semantic | None = None) -> Iterator[dict[str, Any]]:
     """Yield one compare object (with the input line's ``id``) per input line; a bad line yields
     ``{"id", "line", "error"}`` instead, and the batch goes on."""
     p = Path(path)
@@ -53,4 +57,4 @@ def compare_batch(path: str | Path, settings: Settings = DEFAULT) -> Iterator[di
             except (ValueError, json.JSONDecodeError) as exc:
                 yield {"id": pair_id, "line": line_no, "error": f"{p}:{line_no}: {exc}"}
                 continue
-            yield {"id": pair_id, **compare(a, b, settings).to_json()}
+            yield {"id": pair_id, **compare(a, b, settings, semantic).to_json()}

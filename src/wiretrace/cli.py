@@ -78,6 +78,8 @@ def _render_pair(result: PairResult, a: Article, b: Article) -> None:
     out.print(legend)
 
 
+_SEMANTIC_HELP = "Embedding matching (heavy rewrites, same_story); default: on when the semantic extra is installed."
+_MODEL_HELP = "Sentence-transformers model folder to embed with (default: the packaged all-MiniLM-L6-v2)."
 # Reader options shared by compare and scan: which table column holds each article field.
 _ID_COL = typer.Option(None, "--id-col", help="Column/field holding the article id (default: id).")
 _TEXT_COL = typer.Option(None, "--text-col", help="Column/field holding the article text (default: text).")
@@ -101,6 +103,8 @@ def compare(
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON object."),
     batch: Optional[Path] = typer.Option(None, "--batch", help='JSONL of {"id", "a": {article}, "b": {article}}.'),
     out_file: Optional[Path] = typer.Option(None, "--out", help="With --batch: write results here, not stdout."),
+    semantic: Optional[bool] = typer.Option(None, "--semantic/--no-semantic", help=_SEMANTIC_HELP),
+    model: Optional[Path] = typer.Option(None, "--model", help=_MODEL_HELP),
     id_col: Optional[str] = _ID_COL,
     text_col: Optional[str] = _TEXT_COL,
     date_col: Optional[str] = _DATE_COL,
@@ -111,6 +115,9 @@ def compare(
     from .read import STDIN, read_article
 
     options = _read_options(id_col, text_col, date_col, outlet_col)
+    from .semantic import choose_stage
+
+    stage = choose_stage(semantic, str(model) if model else None)
 
     if batch is not None:
         if a is not None or b is not None:
@@ -119,7 +126,7 @@ def compare(
 
         sink = out_file.open("w", encoding="utf-8") if out_file else sys.stdout
         try:
-            for row in compare_batch(batch):
+            for row in compare_batch(batch, semantic=stage):
                 sink.write(json.dumps(row, ensure_ascii=False) + "\n")
         finally:
             if out_file:
@@ -130,7 +137,7 @@ def compare(
     if str(a) == str(b) == STDIN:
         raise UsageError("only one of the two articles can come from stdin ('-')")
     art_a, art_b = read_article(a, options), read_article(b, options)
-    result = compare_articles(art_a, art_b)
+    result = compare_articles(art_a, art_b, semantic=stage)
     if as_json:
         out.print_json(json.dumps(result.to_json()))
     else:
@@ -170,6 +177,8 @@ def scan(
     engine: str = typer.Option("local", "--engine", help="local (this machine) or spark."),
     jobs: int = typer.Option(1, "--jobs", min=1, help="Worker processes for alignment."),
     no_passages: bool = typer.Option(False, "--no-passages", help="Leave passages out of pairs.jsonl."),
+    semantic: Optional[bool] = typer.Option(None, "--semantic/--no-semantic", help=_SEMANTIC_HELP),
+    model: Optional[Path] = typer.Option(None, "--model", help=_MODEL_HELP),
     id_col: Optional[str] = _ID_COL,
     text_col: Optional[str] = _TEXT_COL,
     date_col: Optional[str] = _DATE_COL,
@@ -190,6 +199,9 @@ def scan(
     if engine != "local":
         raise UsageError(f"engine {engine!r} is not available in this build; use --engine local")
     from .engines.local import scan as run_scan
+    from .semantic import choose_stage
+
+    stage = choose_stage(semantic, str(model) if model else None)
 
     options = _read_options(id_col, text_col, date_col, outlet_col)
 
@@ -197,7 +209,8 @@ def scan(
                TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=False) as progress:
         result = run_scan(inputs, out_dir, store, DEFAULT, jobs=jobs, progress=_Bars(progress),
-                          passages=not no_passages, read_options=options, report=not no_report)
+                          passages=not no_passages, read_options=options, report=not no_report,
+                          semantic=stage)
     for q in result.quarantine:
         where = f"{q.file}:{q.line}" if q.line else q.file
         err.print(f"[yellow]quarantined[/] {escape(where)}: {escape(q.reason)}")

@@ -10,7 +10,8 @@ The tree::
     ├── StoreError                 the DuckDB store is missing, locked, corrupt or of another version
     ├── NotFoundError              an article, pair or cluster the store does not hold (web: 404)
     ├── DuplicateIdError           adding an article whose id the store already holds (web: 409)
-    └── EngineError                the Spark engine cannot start or a Spark job failed
+    ├── EngineError                the Spark engine cannot start or a Spark job failed
+    └── ModelError                 the embedding model (``semantic`` extra, ``--model PATH``) cannot be loaded
 
 The CLI turns ``InputError`` into exit code 2 and ``UsageError`` into exit code 1, each with one
 clear message and no traceback.
@@ -60,3 +61,7 @@ class DuplicateIdError(WiretraceError):
 
 class EngineError(WiretraceError):
     """The Spark engine cannot start (no PySpark, no Java, bad master URL) or a Spark job failed."""
+
+
+class ModelError(WiretraceError):
+    """The embedding model cannot be loaded: extra not installed, folder missing or of an unsupported kind."""

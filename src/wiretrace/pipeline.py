@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .align import align
 from .fingerprint import Fingerprints, fingerprint
@@ -11,6 +12,9 @@ from .normalize import normalize
 from .relate import relate
 from .settings import DEFAULT, Settings
 
+if TYPE_CHECKING:
+    from .semantic import Semantic, Vectors
+
 
 @dataclass
 class Prepared:
@@ -18,23 +22,29 @@ class Prepared:
 
     doc: Document
     fp: Fingerprints
+    vectors: Vectors | None = None  # paragraph and article embeddings, with a semantic stage
 
     @property
     def id(self) -> str:
         return self.doc.id
 
 
-def prepare(article: Article, settings: Settings = DEFAULT) -> Prepared:
-    """Normalise and fingerprint one article."""
+def prepare(article: Article, settings: Settings = DEFAULT, semantic: Semantic | None = None) -> Prepared:
+    """Normalise and fingerprint one article (and embed its paragraphs, given a semantic stage)."""
     doc = normalize(article, settings)
-    return Prepared(doc, fingerprint(doc, settings))
+    return Prepared(doc, fingerprint(doc, settings), semantic.vectors([doc])[0] if semantic else None)
 
 
-def compare_prepared(a: Prepared, b: Prepared, settings: Settings = DEFAULT) -> PairResult:
-    """Align and relate two prepared articles."""
-    return relate(a.doc, b.doc, align(a.doc, b.doc, settings), a.fp, b.fp, settings)
+def compare_prepared(a: Prepared, b: Prepared, settings: Settings = DEFAULT,
+                     semantic: Semantic | None = None) -> PairResult:
+    """Align and relate two prepared articles (with embeddings too, given a semantic stage)."""
+    alignment = align(a.doc, b.doc, settings)
+    result = relate(a.doc, b.doc, alignment, a.fp, b.fp, settings)
+    if semantic is None or a.vectors is None or b.vectors is None:
+        return result
+    return semantic.refine(result, alignment, a, b, settings)
 
 
-def compare(a: Article, b: Article, settings: Settings = DEFAULT) -> PairResult:
+def compare(a: Article, b: Article, settings: Settings = DEFAULT, semantic: Semantic | None = None) -> PairResult:
     """Compare two articles: passages, scores, relation, degree and direction (the ``compare`` verb)."""
-    return compare_prepared(prepare(a, settings), prepare(b, settings), settings)
+    return compare_prepared(prepare(a, settings, semantic), prepare(b, settings, semantic), settings, semantic)

@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import numpy as np
 
@@ -26,6 +26,9 @@ from ..postings import index_dir, open_index
 from ..read import ReadOptions, iter_articles
 from ..settings import DEFAULT, Settings
 from ..store import Store, publish_snapshot
+
+if TYPE_CHECKING:
+    from ..semantic import Semantic, Vectors
 
 log = logging.getLogger(__name__)
 
@@ -150,21 +153,24 @@ def _store_batch(store: Store, rows: list[Fingerprinted], result: ScanResult, pr
     progress("read", result.read, None)
 
 
-def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings]) -> list[PairResult]:
-    """Align and relate a chunk of candidate pairs (in a worker process), preparing each article once."""
-    pairs, settings = args
+def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict]) -> list[PairResult]:
+    """Align and relate a chunk of candidate pairs (in a worker process), preparing each article once;
+    with a semantic stage, the vectors embedded once in the parent come along."""
+    pairs, settings, semantic, vectors = args
     cache: dict[str, Prepared] = {}
 
     def get(a: Article) -> Prepared:
         if a.id not in cache:
             cache[a.id] = prepare(a, settings)
+            cache[a.id].vectors = vectors.get(a.id)
         return cache[a.id]
 
-    return [r for a, b in pairs if (r := compare_prepared(get(a), get(b), settings)).relation != "unrelated"]
+    return [r for a, b in pairs
+            if (r := compare_prepared(get(a), get(b), settings, semantic)).relation != "unrelated"]
 
 
 def compare_candidates(store: Store, settings: Settings, result: ScanResult, progress: Progress, jobs: int = 1,
-                       index_folder: Path | None = None, chunk: int = 200) -> None:
+                       index_folder: Path | None = None, chunk: int = 200, semantic: Semantic | None = None) -> None:
     """Find candidates for uncompared articles, align them, and commit related pairs, wave by wave.
 
     Compared articles are looked up in the persistent candidate index (``postings``), so the cost
@@ -177,6 +183,8 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
         progress("align", 0, 0)
         return
     stored = open_index(store, index_folder, settings)
+    vectors: dict[str, Vectors] = {}  # with a semantic stage: every article's embeddings, once per scan
+    dates: dict[str, str | None] = {}
     for start in range(0, len(pending), settings.scan_wave):
         wave = pending[start:start + settings.scan_wave]
         ids, sigs, wins = store.fingerprints(wave)
@@ -184,24 +192,35 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
         def advance(done: int, total: int, start: int = start, size: int = len(ids)) -> None:
             progress("align", start + (size * done // total if total else size), len(pending))
 
-        related = align_pairs(store, stored.index.ids + ids, stored.index.candidates(sigs, wins), settings, result,
-                              advance, jobs, chunk)
+        numbered = stored.index.ids + ids
+        pairs = stored.index.candidates(sigs, wins)
+        if semantic is not None:  # embedding neighbours among all articles, pairs with the wave only
+            for article in store.articles([x for x in numbered if x not in vectors]):
+                vectors[article.id] = prepare(article, settings, semantic).vectors
+                dates[article.id] = article.date
+            new = np.zeros(len(numbered), dtype=bool)
+            new[len(stored.index.ids):] = True
+            pairs = semantic.merge_candidates(pairs, [vectors[x] for x in numbered], [dates[x] for x in numbered],
+                                              settings, new)
+        related = align_pairs(store, numbered, pairs, settings, result, advance, jobs, chunk, semantic, vectors)
         store.add_pairs(related, ids)
         stored.append(ids, sigs, wins)
 
 
 def align_pairs(store: Store, numbered: list[str], pairs: np.ndarray, settings: Settings, result: ScanResult,
-                advance: Callable[[int, int], None], jobs: int, chunk: int) -> list[PairResult]:
+                advance: Callable[[int, int], None], jobs: int, chunk: int, semantic: Semantic | None = None,
+                vectors: dict | None = None) -> list[PairResult]:
     """Align candidate pairs (rows of article numbers into ``numbered``) in chunks read from the
     store, in ``jobs`` worker processes when there are several; returns the related pairs."""
     pair_ids = [(numbered[i], numbered[j]) for i, j in pairs.tolist()]
     result.candidates += len(pair_ids)
 
-    def work() -> Iterator[tuple[list[tuple[Article, Article]], Settings]]:
+    def work() -> Iterator[tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict]]:
         for begin in range(0, len(pair_ids), chunk):
             part = pair_ids[begin:begin + chunk]
             arts = {a.id: a for a in store.articles(list({x for pair in part for x in pair}))}
-            yield [(arts[a], arts[b]) for a, b in part], settings
+            vecs = {x: vectors[x] for x in arts} if semantic is not None and vectors else {}
+            yield [(arts[a], arts[b]) for a, b in part], settings, semantic, vecs
 
     related: list[PairResult] = []
     done = 0
@@ -255,20 +274,21 @@ def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
 
 def scan(inputs: Sequence[str | Path], out_dir: str | Path, store_path: str | Path | None = None,
          settings: Settings = DEFAULT, jobs: int = 1, progress: Progress | None = None,
-         passages: bool = True, report: bool = True, read_options: ReadOptions | None = None) -> ScanResult:
+         passages: bool = True, report: bool = True, read_options: ReadOptions | None = None,
+         semantic: Semantic | None = None) -> ScanResult:
     """Read files/folders, then ``scan_articles`` them; unreadable inputs end up in quarantine.jsonl.
 
     ``read_options`` maps table columns onto article fields (default: the settings' size limits)."""
     quarantine: list[QuarantineEntry] = []
     options = read_options or ReadOptions.from_settings(settings)
     return scan_articles(iter_articles(inputs, quarantine, options), out_dir, store_path, settings, jobs, progress,
-                         passages, report, quarantine)
+                         passages, report, quarantine, semantic)
 
 
 def scan_articles(articles: Iterable[Article], out_dir: str | Path, store_path: str | Path | None = None,
                   settings: Settings = DEFAULT, jobs: int = 1, progress: Progress | None = None,
                   passages: bool = True, report: bool = True,
-                  quarantine: list[QuarantineEntry] | None = None) -> ScanResult:
+                  quarantine: list[QuarantineEntry] | None = None, semantic: Semantic | None = None) -> ScanResult:
     """Fingerprint, find candidates, align, relate, cluster; write the store and the outputs."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -279,7 +299,7 @@ def scan_articles(articles: Iterable[Article], out_dir: str | Path, store_path: 
         with _Timer(result, "read"):
             ingest(store, articles, settings, result, progress, jobs=jobs)
         with _Timer(result, "align"):
-            compare_candidates(store, settings, result, progress, jobs, index_dir(store_file))
+            compare_candidates(store, settings, result, progress, jobs, index_dir(store_file), semantic=semantic)
         with _Timer(result, "cluster"):
             recluster(store, settings)
         with _Timer(result, "write"):
