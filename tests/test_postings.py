@@ -85,3 +85,22 @@ def test_segments_merge_like_a_binary_counter_and_still_answer_the_same():
     new = np.zeros(70, dtype=bool)
     new[64:] = True
     assert index.candidates(sigs[64:], wins[64:]).tolist() == candidate_pairs(sigs, wins, SMALL, new).tolist()
+
+
+def test_a_new_candidate_key_kind_reaches_the_persistent_index(monkeypatch):
+    import wiretrace.candidates as candidates
+    from wiretrace.candidates import KeyKind, KeyRule
+
+    def first_print(fp, settings):  # a toy kind: each article keyed by its smallest winnowed value
+        return np.sort(np.asarray(fp.winnowed, dtype=np.uint64))[:1] + np.uint64(1000)
+
+    sigs, wins = corpus(3, 40)
+    mask = np.r_[np.zeros(20, bool), np.ones(20, bool)]
+    without = index_of(sigs, wins, [(0, 20)]).candidates(sigs[20:], wins[20:])
+    monkeypatch.setattr(candidates, "KEY_KINDS",
+                        candidates.KEY_KINDS + (KeyKind("first", first_print, lambda n, s: KeyRule(10, 1)),))
+    index = index_of(sigs, wins, [(0, 20)])
+    got = index.candidates(sigs[20:], wins[20:])
+    assert "first" in index.segments[0].keys
+    assert got.tolist() == candidate_pairs(sigs, wins, SMALL, mask).tolist()  # both paths agree on it
+    assert len(got) > len(without)  # and it found pairs the built-in kinds did not

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .candidates import band_keys, effective_max_df, pairs_from_postings
+from . import candidates as _candidates
+from .candidates import band_keys, key_rules, pairs_from_postings, stored_fingerprints
 from .settings import DEFAULT, Settings
 
 if TYPE_CHECKING:
@@ -33,7 +34,14 @@ if TYPE_CHECKING:
 
 INDEX_VERSION = 1
 _EMPTY_SIG = np.uint32(0xFFFFFFFF)
-_KINDS = ("bands", "prints")
+#: On-disk name of each candidate key kind of ``candidates.KEY_KINDS`` (the two built-in kinds keep the
+#: names index files have always used); a kind added there is indexed here under its own name.
+_DISK_NAMES = {"lsh": "bands", "winnowed": "prints"}
+
+
+def _kinds() -> tuple[str, ...]:
+    """The indexed kinds, read from ``candidates.KEY_KINDS`` at call time."""
+    return tuple(_DISK_NAMES.get(kind.name, kind.name) for kind in _candidates.KEY_KINDS)
 
 
 @dataclass(frozen=True)
@@ -66,13 +74,20 @@ def doc_postings(signatures: np.ndarray, winnowed: list[np.ndarray], first_doc: 
     lengths = [len(w) for w in winnowed]
     out["prints"] = (np.concatenate(winnowed).astype(np.uint64) if n else np.zeros(0, np.uint64),
                      np.repeat(np.arange(first_doc, first_doc + n, dtype=np.int64), lengths))
+    for kind in _candidates.KEY_KINDS:  # any further kind: its own per-article key function (no fast path yet)
+        name = _DISK_NAMES.get(kind.name, kind.name)
+        if name in out:
+            continue
+        per_doc = [kind.keys(stored_fingerprints(signatures[i], winnowed[i]), settings) for i in range(n)]
+        out[name] = (np.concatenate(per_doc).astype(np.uint64) if n else np.zeros(0, np.uint64),
+                     np.repeat(np.arange(first_doc, first_doc + n, dtype=np.int64), [len(k) for k in per_doc]))
     return out
 
 
 def build_segment(postings: dict[str, tuple[np.ndarray, np.ndarray]], first: int, count: int) -> Segment:
     """Sort each kind's postings by key (then doc) so lookups are binary searches."""
     keys, docs = {}, {}
-    for kind in _KINDS:
+    for kind in _kinds():
         k, d = postings[kind]
         order = np.lexsort((d, k))
         keys[kind] = np.ascontiguousarray(k[order], dtype=np.uint64)
@@ -148,10 +163,10 @@ class CandidateIndex:
         if n_new == 0 or n_old + n_new < 2:
             return np.zeros((0, 3), np.int64)
         posts = doc_postings(signatures, winnowed, 0, self.settings)
-        caps = {"bands": (self.settings.max_bucket, 1),
-                "prints": (effective_max_df(n_old + n_new, self.settings), self.settings.min_shared_fingerprints)}
+        rules = key_rules(n_old + n_new, self.settings)  # the same rules as every other engine
+        caps = {_DISK_NAMES.get(name, name): (rule.max_df, rule.min_shared) for name, rule in rules.items()}
         both = np.concatenate([_kind_pairs(self.segments, kind, n_old, posts[kind][0], posts[kind][1], *caps[kind])
-                               for kind in _KINDS])
+                               for kind in _kinds()])
         if len(both) == 0:
             return both
         width = n_old + n_new
@@ -184,7 +199,7 @@ class CandidateIndex:
 def merge_segments(segments: list[Segment]) -> Segment:
     """One sorted segment from consecutive ones."""
     merged = {kind: (np.concatenate([s.keys[kind] for s in segments]),
-                     np.concatenate([s.docs[kind].astype(np.int64) for s in segments])) for kind in _KINDS}
+                     np.concatenate([s.docs[kind].astype(np.int64) for s in segments])) for kind in _kinds()}
     return build_segment(merged, segments[0].first, sum(s.count for s in segments))
 
 
@@ -215,8 +230,8 @@ def load_index(folder: Path, store_token: str, settings: Settings = DEFAULT) -> 
             seg_dir = folder / name
             ids = np.load(seg_dir / "ids.npy").tolist()
             index.segments.append(Segment(
-                {k: np.load(seg_dir / f"{k}_keys.npy", mmap_mode="r") for k in _KINDS},
-                {k: np.load(seg_dir / f"{k}_docs.npy", mmap_mode="r") for k in _KINDS}, len(index.ids), len(ids)))
+                {k: np.load(seg_dir / f"{k}_keys.npy", mmap_mode="r") for k in _kinds()},
+                {k: np.load(seg_dir / f"{k}_docs.npy", mmap_mode="r") for k in _kinds()}, len(index.ids), len(ids)))
             index.ids.extend(ids)
     except (OSError, ValueError, KeyError):
         return None
@@ -228,7 +243,7 @@ def _write_segment(folder: Path, ids: list[str], seg: Segment) -> str:
     tmp = folder / f".{name}.tmp"
     tmp.mkdir(parents=True)
     np.save(tmp / "ids.npy", np.asarray(ids, dtype=str))
-    for kind in _KINDS:
+    for kind in _kinds():
         np.save(tmp / f"{kind}_keys.npy", seg.keys[kind])
         np.save(tmp / f"{kind}_docs.npy", seg.docs[kind])
     tmp.rename(folder / name)
