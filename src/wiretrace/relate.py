@@ -95,10 +95,10 @@ def direction(a_doc: Document, b_doc: Document, coverage_a: float, coverage_b: f
     wire_b = agency_of_outlet(b_doc.article.outlet)
     vote(bool(wire_b), bool(wire_a), W_WIRE_OUTLET, f"B is wire copy from {wire_b}", f"A is wire copy from {wire_a}")
 
-    credits_a = set(_credits(a_doc)) - {wire_a}
-    credits_b = set(_credits(b_doc)) - {wire_b}
-    own_a = set(_marks(a_doc)) | ({wire_a} - {None})
-    own_b = set(_marks(b_doc)) | ({wire_b} - {None})
+    credits_a = _credits(a_doc) - {wire_a}
+    credits_b = _credits(b_doc) - {wire_b}
+    own_a = _marks(a_doc) | ({wire_a} - {None})
+    own_b = _marks(b_doc) | ({wire_b} - {None})
     # A credits an agency whose copy B is (by outlet, dateline or copyright), and A is not: B is the source
     a_to_b = (credits_a & own_b) - own_a
     b_to_a = (credits_b & own_a) - own_b
