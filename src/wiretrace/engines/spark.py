@@ -31,8 +31,7 @@ from ..cluster import Edge, Reuse, edge_of, grade_articles, reuse_of, source_tre
 from ..errors import EngineError, UsageError, WiretraceError
 from ..model import Article, QuarantineEntry
 from ..pipeline import Prepared, compare_prepared, prepare
-from ..read import STDIN, ReadOptions, _requalify, qualified_stems
-from ..read.source import file_source
+from ..read import STDIN, ReadOptions, qualified_stems
 from ..read.files import iter_files, read_file
 from ..settings import DEFAULT, Settings
 
@@ -115,7 +114,7 @@ def file_rank(input_number: int, file_number: int) -> int:
 def _read_local(task: tuple[int, str, str | None], options: ReadOptions) -> Iterator[tuple]:
     """Read one local file with the local engine's reader; rows of articles and quarantine entries."""
     rank, path, qualified = task
-    yield from _items(rank, path, read_file(Path(path), options), qualified)
+    yield from _items(rank, path, read_file(Path(path), options, qualified))
 
 
 def _read_bytes(task: tuple[int, str, str | None, bytes], options: ReadOptions) -> Iterator[tuple]:
@@ -125,7 +124,7 @@ def _read_bytes(task: tuple[int, str, str | None, bytes], options: ReadOptions) 
     with tempfile.TemporaryDirectory(prefix="wiretrace-") as tmp:
         local = Path(tmp) / name
         local.write_bytes(content)
-        for row in _items(rank, str(local), read_file(local, options), qualified):
+        for row in _items(rank, str(local), read_file(local, options, qualified)):
             yield _rebase(row, str(local), uri)
 
 
@@ -139,18 +138,14 @@ def _rebase(row: tuple, local: str, uri: str) -> tuple:
     return (*row[:3], fix(row[3]), *row[4:])
 
 
-def _items(rank: int, file: str, items: Iterable[Any], qualified: str | None = None) -> Iterator[tuple]:
+def _items(rank: int, file: str, items: Iterable[Any]) -> Iterator[tuple]:
     """Rows for one file's items: ``("a", rank, n, line, file, id, text, title, date, outlet, origin,
-    url, meta)`` for an article, ``("q", rank, n, file, line, reason)`` for a quarantine entry.
-
-    ``qualified`` is the folder-qualified stem that replaces the file stem in ids when another input
-    file shares the stem (as ``read.iter_articles`` does)."""
-    stem = file_source(Path(file)).stem
+    url, meta)`` for an article, ``("q", rank, n, file, line, reason)`` for a quarantine entry."""
     for n, item in enumerate(items):
         if isinstance(item, QuarantineEntry):
             yield ("q", rank, n, item.file, item.line, item.reason)
         else:
-            a = _requalify(item.article, stem, qualified) if qualified else item.article
+            a = item.article
             yield ("a", rank, n, item.line, file, a.id, a.text, a.title, a.date, a.outlet, a.origin,
                    a.url, json.dumps(a.meta, default=str, sort_keys=True))
 

@@ -9,7 +9,6 @@ line, reason) and goes on. ``Article.text`` is the decoded text with ``\\r\\n``/
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from wiretrace.errors import EmptyInputError, InputError
@@ -55,9 +54,7 @@ def iter_articles(
     qualified = qualified_stems(files)
     first_seen: dict[str, str] = {}
     for path in files:
-        for item in read_file(path, options):
-            if isinstance(item, Read) and path in qualified:
-                item = Read(_requalify(item.article, file_source(path).stem, qualified[path]), item.line)
+        for item in read_file(path, options, qualified.get(path)):
             if isinstance(item, QuarantineEntry):
                 quarantine.append(item)
             elif item.article.id in first_seen:
@@ -84,13 +81,6 @@ def qualified_stems(files: list[Path]) -> dict[Path, str]:
                 break
         out.update(names)
     return out
-
-
-def _requalify(article: Article, stem: str, qualified: str) -> Article:
-    """The article with its stem-derived id (``stem`` or ``stem:n``) rewritten on ``qualified``."""
-    if article.id == stem or article.id.startswith(stem + ":"):
-        return replace(article, id=qualified + article.id[len(stem):])
-    return article
 
 
 def read_article(path: str | Path, options: ReadOptions = DEFAULT_OPTIONS) -> Article:

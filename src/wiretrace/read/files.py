@@ -54,18 +54,20 @@ def reader_for(source: Source) -> Reader:
     return read_unknown
 
 
-def open_source(path: str | Path, options: ReadOptions = DEFAULT_OPTIONS) -> Source:
+def open_source(path: str | Path, options: ReadOptions = DEFAULT_OPTIONS, id_stem: str | None = None) -> Source:
     """The source for an input name: ``-`` is stdin, anything else a file (maybe .gz/.zst compressed)."""
     if str(path) == STDIN:
         return stdin_source(options)
-    return file_source(Path(path), options)
+    return file_source(Path(path), options, id_stem)
 
 
-def read_file(path: Path | str, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Item]:
-    """Everything one input yields; any exception becomes a quarantine entry naming the file."""
+def read_file(path: Path | str, options: ReadOptions = DEFAULT_OPTIONS, id_stem: str | None = None) -> Iterator[Item]:
+    """Everything one input yields; any exception becomes a quarantine entry naming the file.
+
+    ``id_stem`` replaces the file stem in default ids (see ``read.qualified_stems``)."""
     name = STDIN_NAME if str(path) == STDIN else str(path)
     try:
-        source = open_source(path, options)
+        source = open_source(path, options, id_stem)
         yield from reader_for(source)(source)
     except RecursionError:  # a pathological document (deep nesting) must not take the run down
         yield QuarantineEntry(name, "input nested too deeply to parse")

@@ -88,14 +88,17 @@ def human_size(size: int) -> str:
     return f"{size / 2**10:.1f} KiB"
 
 
-def file_source(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Source:
-    """The source for a file on disk; ``.gz``/``.zst`` suffixes become compression (not the format)."""
+def file_source(path: Path, options: ReadOptions = DEFAULT_OPTIONS, id_stem: str | None = None) -> Source:
+    """The source for a file on disk; ``.gz``/``.zst`` suffixes become compression (not the format).
+
+    ``id_stem`` replaces the file stem in the ids it yields (a folder-qualified stem when two input
+    files share one)."""
     name = path.name
     compression = COMPRESSIONS.get(path.suffix.lower())
     inner = Path(name[: -len(path.suffix)]) if compression else Path(name)
     suffix = inner.suffix.lower()
     stem = inner.name[: -len(suffix)] if suffix and inner.name.lower().endswith(suffix) else inner.name
-    return Source(str(path), suffix, stem or name, lambda: path.open("rb"), compression,
+    return Source(str(path), suffix, id_stem or stem or name, lambda: path.open("rb"), compression,
                   path if compression is None else None, options)
 
 
