@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .align import align
+from .boilerplate import repeated_spans, tag_repeated
 from .fingerprint import Fingerprints, fingerprint
 from .model import Article, Document, PairResult
 from .normalize import normalize
@@ -29,10 +32,30 @@ class Prepared:
         return self.doc.id
 
 
-def prepare(article: Article, settings: Settings = DEFAULT, semantic: Semantic | None = None) -> Prepared:
-    """Normalise and fingerprint one article (and embed its paragraphs, given a semantic stage)."""
+def prepare(article: Article, settings: Settings = DEFAULT, semantic: Semantic | None = None,
+            boilerplate: np.ndarray | None = None) -> Prepared:
+    """Normalise and fingerprint one article (and embed its paragraphs, given a semantic stage).
+
+    ``boilerplate`` holds the corpus-boilerplate fingerprints found so far (``wiretrace.boilerplate``):
+    the sentences the article's own ones cover are tagged ``repeated`` and leave its content."""
     doc = normalize(article, settings)
-    return Prepared(doc, fingerprint(doc, settings), semantic.vectors([doc])[0] if semantic else None)
+    prepared = with_boilerplate(Prepared(doc, fingerprint(doc, settings)), boilerplate, settings)
+    if semantic:
+        prepared.vectors = semantic.vectors([prepared.doc])[0]
+    return prepared
+
+
+def with_boilerplate(p: Prepared, boilerplate: np.ndarray | None, settings: Settings = DEFAULT) -> Prepared:
+    """``p`` with the sentences its own boilerplate fingerprints cover tagged ``repeated`` (and its
+    fingerprints taken again without them); ``p`` itself when none of them is among ``boilerplate``."""
+    if boilerplate is None or not len(boilerplate):
+        return p
+    own = np.intersect1d(boilerplate, p.fp.winnowed)
+    spans = repeated_spans(p.doc, own, settings) if len(own) else []
+    if not spans:
+        return p
+    doc = tag_repeated(p.doc, spans)
+    return Prepared(doc, fingerprint(doc, settings), p.vectors)
 
 
 def compare_prepared(a: Prepared, b: Prepared, settings: Settings = DEFAULT,

@@ -105,9 +105,9 @@ def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.ndarray, new_docs: np.ndarray,
-                max_df: int, min_count: int) -> np.ndarray:
+                max_df: int, min_count: int, exclude: np.ndarray | None = None) -> np.ndarray:
     """Rows (i, j, shared keys) of pairs (old-or-new, new) sharing ``min_count`` keys held by 2..max_df
-    articles in old + new.
+    articles in old + new, none of them in ``exclude`` (sorted corpus-boilerplate keys).
 
     ``new_docs`` number the new articles from 0; in the result they are shifted by ``n_old``.
     """
@@ -122,6 +122,8 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
         df += hi - lo
         ranges.append((seg, lo, hi))
     ok = df <= max_df
+    if exclude is not None and len(exclude):
+        ok &= ~np.isin(new_keys, exclude)
     width = n_old + int(new_docs.max()) + 1
     codes = []
     for seg, lo, hi in ranges:  # old × new
@@ -149,15 +151,30 @@ class CandidateIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def candidates(self, signatures: np.ndarray, winnowed: list[np.ndarray]) -> np.ndarray:
+    def candidates(self, signatures: np.ndarray, winnowed: list[np.ndarray],
+                   boilerplate: np.ndarray | None = None) -> np.ndarray:
         """Candidate pairs involving the given new articles, as rows (i, j), i < j, sorted unique.
 
         Old articles are numbered ``0..len(self)-1`` and the new ones ``len(self)..`` in order, exactly
         as ``candidate_pairs`` would number old followed by new with a mask marking the new ones.
+        Winnowed fingerprints in ``boilerplate`` (sorted keys) make no pairs.
         """
-        return self.scored_candidates(signatures, winnowed)[:, :2]
+        return self.scored_candidates(signatures, winnowed, boilerplate)[:, :2]
 
-    def scored_candidates(self, signatures: np.ndarray, winnowed: list[np.ndarray]) -> np.ndarray:
+    def postings(self, kind: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every indexed posting of ``keys`` (an on-disk kind name): parallel (key, article number)."""
+        keys = np.asarray(keys, dtype=np.uint64)
+        out_k, out_d = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+        for seg in self.segments:
+            lo = np.searchsorted(seg.keys[kind], keys, side="left")
+            hi = np.searchsorted(seg.keys[kind], keys, side="right")
+            which, pos = _expand(lo, hi)
+            out_k.append(keys[which])
+            out_d.append(seg.docs[kind][pos].astype(np.int64))
+        return np.concatenate(out_k), np.concatenate(out_d)
+
+    def scored_candidates(self, signatures: np.ndarray, winnowed: list[np.ndarray],
+                          boilerplate: np.ndarray | None = None) -> np.ndarray:
         """``candidates`` with a third column: how many band keys and rare fingerprints each pair shares."""
         n_old, n_new = len(self), len(winnowed)
         if n_new == 0 or n_old + n_new < 2:
@@ -165,7 +182,8 @@ class CandidateIndex:
         posts = doc_postings(signatures, winnowed, 0, self.settings)
         rules = key_rules(n_old + n_new, self.settings)  # the same rules as every other engine
         caps = {_DISK_NAMES.get(name, name): (rule.max_df, rule.min_shared) for name, rule in rules.items()}
-        both = np.concatenate([_kind_pairs(self.segments, kind, n_old, posts[kind][0], posts[kind][1], *caps[kind])
+        both = np.concatenate([_kind_pairs(self.segments, kind, n_old, posts[kind][0], posts[kind][1], *caps[kind],
+                                           boilerplate if kind == "prints" else None)
                                for kind in _kinds()])
         if len(both) == 0:
             return both

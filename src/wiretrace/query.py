@@ -13,8 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .boilerplate import boilerplate_keys, doc_ranks, frequent_postings
 from .model import Article, PairResult
-from .pipeline import Prepared, compare_prepared, prepare
+from .pipeline import Prepared, compare_prepared, prepare, with_boilerplate
 from .postings import StoredIndex, index_dir, open_index
 from .settings import DEFAULT, Settings
 from .store import Store, latest_snapshot, open_reader
@@ -33,6 +34,8 @@ class Index:
         self._snapshot = latest_snapshot(self.path) if self._own else None
         self._cache: OrderedDict[str, Prepared] = OrderedDict()
         self.index: StoredIndex = self._load()
+        self._ranks = np.zeros(0, dtype=np.int64)  # boilerplate sampling rank of each indexed article
+        self._verdicts: dict[int, bool] = {}  # fingerprint -> is corpus boilerplate
 
     def _load(self) -> StoredIndex:
         folder = index_dir(self.path)
@@ -49,6 +52,7 @@ class Index:
         self.store, self._snapshot = open_reader(self.path), snap
         self._cache.clear()
         self.index = self._load()
+        self._ranks, self._verdicts = np.zeros(0, dtype=np.int64), {}
         return True
 
     def close(self) -> None:
@@ -61,11 +65,28 @@ class Index:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def candidates(self, query: Prepared) -> list[str]:
-        """Stored articles sharing an LSH bucket or enough rare fingerprints with the query, those
-        sharing the most first, at most ``max_query_candidates``."""
+    def boilerplate(self, query: Prepared) -> np.ndarray:
+        """The query's fingerprints that are corpus boilerplate of the store (``wiretrace.boilerplate``):
+        judged over the indexed articles, each verdict kept for the next queries."""
         index = self.index.index
-        rows = index.scored_candidates(query.fp.signature[None, :], [query.fp.winnowed])
+        keys = np.unique(query.fp.winnowed)
+        unknown = np.asarray([k for k in keys.tolist() if k not in self._verdicts], dtype=np.uint64)
+        if len(unknown):
+            if len(self._ranks) < len(index):
+                self._ranks = np.concatenate([self._ranks, doc_ranks(index.ids[len(self._ranks):])])
+            frequent, samples = frequent_postings(*index.postings("prints", unknown), self._ranks, self.settings)
+            found = set(boilerplate_keys(frequent, samples, lambda docs: self.store.signatures(
+                [index.ids[i] for i in docs.tolist()]), self.settings).tolist())
+            if len(self._verdicts) > 1_000_000:  # bounded: verdicts are cheap to redo
+                self._verdicts.clear()
+            self._verdicts.update((k, k in found) for k in unknown.tolist())
+        return np.asarray(sorted(k for k in keys.tolist() if self._verdicts[k]), dtype=np.uint64)
+
+    def candidates(self, query: Prepared, boilerplate: np.ndarray | None = None) -> list[str]:
+        """Stored articles sharing an LSH bucket or enough rare fingerprints (not ``boilerplate``) with
+        the query, those sharing the most first, at most ``max_query_candidates``."""
+        index = self.index.index
+        rows = index.scored_candidates(query.fp.signature[None, :], [query.fp.winnowed], boilerplate)
         rows = rows[np.argsort(-rows[:, 2], kind="stable")]
         found = [index.ids[int(i)] for i in rows[:, 0] if index.ids[int(i)] != query.id]
         return found[: self.settings.max_query_candidates]
@@ -91,9 +112,12 @@ class Index:
         if isinstance(article, str):
             article = Article(id="query", text=article)
         q = prepare(article, self.settings)
+        boilerplate = self.boilerplate(q)
+        found = self.candidates(q, boilerplate)
+        q = with_boilerplate(q, boilerplate, self.settings)
         results = []
-        for stored in self._prepared(self.candidates(q)):
-            r = compare_prepared(q, stored, self.settings)
+        for stored in self._prepared(found):
+            r = compare_prepared(q, with_boilerplate(stored, boilerplate, self.settings), self.settings)
             if r.relation != "unrelated":
                 results.append(r)
         results.sort(key=lambda r: (_RANK[r.relation], -r.scores["coverage_a"], r.b))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from rapidfuzz.distance import Indel
 
 from .agencies import agency_of_outlet, credited_agencies, marked_agencies
 from .align import Alignment, uncovered_spans
@@ -164,6 +165,14 @@ def name_overlap(a_doc: Document, b_doc: Document) -> tuple[int, float]:
     return shared, (shared / len(na | nb) if na or nb else 0.0)
 
 
+def edit_similarity(a_doc: Document, b_doc: Document) -> float:
+    """Indel similarity of the two content-word sequences (1 - edits / total words): near 1 for a
+    copy with typos or OCR noise, lower once paragraphs move or words are substituted."""
+    if not len(a_doc.content) and not len(b_doc.content):
+        return 0.0
+    return float(Indel.normalized_similarity(a_doc.content_words, b_doc.content_words))
+
+
 def grade(share: float, settings: Settings = DEFAULT) -> Degree:
     """METER-style degree of an article from the share of it that is reused."""
     if share >= settings.wholly_share:
@@ -192,6 +201,7 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
         "verbatim_a": verb_a,
         "verbatim_b": verb_b,
         "similarity": stem_cosine(a_doc, b_doc),
+        "edit_similarity": edit_similarity(a_doc, b_doc),
     }
     shared_names, scores["names"] = name_overlap(a_doc, b_doc)
     n_verbatim = sum(p.kind == "verbatim" for p in alignment.passages)
@@ -209,9 +219,11 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
     d = direction(a_doc, b_doc, cov_a, cov_b)
     source: str | None = None
     confidence = d.confidence
-    if shares_copy and verb_a >= settings.duplicate_share and verb_b >= settings.duplicate_share:
+    if (shares_copy and min(cov_a, cov_b) >= settings.duplicate_share
+            and scores["edit_similarity"] >= settings.duplicate_share):
         relation, degree = "duplicate", "wholly"
-        reasons.append(f"both are at least {settings.duplicate_share:.0%} verbatim copies of each other")
+        reasons.append(f"both are at least {settings.duplicate_share:.0%} covered and their words are "
+                       f"{scores['edit_similarity']:.0%} the same, in the same order: near-duplicates")
     elif shares_copy and (max(cov_a, cov_b) >= settings.partial_share
                           or long_run_words >= 3 * settings.min_verbatim_tokens):
         relation = "derived"

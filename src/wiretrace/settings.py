@@ -36,6 +36,16 @@ class Settings:
     """Candidate pairs must share at least this many rare fingerprints (one can be a stock phrase)."""
     max_bucket: int = 200
     """LSH buckets larger than this are skipped as boilerplate (all-caption or empty articles)."""
+    boilerplate_min_df: int = 10
+    """A fingerprint held by at least this many articles is checked for being corpus boilerplate (a
+    footer, a disclaimer, a series tagline): a passage in ten otherwise unrelated articles is not
+    evidence that any two of them copied each other (``wiretrace.boilerplate``)."""
+    boilerplate_overlap: float = 0.5
+    """...it is boilerplate when the median pair of a sample of those articles shares less than this
+    share of the smaller one (reprints of one story share most of their text; articles under one
+    footer share only the footer)."""
+    boilerplate_sample: int = 8
+    """How many of those articles (lowest id hash first, the same in every engine) are sampled."""
 
     # --- alignment ----------------------------------------------------------------------------
     seed_size: int = 3
@@ -64,7 +74,10 @@ class Settings:
     partial_share: float = 0.25
     """...and at least this much is ``partially`` derived; below it, ``none``."""
     duplicate_share: float = 0.9
-    """Both articles covered at least this much by verbatim passages: a ``duplicate`` pair."""
+    """Both articles covered at least this much by aligned passages, and their content words at least
+    this similar in order (Indel similarity, ``scores.edit_similarity``): a ``duplicate`` pair. A copy
+    with OCR noise or typos stays a duplicate; moved paragraphs or reworded sentences make it
+    ``derived``."""
     same_story_similarity: float = 0.25
     """Content-word cosine (stems) above which non-derived articles are called ``same_story``."""
     same_story_names: int = 3
@@ -151,6 +164,9 @@ class Settings:
             raise UsageError(f"max_compression_ratio ({self.max_compression_ratio}) must be > 1; the default is 100")
         if self.min_tile < self.seed_size:
             raise UsageError(f"min_tile ({self.min_tile}) must be >= seed_size ({self.seed_size})")
+        if not 2 <= self.boilerplate_sample < self.boilerplate_min_df:
+            raise UsageError(f"need 2 <= boilerplate_sample ({self.boilerplate_sample}) < boilerplate_min_df "
+                             f"({self.boilerplate_min_df}): the sample is drawn from the articles holding a fingerprint")
         return self
 
 

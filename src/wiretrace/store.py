@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from .cluster import Reuse
-from .errors import StoreError
+from .errors import NotFoundError, StoreError
 from .model import Article, ArticleGrade, Cluster, Passage, PairResult
 
 log = logging.getLogger(__name__)
@@ -189,6 +189,18 @@ class Store:
         sigs = np.stack([np.frombuffer(r[1], dtype=np.uint32) for r in rows]) if rows else np.zeros((0, 0), np.uint32)
         wins = [np.frombuffer(r[2], dtype=np.uint64) for r in rows]
         return ids, sigs, wins
+
+    def signatures(self, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """MinHash signatures and content-token counts of ``ids``, in the order given (all must exist)."""
+        rows = self.con.execute("SELECT id, signature, n_content FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                                [list(ids)]).fetchall()
+        found = {r[0]: r for r in rows}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise NotFoundError(f"articles not in the store: {', '.join(missing[:5])}")
+        sigs = [np.frombuffer(found[i][1], dtype=np.uint32) for i in ids]
+        return (np.stack(sigs) if sigs else np.zeros((0, 0), np.uint32),
+                np.asarray([found[i][2] for i in ids], dtype=np.int64))
 
     def articles(self, ids: list[str] | None = None) -> list[Article]:
         cols = "id, text, title, date, outlet, url, origin, meta"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..evaluate.gold import detection_scores, passage_scores, passage_scores_by_type, relation_scores
+from ..evaluate.gold import detection_scores, passage_scores, passage_scores_by_type, relation_scores, reuse_keys
 from ..evaluate.loaders import load_generated, pair_key
 from .systems import SYSTEMS
 
@@ -40,7 +40,7 @@ def _read_pairs(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
 def score_system(gold: Any, pairs: dict[tuple[str, str], dict[str, Any]], full: bool) -> dict[str, Any]:
     """Pair precision, recall per reuse type and false-positive rate per hard negative; for a full
     system (relations, sources, passages) also direction accuracy and plagdet."""
-    detection = detection_scores(gold, pairs)
+    detection = detection_scores(gold, reuse_keys(pairs))
     out: dict[str, Any] = {
         "precision": detection["precision"], "recall_all": detection["recall"],
         "recall": detection["recall_by_type"], "false_positive_rate": detection["false_positive_rate_by_type"],

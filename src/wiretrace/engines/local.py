@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVa
 
 import numpy as np
 
+from ..boilerplate import boilerplate_keys, doc_ranks, frequent_postings
 from ..cluster import build_clusters, edge_of, grade_articles
 from ..model import Article, PairResult, QuarantineEntry
 from ..pipeline import Prepared, compare_prepared, prepare
-from ..postings import index_dir, open_index
+from ..postings import CandidateIndex, index_dir, open_index
 from ..read import ReadOptions, iter_articles
 from ..settings import DEFAULT, Settings
 from ..store import Store, publish_snapshot
@@ -153,15 +154,16 @@ def _store_batch(store: Store, rows: list[Fingerprinted], result: ScanResult, pr
     progress("read", result.read, None)
 
 
-def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict]) -> list[PairResult]:
+def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict,
+                                "np.ndarray | None"]) -> list[PairResult]:
     """Align and relate a chunk of candidate pairs (in a worker process), preparing each article once;
     with a semantic stage, the vectors embedded once in the parent come along."""
-    pairs, settings, semantic, vectors = args
+    pairs, settings, semantic, vectors, boilerplate = args
     cache: dict[str, Prepared] = {}
 
     def get(a: Article) -> Prepared:
         if a.id not in cache:
-            cache[a.id] = prepare(a, settings)
+            cache[a.id] = prepare(a, settings, boilerplate=boilerplate)
             cache[a.id].vectors = vectors.get(a.id)
         return cache[a.id]
 
@@ -185,6 +187,7 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
     stored = open_index(store, index_folder, settings)
     vectors: dict[str, Vectors] = {}  # with a semantic stage: every article's embeddings, once per scan
     dates: dict[str, str | None] = {}
+    ranks = np.zeros(0, dtype=np.int64)
     for start in range(0, len(pending), settings.scan_wave):
         wave = pending[start:start + settings.scan_wave]
         ids, sigs, wins = store.fingerprints(wave)
@@ -193,7 +196,10 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
             progress("align", start + (size * done // total if total else size), len(pending))
 
         numbered = stored.index.ids + ids
-        pairs = stored.index.candidates(sigs, wins)
+        ranks = np.concatenate([ranks, doc_ranks(numbered[len(ranks):])])
+        wave_keys = _unique_keys(wins)
+        boilerplate = wave_boilerplate(stored.index, store, numbered, ranks, wins, wave_keys, settings)
+        pairs = stored.index.candidates(sigs, wins, boilerplate)
         if semantic is not None:  # embedding neighbours among all articles, pairs with the wave only
             for article in store.articles([x for x in numbered if x not in vectors]):
                 vectors[article.id] = prepare(article, settings, semantic).vectors
@@ -202,25 +208,57 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
             new[len(stored.index.ids):] = True
             pairs = semantic.merge_candidates(pairs, [vectors[x] for x in numbered], [dates[x] for x in numbered],
                                               settings, new)
-        related = align_pairs(store, numbered, pairs, settings, result, advance, jobs, chunk, semantic, vectors)
+        old = np.unique(pairs[pairs < len(stored.index)]) if len(pairs) else np.zeros(0, np.int64)
+        if len(old):  # the old partners' own fingerprints too, so their footers are tagged as well
+            old_keys = np.setdiff1d(_unique_keys(store.fingerprints([numbered[i] for i in old.tolist()])[2]),
+                                    wave_keys, assume_unique=True)
+            boilerplate = np.union1d(boilerplate, wave_boilerplate(stored.index, store, numbered, ranks, wins,
+                                                                   old_keys, settings))
+        related = align_pairs(store, numbered, pairs, settings, result, advance, jobs, chunk, semantic, vectors,
+                              boilerplate)
         store.add_pairs(related, ids)
         stored.append(ids, sigs, wins)
 
 
+def _unique_keys(winnowed: list[np.ndarray]) -> np.ndarray:
+    return np.unique(np.concatenate(winnowed)) if winnowed else np.zeros(0, np.uint64)
+
+
+def wave_boilerplate(index: CandidateIndex, store: Store, numbered: list[str], ranks: np.ndarray,
+                     wave_winnowed: list[np.ndarray], keys: np.ndarray, settings: Settings) -> np.ndarray:
+    """Which of ``keys`` are corpus boilerplate, judged over the indexed articles plus the wave
+    (numbered after them); sorted uint64 keys (``wiretrace.boilerplate``)."""
+    if len(keys) == 0:
+        return np.zeros(0, np.uint64)
+    old_k, old_d = index.postings("prints", keys)
+    lengths = [len(w) for w in wave_winnowed]
+    new_k = np.concatenate(wave_winnowed).astype(np.uint64) if wave_winnowed else np.zeros(0, np.uint64)
+    new_d = np.repeat(np.arange(len(index), len(index) + len(wave_winnowed), dtype=np.int64), lengths)
+    inside = np.isin(new_k, keys)
+    frequent, samples = frequent_postings(np.concatenate([old_k, new_k[inside]]),
+                                          np.concatenate([old_d, new_d[inside]]), ranks, settings)
+
+    def fetch(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return store.signatures([numbered[i] for i in docs.tolist()])
+
+    return boilerplate_keys(frequent, samples, fetch, settings)
+
+
 def align_pairs(store: Store, numbered: list[str], pairs: np.ndarray, settings: Settings, result: ScanResult,
                 advance: Callable[[int, int], None], jobs: int, chunk: int, semantic: Semantic | None = None,
-                vectors: dict | None = None) -> list[PairResult]:
+                vectors: dict | None = None, boilerplate: np.ndarray | None = None) -> list[PairResult]:
     """Align candidate pairs (rows of article numbers into ``numbered``) in chunks read from the
-    store, in ``jobs`` worker processes when there are several; returns the related pairs."""
+    store, in ``jobs`` worker processes when there are several; returns the related pairs.
+    ``boilerplate`` fingerprints tag the corpus boilerplate of each article before alignment."""
     pair_ids = [(numbered[i], numbered[j]) for i, j in pairs.tolist()]
     result.candidates += len(pair_ids)
 
-    def work() -> Iterator[tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict]]:
+    def work() -> Iterator[tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict, "np.ndarray | None"]]:
         for begin in range(0, len(pair_ids), chunk):
             part = pair_ids[begin:begin + chunk]
             arts = {a.id: a for a in store.articles(list({x for pair in part for x in pair}))}
             vecs = {x: vectors[x] for x in arts} if semantic is not None and vectors else {}
-            yield [(arts[a], arts[b]) for a, b in part], settings, semantic, vecs
+            yield [(arts[a], arts[b]) for a, b in part], settings, semantic, vecs, boilerplate
 
     related: list[PairResult] = []
     done = 0

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from ..boilerplate import doc_rank, is_boilerplate
 from ..candidates import KEY_KINDS, article_keys, key_rules
 from ..cluster import Edge, Reuse, edge_of, grade_articles, reuse_of, source_tree
 from ..errors import EngineError, UsageError, WiretraceError
@@ -241,21 +242,54 @@ _KIND_NUMBER = {kind.name: n for n, kind in enumerate(KEY_KINDS)}
 
 
 def _prepare_partition(rows: Iterable[Any], settings: Settings) -> Iterator[tuple]:
-    """Per article: (seq, id, outlet, date, content-token count, [(kind number, signed key)])."""
+    """Per article: (seq, id, outlet, date, content-token count, [(kind number, signed key)], sampling
+    rank, MinHash signature bytes)."""
     for row in rows:
         p = prepare(_article(row), settings)
         keys = [(_KIND_NUMBER[name], int(k)) for name, ks in article_keys(p.fp, settings).items()
                 for k in ks.view(np.int64).tolist()]
-        yield (row["seq"], row["id"], row["outlet"], row["date"], len(p.doc.content), keys)
+        yield (row["seq"], row["id"], row["outlet"], row["date"], len(p.doc.content), keys, doc_rank(row["id"]),
+               np.asarray(p.fp.signature, dtype=np.uint32).tobytes())
+
+
+def _verdicts(rows: Iterable[Any], settings: Settings) -> Iterator[int]:
+    """The boilerplate keys among ``(key, [sampled (rank, signature, n_content)])`` rows."""
+    for row in rows:
+        sample = sorted(row["sample"], key=lambda x: x["rank"])
+        sigs = np.stack([np.frombuffer(x["signature"], dtype=np.uint32) for x in sample])
+        sizes = np.asarray([x["n_content"] for x in sample], dtype=np.int64)
+        if is_boilerplate(sigs, sizes, settings):
+            yield row["key"]
+
+
+def boilerplate_keys_df(postings: "DataFrame", prepared: "DataFrame", settings: Settings = DEFAULT) -> np.ndarray:
+    """Corpus-boilerplate fingerprints (``wiretrace.boilerplate``), sorted uint64: winnowed keys held
+    by ``boilerplate_min_df`` articles, judged on the ``boilerplate_sample`` lowest-ranked of them,
+    as the local engine judges them. Only the verdicts reach the driver."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.window import Window
+
+    prints = postings.where(F.col("kind") == _KIND_NUMBER["winnowed"]).select("key", "doc").dropDuplicates()
+    frequent = prints.groupBy("key").count().where(F.col("count") >= settings.boilerplate_min_df).select("key")
+    docs = prepared.select(F.col("seq").alias("doc"), "rank", "signature", "n_content")
+    sampled = (prints.join(frequent, "key").join(docs, "doc")
+               .withColumn("r", F.row_number().over(Window.partitionBy("key").orderBy("rank")))
+               .where(F.col("r") <= settings.boilerplate_sample)
+               .groupBy("key").agg(F.collect_list(F.struct("rank", "signature", "n_content")).alias("sample")))
+    s = settings
+    keys = sampled.rdd.mapPartitions(lambda rows: _verdicts(rows, s)).collect()
+    return np.sort(np.asarray(keys, dtype=np.int64).view(np.uint64))
 
 
 def candidate_pairs_df(spark: "SparkSession", postings: "DataFrame", n_docs: int,
-                       settings: Settings = DEFAULT, block_size: int = BLOCK_SIZE) -> "DataFrame":
+                       settings: Settings = DEFAULT, block_size: int = BLOCK_SIZE,
+                       boilerplate: np.ndarray | None = None) -> "DataFrame":
     """Candidate pairs ``(a, b)`` of article seqs, ``a < b``, from ``(kind, key, doc)`` postings.
 
     The same rules as the local engine (``key_rules``): per kind, keys held by 2..max_df articles, and
-    pairs sharing at least ``min_shared`` of them. Each key's postings are numbered and cut into
-    blocks of ``block_size``; blocks are paired (i <= j), so a hot key spreads over many tasks.
+    pairs sharing at least ``min_shared`` of them; winnowed keys in ``boilerplate`` make no pairs.
+    Each key's postings are numbered and cut into blocks of ``block_size``; blocks are paired (i <= j),
+    so a hot key spreads over many tasks.
     """
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
@@ -268,6 +302,11 @@ def candidate_pairs_df(spark: "SparkSession", postings: "DataFrame", n_docs: int
     df = postings.groupBy("kind", "key").agg(F.count("*").alias("df"))
     kept = (df.join(F.broadcast(rules_df), "kind").where((F.col("df") >= 2) & (F.col("df") <= F.col("max_df")))
             .select("kind", "key", "df"))
+    if boilerplate is not None and len(boilerplate):
+        excluded = spark.createDataFrame(
+            [(_KIND_NUMBER["winnowed"], int(k)) for k in np.asarray(boilerplate, np.uint64).view(np.int64).tolist()],
+            "kind int, key long")
+        kept = kept.join(F.broadcast(excluded), ["kind", "key"], "left_anti")
     in_bucket = postings.join(kept, ["kind", "key"])
     numbered = in_bucket.withColumn(
         "block", F.floor((F.row_number().over(Window.partitionBy("kind", "key").orderBy("doc")) - 1) / block_size))
@@ -283,7 +322,7 @@ def candidate_pairs_df(spark: "SparkSession", postings: "DataFrame", n_docs: int
 
 # --- align and relate ------------------------------------------------------------------------------
 
-def _compare_partition(rows: Iterable[Any], settings: Settings) -> Iterator[tuple]:
+def _compare_partition(rows: Iterable[Any], settings: Settings, boilerplate: np.ndarray | None = None) -> Iterator[tuple]:
     """Align and relate candidate pairs; one row per related pair with what later stages need."""
     cache: dict[str, Prepared] = {}
 
@@ -292,7 +331,7 @@ def _compare_partition(rows: Iterable[Any], settings: Settings) -> Iterator[tupl
         if p is None:
             if len(cache) >= PREPARED_CACHE:
                 cache.pop(next(iter(cache)))
-            p = cache[article.id] = prepare(article, settings)
+            p = cache[article.id] = prepare(article, settings, boilerplate=boilerplate)
         return p
 
     for row in rows:
@@ -312,8 +351,9 @@ _PAIR_SCHEMA = ("a string, b string, relation string, source string, confidence 
 
 
 def related_pairs(spark: "SparkSession", articles: "DataFrame", candidates: "DataFrame",
-                  settings: Settings = DEFAULT) -> "DataFrame":
-    """Related pairs of the candidates, oriented as the local engine orients them (a read first)."""
+                  settings: Settings = DEFAULT, boilerplate: np.ndarray | None = None) -> "DataFrame":
+    """Related pairs of the candidates, oriented as the local engine orients them (a read first);
+    ``boilerplate`` fingerprints tag each article's corpus boilerplate first."""
     from pyspark.sql import functions as F
 
     cols = [c for c in articles.columns]
@@ -322,7 +362,8 @@ def related_pairs(spark: "SparkSession", articles: "DataFrame", candidates: "Dat
     work = (candidates.join(row_a, "a").join(row_b, "b")
             .repartition("a").sortWithinPartitions("a", "b"))
     s = settings
-    found = work.rdd.mapPartitions(lambda rows: _compare_partition(rows, s))
+    shared = spark.sparkContext.broadcast(boilerplate if boilerplate is not None else np.zeros(0, np.uint64))
+    found = work.rdd.mapPartitions(lambda rows: _compare_partition(rows, s, shared.value))
     return spark.createDataFrame(found, _PAIR_SCHEMA)
 
 
@@ -508,16 +549,19 @@ def _scan(spark: "SparkSession", inputs: Sequence[str | Path], out: Path, settin
     with _Timer(result, "prepare", spark):
         prepared = spark.createDataFrame(
             articles.rdd.mapPartitions(lambda rows: _prepare_partition(rows, s)),
-            "seq long, id string, outlet string, date string, n_content int, keys array<struct<kind:int,key:long>>",
+            "seq long, id string, outlet string, date string, n_content int, keys array<struct<kind:int,key:long>>, "
+            "rank long, signature binary",
         ).cache()
         postings = prepared.select(F.col("seq").alias("doc"), F.explode("keys").alias("k")).select(
             "k.kind", "k.key", "doc").cache()
         result.shuffle["postings"] = postings.count()
     with _Timer(result, "candidates", spark):
-        candidates = candidate_pairs_df(spark, postings, result.read, settings).cache()
+        boilerplate = boilerplate_keys_df(postings, prepared, settings)
+        result.shuffle["boilerplate_keys"] = len(boilerplate)
+        candidates = candidate_pairs_df(spark, postings, result.read, settings, boilerplate=boilerplate).cache()
         result.candidates = candidates.count()
     with _Timer(result, "align", spark):
-        pairs = related_pairs(spark, articles, candidates, settings).cache()
+        pairs = related_pairs(spark, articles, candidates, settings, boilerplate).cache()
         result.related = pairs.count()
     with _Timer(result, "cluster", spark):
         clusters = clusters_df(spark, pairs).cache()

@@ -57,6 +57,12 @@ def _related(pair: dict[str, Any] | None) -> bool:
     return pair is not None and pair.get("relation", "derived") != "unrelated"
 
 
+def reuse_keys(pairs: dict[Key, dict[str, Any]]) -> list[Key]:
+    """Pairs predicted to share text (``duplicate``/``derived``; a bare pair, as peers give, counts):
+    what detection scores, since ``same_story`` articles share an event, not text."""
+    return [k for k, p in pairs.items() if p.get("relation", "derived") in ("duplicate", "derived")]
+
+
 def detection_scores(gold: Gold, predicted: Iterable[Key]) -> dict[str, Any]:
     """Were the right pairs found at all? Precision and recall of predicted related pairs, recall per
     reuse type and the false-positive rate per hard-negative type.
@@ -191,7 +197,7 @@ def evaluate(gold: Gold, pred: Prediction) -> dict[str, Any]:
     out: dict[str, Any] = {"gold": gold.name}
     if gold.pairs:
         out.update(relation_scores(gold, pred.pairs))
-        out["detection"] = detection_scores(gold, (k for k, p in pred.pairs.items() if _related(p)))
+        out["detection"] = detection_scores(gold, reuse_keys(pred.pairs))
     if gold.degrees:
         out["articles"] = degree_scores(gold, pred.articles)
     if gold.cases:

@@ -1,0 +1,169 @@
+"""Corpus boilerplate: text printed under many articles that otherwise share nothing.
+
+A newsletter footer, a disclaimer or a series tagline recurs under hundreds of unrelated articles; a
+wire story recurs in its reprints. Both give their fingerprints a high document frequency, so
+frequency alone cannot tell them apart (and a frequency cap alone either links every article of an
+outlet through its footer or drops popular wire copy). What tells them apart is the company a
+fingerprint keeps: the articles carrying a footer share nothing else, the reprints of a story share
+most of their text.
+
+So a winnowed fingerprint held by at least ``boilerplate_min_df`` articles is *boilerplate* when,
+among a deterministic sample of ``boilerplate_sample`` of those articles (the ones whose id hashes
+lowest, so every engine picks the same), the median pair overlaps by less than
+``boilerplate_overlap`` of the smaller article (a MinHash estimate). Boilerplate fingerprints make no
+candidate pairs, and the sentences they cover are tagged ``repeated`` in each article, so alignment,
+coverage and degrees skip them as they skip photo captions.
+
+Everything here is a pure function over arrays; the engines feed it postings and signatures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+import numpy as np
+import xxhash
+
+from .fingerprint import shingle_hashes, token_hashes
+from .model import Document, Span
+from .settings import DEFAULT, Settings
+
+REPEATED = "repeated"
+"""Span kind of corpus boilerplate (``Document.boilerplate``), beside caption, credit, dateline..."""
+
+_EMPTY_KEYS = np.zeros(0, dtype=np.uint64)
+
+SignatureFetch = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+"""fetch(doc numbers) -> (signatures uint32[n, num_perm], content-token counts int64[n]), in order."""
+
+
+def doc_rank(article_id: str) -> int:
+    """Sampling rank of an article: a 63-bit hash of its id (non-negative, so Spark sorts it alike)."""
+    return xxhash.xxh3_64_intdigest(article_id.encode("utf-8")) >> 1
+
+
+def doc_ranks(ids: list[str]) -> np.ndarray:
+    """``doc_rank`` of each id, as int64."""
+    return np.fromiter((doc_rank(i) for i in ids), dtype=np.int64, count=len(ids))
+
+
+def estimated_overlap(sig_a: np.ndarray, sig_b: np.ndarray, n_a: np.ndarray, n_b: np.ndarray) -> np.ndarray:
+    """Share of the smaller article found in the larger, per row, from MinHash signatures and sizes.
+
+    With Jaccard ``J`` of two sets of sizes ``n_a``, ``n_b``, the intersection is
+    ``J (n_a + n_b) / (1 + J)``; divided by the smaller size it is the smaller one's containment.
+    """
+    j = (np.asarray(sig_a) == np.asarray(sig_b)).mean(axis=-1)
+    n_a, n_b = np.asarray(n_a, dtype=np.float64), np.asarray(n_b, dtype=np.float64)
+    smaller = np.maximum(np.minimum(n_a, n_b), 1.0)
+    return np.clip(j * (n_a + n_b) / ((1.0 + j) * smaller), 0.0, 1.0)
+
+
+def is_boilerplate(signatures: np.ndarray, sizes: np.ndarray, settings: Settings = DEFAULT) -> bool:
+    """Verdict on one fingerprint from a sample of the articles holding it (rows in rank order):
+    boilerplate when the median sampled pair shares less than ``boilerplate_overlap``."""
+    n = len(sizes)
+    if n < 2:
+        return False
+    i, j = np.triu_indices(n, 1)
+    overlap = estimated_overlap(signatures[i], signatures[j], sizes[i], sizes[j])
+    return bool(np.median(overlap) < settings.boilerplate_overlap)
+
+
+def frequent_postings(keys: np.ndarray, docs: np.ndarray, ranks: np.ndarray,
+                      settings: Settings = DEFAULT) -> tuple[np.ndarray, np.ndarray]:
+    """Keys held by at least ``boilerplate_min_df`` documents, and each one's sample of documents.
+
+    ``keys``/``docs`` are parallel postings (duplicates allowed), ``ranks[doc]`` the doc's sampling
+    rank. Returns ``(keys uint64[K], samples int64[K, boilerplate_sample])``: the sampled doc numbers
+    in rank order, padded with -1 (never, as every kept key has more documents than the sample).
+    """
+    sample = settings.boilerplate_sample
+    if len(keys) == 0:
+        return _EMPTY_KEYS, np.zeros((0, sample), dtype=np.int64)
+    pairs = np.unique(np.stack([np.asarray(keys, dtype=np.uint64).view(np.int64),
+                                np.asarray(docs, dtype=np.int64)], axis=1), axis=0)
+    k, d = pairs[:, 0].view(np.uint64), pairs[:, 1]
+    order = np.lexsort((ranks[d], k))
+    k, d = k[order], d[order]
+    bounds = np.flatnonzero(np.r_[True, k[1:] != k[:-1], True])
+    starts, sizes = bounds[:-1], np.diff(bounds)
+    frequent = sizes >= settings.boilerplate_min_df
+    starts, sizes = starts[frequent], sizes[frequent]
+    take = np.minimum(sizes, sample)
+    out = np.full((len(starts), sample), -1, dtype=np.int64)
+    for col in range(sample):
+        has = take > col
+        out[has, col] = d[starts[has] + col]
+    return k[starts], out
+
+
+def boilerplate_keys(keys: np.ndarray, samples: np.ndarray, fetch: SignatureFetch,
+                     settings: Settings = DEFAULT) -> np.ndarray:
+    """The frequent keys (from ``frequent_postings``) whose sampled documents share too little:
+    sorted uint64 keys. Signatures are fetched once per distinct sampled document."""
+    if len(keys) == 0:
+        return _EMPTY_KEYS
+    docs = np.unique(samples[samples >= 0])
+    sigs, sizes = fetch(docs)
+    where = {int(doc): n for n, doc in enumerate(docs.tolist())}
+    found = []
+    for key, row in zip(keys.tolist(), samples.tolist()):
+        rows = [where[x] for x in row if x >= 0]
+        if is_boilerplate(sigs[rows], sizes[rows], settings):
+            found.append(key)
+    return np.asarray(sorted(found), dtype=np.uint64)
+
+
+def repeated_spans(doc: Document, boilerplate: np.ndarray, settings: Settings = DEFAULT) -> list[Span]:
+    """Sentences of ``doc`` that boilerplate fingerprints cover for at least half of their words.
+
+    A fingerprint covers its ``shingle_size`` content words; fingerprints at most ``winnow_window``
+    shingles apart cover the words between them (winnowing leaves no longer gap inside shared text).
+    Whole sentences are tagged so a footer's edges go with it, while a stock phrase inside a longer
+    sentence of copy does not split that copy.
+    """
+    n = settings.shingle_size
+    if len(boilerplate) == 0 or len(doc.content) < n:
+        return []
+    sh = shingle_hashes(token_hashes(doc.content_words), n)
+    hits = np.flatnonzero(np.isin(sh, boilerplate))
+    if len(hits) == 0:
+        return []
+    covered = np.zeros(len(doc.content), dtype=bool)
+    runs = np.flatnonzero(np.r_[True, np.diff(hits) > settings.winnow_window, True])
+    for lo, hi in zip(runs[:-1], runs[1:]):
+        covered[hits[lo]:hits[hi - 1] + n] = True
+    sentence = doc.tokens.sentence[doc.content]
+    sentences = np.unique(sentence)
+    per = np.searchsorted(sentences, sentence)
+    share = np.bincount(per, weights=covered, minlength=len(sentences)) / np.bincount(per, minlength=len(sentences))
+    tagged = np.isin(per, np.flatnonzero(share >= 0.5))
+    spans: list[Span] = []
+    starts, ends = doc.tokens.starts, doc.tokens.ends
+    edges = np.flatnonzero(np.diff(np.r_[0, tagged.astype(np.int8), 0]))
+    for lo, hi in zip(edges[::2], edges[1::2]):
+        spans.append(Span(int(starts[doc.content[lo]]), int(ends[doc.content[hi - 1]]), REPEATED))
+    return spans
+
+
+def tag_repeated(doc: Document, spans: list[Span]) -> Document:
+    """The document with ``spans`` added to its boilerplate: their tokens leave ``content``."""
+    if not spans:
+        return doc
+    mask = doc.tokens.boilerplate.copy()
+    starts = doc.tokens.starts
+    for span in spans:
+        mask[np.searchsorted(starts, span.start, side="left"):np.searchsorted(starts, span.end, side="left")] = True
+    tokens = replace(doc.tokens, boilerplate=mask)
+    tagged = sorted([*doc.boilerplate, *spans], key=lambda s: (s.start, s.end))
+    return Document(article=doc.article, tokens=tokens, boilerplate=tagged,
+                    content=np.flatnonzero(~mask).astype(np.int64))
+
+
+def repeated_words(doc: Document) -> int:
+    """How many words of ``doc`` are tagged as corpus boilerplate."""
+    starts = doc.tokens.starts
+    return int(sum(np.searchsorted(starts, s.end, side="left") - np.searchsorted(starts, s.start, side="left")
+                   for s in doc.boilerplate if s.kind == REPEATED))
