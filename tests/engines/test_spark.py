@@ -123,13 +123,14 @@ def test_generated_corpus_of_two_thousand_articles_gives_identical_outputs(spark
     assert result.shuffle["boilerplate_keys"] >= 5  # the shared newsletter footer, judged alike by both engines
 
 
-def test_meter_courts_sample_gives_identical_outputs(spark, tmp_path):
+def test_meter_courts_gives_identical_outputs(spark, tmp_path):
+    """The whole courts domain (1,432 PA and newspaper texts, latin-1, 3,000+ related pairs)."""
     if not METER.exists():
         pytest.skip("METER corpus not present (../shared/data/meter-courts)")
-    days = ["01.03.00", "02.11.99", "03.04.00"]
-    inputs = [METER / side / "rawtexts" / "courts" / day for day in days for side in ("PA", "newspapers")]
-    left, right, _ = both_engines(spark, inputs, tmp_path)
+    inputs = [METER / side / "rawtexts" / "courts" for side in ("PA", "newspapers")]
+    left, right, result = both_engines(spark, inputs, tmp_path)
     assert_same_outputs(left, right)
+    assert result.read > 1400 and result.related > 2500
     assert any(a["degree"] == "wholly" for a in lines(right / "articles.jsonl"))
 
 
