@@ -75,16 +75,18 @@ def frequent_postings(keys: np.ndarray, docs: np.ndarray, ranks: np.ndarray,
                       settings: Settings = DEFAULT) -> tuple[np.ndarray, np.ndarray]:
     """Keys held by at least ``boilerplate_min_df`` documents, and each one's sample of documents.
 
-    ``keys``/``docs`` are parallel postings (duplicates allowed), ``ranks[doc]`` the doc's sampling
+    ``keys``/``docs`` are parallel unique (key, doc) postings, ``ranks[doc]`` the doc's sampling
     rank. Returns ``(keys uint64[K], samples int64[K, boilerplate_sample])``: the sampled doc numbers
     in rank order, padded with -1 (never, as every kept key has more documents than the sample).
     """
     sample = settings.boilerplate_sample
-    if len(keys) == 0:
+    k, d = np.asarray(keys, dtype=np.uint64), np.asarray(docs, dtype=np.int64)
+    if len(k):  # only the postings of frequent keys are sorted (most keys are held by one article)
+        _, inverse, counts = np.unique(k, return_inverse=True, return_counts=True)
+        frequent = counts[inverse] >= settings.boilerplate_min_df
+        k, d = k[frequent], d[frequent]
+    if len(k) == 0:
         return _EMPTY_KEYS, np.zeros((0, sample), dtype=np.int64)
-    pairs = np.unique(np.stack([np.asarray(keys, dtype=np.uint64).view(np.int64),
-                                np.asarray(docs, dtype=np.int64)], axis=1), axis=0)
-    k, d = pairs[:, 0].view(np.uint64), pairs[:, 1]
     order = np.lexsort((ranks[d], k))
     k, d = k[order], d[order]
     bounds = np.flatnonzero(np.r_[True, k[1:] != k[:-1], True])
