@@ -130,3 +130,15 @@ def test_query_ignores_a_footer_the_store_has_seen_under_unrelated_articles(tmp_
         found = index.query(WIRE + "\n\n" + FOOTER)
     assert {r.relation for r in found} == {"duplicate"} and len(found) == 10  # top 10 of the 12 copies
     assert all(r.scores["coverage_a"] == 1.0 for r in found)
+
+
+def test_a_story_reprinted_300_times_is_one_cluster_through_hubs(tmp_path) -> None:
+    """Far over every cap (and not boilerplate: the copies share everything): each copy is paired with
+    the 8 hubs, so all 300 join one cluster from 2,364 candidates instead of 44,850."""
+    rng = random.Random(1)
+    arts = ([Article(f"copy{k:03d}", WIRE, outlet=f"Outlet {k}") for k in range(300)]
+            + [Article(f"other{k:03d}", salad(rng)) for k in range(30)])
+    result = scan_articles(arts, tmp_path / "out", report=False)
+    clusters = [json.loads(line) for line in (tmp_path / "out" / "clusters.jsonl").open()]
+    assert result.candidates == 8 * 292 + 28
+    assert len(clusters) == 1 and len(clusters[0]["members"]) == 300

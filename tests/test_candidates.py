@@ -1,6 +1,6 @@
 import numpy as np
 
-from wiretrace.candidates import (KEY_KINDS, KeyKind, KeyRule, article_keys, candidate_pairs, effective_max_df,
+from wiretrace.candidates import (KEY_KINDS, KeyKind, KeyRule, article_keys, candidate_pairs, hub_pairs,
                                   fingerprint_pairs, key_rules, lsh_pairs, pairs_from_keys, pairs_from_postings)
 from wiretrace.model import Article
 from wiretrace.pipeline import prepare
@@ -41,13 +41,16 @@ def test_new_mask_keeps_only_pairs_with_a_new_document():
     assert {tuple(p) for p in pairs.tolist()} == {(0, 2), (1, 2)}
 
 
-def test_boilerplate_shared_by_many_articles_makes_no_candidates():
+def test_text_shared_by_many_articles_makes_linearly_many_candidates():
+    """A passage held by 120 articles (over ``max_df``) pairs each with 8 hubs: 8 * 120 - 36 pairs,
+    not 7,140 (telling boilerplate from reprints is ``wiretrace.boilerplate``'s job, tested there)."""
     footer = " Subscribers get our weekly digest of the best stories, hand picked by the editors every Friday morning at nine."
     arts = [Article(f"n{i}", f"Story number {i} is about topic {i * 7919 % 1000} and nothing else at all. {footer}")
             for i in range(120)]
     prepared = [prepare(a) for a in arts]
     wins = [p.fp.winnowed for p in prepared]
-    assert len(fingerprint_pairs(wins, Settings())) == 0
+    assert len(fingerprint_pairs(wins, Settings())) == 8 * 120 - 36
+    assert len(fingerprint_pairs(wins, Settings(hubs=0))) == 0
 
 
 def test_partial_reuse_is_a_candidate_even_with_low_jaccard():
@@ -58,10 +61,27 @@ def test_partial_reuse_is_a_candidate_even_with_low_jaccard():
     assert len(lsh_pairs(sigs)) == 0  # LSH alone misses it: that is why the fingerprint index exists
 
 
-def test_effective_max_df_grows_with_the_corpus():
-    s = Settings(max_df=50, max_df_share=0.05)
-    assert effective_max_df(100, s) == 50
-    assert effective_max_df(10_000, s) == 500
+def test_a_story_reprinted_hundreds_of_times_is_paired_through_its_hubs():
+    """300 copies of one story: far over every cap, yet each copy is a candidate of the 8 hubs (the
+    lowest ranks), and no more: 8 * 300 - 36 pairs, not 44,850."""
+    fp = prepare(Article("w", WIRE)).fp
+    n = 300
+    sigs = np.repeat(fp.signature[None, :], n, axis=0)
+    ranks = np.arange(n, dtype=np.int64)[::-1].copy()  # the last eight are the hubs
+    pairs = candidate_pairs(sigs, [fp.winnowed] * n, ranks=ranks)
+    hubs = set(range(n - 8, n))
+    assert len(pairs) == 8 * (n - 8) + 28
+    assert all(i in hubs or j in hubs for i, j in pairs.tolist())
+    assert not len(candidate_pairs(sigs, [fp.winnowed] * n, Settings(hubs=0)))  # without hubs: all lost
+
+
+def test_hub_pairs_involve_a_new_document_when_asked():
+    keys = np.full(12, 5, dtype=np.uint64)
+    docs = np.arange(12)
+    new = np.zeros(12, dtype=bool)
+    new[11] = True
+    pairs, shared = hub_pairs(keys, docs, np.arange(12), max_df=10, hubs=3, new=new)
+    assert pairs.tolist() == [[0, 11], [1, 11], [2, 11]] and shared.tolist() == [1, 1, 1]
 
 
 def test_every_key_kind_gives_keys_and_rules():
@@ -70,7 +90,7 @@ def test_every_key_kind_gives_keys_and_rules():
     rules = key_rules(1000)
     assert list(keys) == list(rules) == [k.name for k in KEY_KINDS]
     assert len(keys["lsh"]) == Settings().lsh_bands and len(keys["winnowed"]) > 20
-    assert rules["winnowed"] == KeyRule(max_df=effective_max_df(1000), min_shared=2)
+    assert rules["winnowed"] == KeyRule(max_df=50, min_shared=2, hubs=8)
 
 
 def test_article_without_words_has_no_lsh_keys():

@@ -7,7 +7,7 @@ from wiretrace.postings import CandidateIndex, index_dir, load_index, save_index
 from wiretrace.settings import Settings
 
 # tiny caps and key spaces so that shared keys, capped keys and empty signatures all occur
-SMALL = Settings(num_perm=8, lsh_bands=4, max_df=3, max_df_share=0.0, max_bucket=3, min_shared_fingerprints=2)
+SMALL = Settings(num_perm=8, lsh_bands=4, max_df=3, max_bucket=3, min_shared_fingerprints=2)
 
 
 def corpus(seed: int, n: int):

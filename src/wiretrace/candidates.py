@@ -3,9 +3,11 @@
 The logic is split so every engine shares it. Per article, ``article_keys`` gives its candidate keys,
 one array per *key kind* (LSH band hashes, winnowed fingerprints), each kind a namespace of its own so
 kinds never collide. Per corpus, ``key_rules`` gives each kind's rules: the largest bucket (document
-frequency) kept — boilerplate must not explode the candidate set — and how many keys of that kind a
-pair must share. Two articles are candidates when, for some kind, they share at least ``min_shared``
-keys each held by 2..``max_df`` articles.
+frequency) paired all-against-all, how many keys of that kind a pair must share, and how many hubs a
+larger bucket pairs its members with (so a story reprinted a thousand times costs a thousand pairs,
+not half a million). Two articles are candidates when, for some kind, they share at least
+``min_shared`` keys, each held by 2..``max_df`` articles or having one of them as a hub. Corpus
+boilerplate (``wiretrace.boilerplate``) is excluded first.
 
 The local engine applies the rules with numpy postings (``pairs_from_postings``, vectorised by group
 size, no Python loop per key); the Spark engine with joins and group-bys. To add a key kind, write its
@@ -28,10 +30,12 @@ _EMPTY_SIGNATURE = np.uint32(0xFFFFFFFF)
 
 @dataclass(frozen=True)
 class KeyRule:
-    """How one key kind's postings become pairs: bucket-size cap and minimum shared keys."""
+    """How one key kind's postings become pairs: bucket-size cap, minimum shared keys, and how many
+    *hubs* a key held by more than ``max_df`` articles pairs its holders with (0: such keys are dropped)."""
 
     max_df: int
     min_shared: int
+    hubs: int = 0
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,6 @@ class KeyKind:
     name: str
     keys: Callable[[Fingerprints, Settings], np.ndarray]
     rule: Callable[[int, Settings], KeyRule]
-
-
-def effective_max_df(n_docs: int, settings: Settings = DEFAULT) -> int:
-    """Document-frequency cap for fingerprints: the larger of the absolute and the relative cap."""
-    return max(settings.max_df, int(np.ceil(settings.max_df_share * n_docs)))
 
 
 def band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
@@ -78,13 +77,14 @@ def winnowed_keys(fp: Fingerprints, settings: Settings = DEFAULT) -> np.ndarray:
 
 
 def lsh_rule(n_docs: int, settings: Settings = DEFAULT) -> KeyRule:
-    """One shared band is enough; buckets larger than ``max_bucket`` are boilerplate."""
-    return KeyRule(max_df=settings.max_bucket, min_shared=1)
+    """One shared band is enough; a bucket larger than ``max_bucket`` pairs its members with its hubs."""
+    return KeyRule(max_df=settings.max_bucket, min_shared=1, hubs=settings.hubs)
 
 
 def winnowed_rule(n_docs: int, settings: Settings = DEFAULT) -> KeyRule:
-    """``min_shared_fingerprints`` rare fingerprints, rare meaning at most ``effective_max_df``."""
-    return KeyRule(max_df=effective_max_df(n_docs, settings), min_shared=settings.min_shared_fingerprints)
+    """``min_shared_fingerprints`` fingerprints held by at most ``max_df`` articles, or by more and
+    paired through hubs (corpus boilerplate is excluded before these rules apply)."""
+    return KeyRule(max_df=settings.max_df, min_shared=settings.min_shared_fingerprints, hubs=settings.hubs)
 
 
 KEY_KINDS: tuple[KeyKind, ...] = (
@@ -144,22 +144,78 @@ def pairs_from_postings(keys: np.ndarray, docs: np.ndarray, max_df: int,
     return np.stack([uniq // n_docs, uniq % n_docs], axis=1), counts
 
 
-def kind_pairs(keys_per_doc: Sequence[np.ndarray], rule: KeyRule,
-               new: np.ndarray | None = None) -> np.ndarray:
-    """Pairs of documents (by position) sharing at least ``rule.min_shared`` keys of one kind."""
+def hub_pairs(keys: np.ndarray, docs: np.ndarray, ranks: np.ndarray, max_df: int, hubs: int,
+              new: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs from keys held by more than ``max_df`` documents: each holder with the key's ``hubs``
+    lowest-ranked holders, and how many such keys each pair shares.
+
+    A wire story reprinted 500 times would give 124,750 pairs to align; through 8 hubs it gives under
+    4,000, and every copy still reaches the cluster. ``ranks[doc]`` orders the holders (the same id
+    hash every engine uses); unique (key, doc) postings; ``new`` as in ``pairs_from_postings``.
+    """
+    empty = (np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64))
+    if len(keys) == 0 or hubs <= 0:
+        return empty
+    k, d = np.asarray(keys, dtype=np.uint64), np.asarray(docs, dtype=np.int64)
+    _, inverse, counts = np.unique(k, return_inverse=True, return_counts=True)
+    big = counts[inverse] > max_df
+    k, d = k[big], d[big]
+    if len(k) == 0:
+        return empty
+    order = np.lexsort((d, ranks[d], k))
+    k, d = k[order], d[order]
+    bounds = np.flatnonzero(np.r_[True, k[1:] != k[:-1], True])
+    n_docs = int(max(d.max(), len(ranks) - 1)) + 1
+    codes = []
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        members, hub = d[lo:hi], d[lo:min(hi, lo + hubs)]
+        left, right = np.repeat(members, len(hub)), np.tile(hub, len(members))
+        keep = left != right
+        if new is not None:
+            keep &= new[left] | new[right]
+        left, right = left[keep], right[keep]
+        codes.append(np.unique(np.minimum(left, right) * n_docs + np.maximum(left, right)))
+    uniq, shared = np.unique(np.concatenate(codes), return_counts=True)
+    return np.stack([uniq // n_docs, uniq % n_docs], axis=1), shared
+
+
+def kind_pairs(keys_per_doc: Sequence[np.ndarray], rule: KeyRule, new: np.ndarray | None = None,
+               ranks: np.ndarray | None = None, exclude: np.ndarray | None = None) -> np.ndarray:
+    """Pairs of documents (by position) sharing at least ``rule.min_shared`` keys of one kind, keys
+    over the cap counted through their hubs (ranked by ``ranks``, by position without); keys in
+    ``exclude`` (sorted) count for nothing."""
     if len(keys_per_doc) < 2:
         return np.zeros((0, 2), dtype=np.int64)
     keys = np.concatenate(keys_per_doc).astype(np.uint64)
     docs = np.repeat(np.arange(len(keys_per_doc)), [len(k) for k in keys_per_doc])
+    if exclude is not None and len(exclude):
+        keep = ~np.isin(keys, exclude)
+        keys, docs = keys[keep], docs[keep]
     pairs, counts = pairs_from_postings(keys, docs, rule.max_df, new)
+    ranks = np.arange(len(keys_per_doc), dtype=np.int64) if ranks is None else ranks
+    more, more_counts = hub_pairs(keys, docs, ranks, rule.max_df, rule.hubs, new)
+    if len(more):
+        pairs, counts = _add_counts(pairs, counts, more, more_counts, len(keys_per_doc))
     return pairs[counts >= rule.min_shared]
 
 
+def _add_counts(pairs: np.ndarray, counts: np.ndarray, more: np.ndarray, more_counts: np.ndarray,
+                n_docs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Union of two (pairs, shared-key counts) sets, counts of a pair in both added."""
+    codes = np.concatenate([pairs[:, 0] * n_docs + pairs[:, 1], more[:, 0] * n_docs + more[:, 1]])
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    total = np.bincount(inverse, weights=np.concatenate([counts, more_counts])).astype(np.int64)
+    return np.stack([uniq // n_docs, uniq % n_docs], axis=1), total
+
+
 def pairs_from_keys(keys: Sequence[dict[str, np.ndarray]], settings: Settings = DEFAULT,
-                    new: np.ndarray | None = None) -> np.ndarray:
-    """Union over key kinds of the candidate pairs, as sorted unique (i, j) rows with i < j."""
+                    new: np.ndarray | None = None, ranks: np.ndarray | None = None,
+                    boilerplate: np.ndarray | None = None) -> np.ndarray:
+    """Union over key kinds of the candidate pairs, as sorted unique (i, j) rows with i < j;
+    ``boilerplate`` winnowed keys (sorted) make no pairs."""
     rules = key_rules(len(keys), settings)
-    found = [kind_pairs([k[kind.name] for k in keys], rules[kind.name], new) for kind in KEY_KINDS]
+    found = [kind_pairs([k[kind.name] for k in keys], rules[kind.name], new, ranks,
+                        boilerplate if kind.name == "winnowed" else None) for kind in KEY_KINDS]
     both = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
     if len(both) == 0:
         return np.zeros((0, 2), dtype=np.int64)
@@ -185,6 +241,7 @@ def fingerprint_pairs(winnowed: list[np.ndarray], settings: Settings = DEFAULT,
 
 
 def candidate_pairs(signatures: np.ndarray, winnowed: list[np.ndarray], settings: Settings = DEFAULT,
-                    new: np.ndarray | None = None) -> np.ndarray:
+                    new: np.ndarray | None = None, ranks: np.ndarray | None = None,
+                    boilerplate: np.ndarray | None = None) -> np.ndarray:
     """Candidates over stored fingerprints (signature and winnowed per article), every key kind."""
-    return pairs_from_keys(_keys_of(signatures, winnowed, settings), settings, new)
+    return pairs_from_keys(_keys_of(signatures, winnowed, settings), settings, new, ranks, boilerplate)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import candidates as _candidates
-from .candidates import band_keys, key_rules, pairs_from_postings, stored_fingerprints
+from .candidates import KeyRule, band_keys, hub_pairs, key_rules, pairs_from_postings, stored_fingerprints
 from .settings import DEFAULT, Settings
 
 if TYPE_CHECKING:
@@ -105,12 +105,14 @@ def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.ndarray, new_docs: np.ndarray,
-                max_df: int, min_count: int, exclude: np.ndarray | None = None) -> np.ndarray:
-    """Rows (i, j, shared keys) of pairs (old-or-new, new) sharing ``min_count`` keys held by 2..max_df
-    articles in old + new, none of them in ``exclude`` (sorted corpus-boilerplate keys).
+                rule: KeyRule, ranks: np.ndarray, exclude: np.ndarray | None = None) -> np.ndarray:
+    """Rows (i, j, shared keys) of pairs (old-or-new, new) sharing ``rule.min_shared`` keys held by
+    2..max_df articles in old + new or, above that, having one of them as a hub (``hub_pairs``), none
+    of the keys in ``exclude`` (sorted corpus-boilerplate keys).
 
     ``new_docs`` number the new articles from 0; in the result they are shifted by ``n_old``.
     """
+    max_df, min_count = rule.max_df, rule.min_shared
     if len(new_keys) == 0:
         return np.zeros((0, 3), np.int64)
     _, inverse, counts = np.unique(new_keys, return_inverse=True, return_counts=True)
@@ -135,6 +137,29 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
     within, within_count = pairs_from_postings(new_keys[ok], new_docs[ok], max(2, len(new_docs)))  # new × new
     all_codes = np.concatenate([old_new, (within[:, 0] + n_old) * width + within[:, 1] + n_old])
     all_counts = np.concatenate([old_new_count, within_count])
+    over = ~ok & (df > max_df)
+    if exclude is not None and len(exclude):
+        over &= ~np.isin(new_keys, exclude)
+    if rule.hubs > 0 and over.any():  # keys over the cap: every holder (old or new) with the key's hubs
+        hub_keys = np.unique(new_keys[over])
+        old_k, old_d = [], []
+        for seg in segments:
+            lo = np.searchsorted(seg.keys[kind], hub_keys, side="left")
+            hi = np.searchsorted(seg.keys[kind], hub_keys, side="right")
+            which, pos = _expand(lo, hi)
+            old_k.append(hub_keys[which])
+            old_d.append(seg.docs[kind][pos].astype(np.int64))
+        mine = np.isin(new_keys, hub_keys)
+        keys = np.concatenate([*old_k, new_keys[mine]])
+        docs = np.concatenate([*old_d, new_docs[mine] + n_old])
+        is_new = np.zeros(width, dtype=bool)
+        is_new[n_old:] = True
+        hubbed, hub_count = hub_pairs(keys, docs, ranks, max_df, rule.hubs, is_new)
+        if len(hubbed):
+            all_codes = np.concatenate([all_codes, hubbed[:, 0] * width + hubbed[:, 1]])
+            all_counts = np.concatenate([all_counts, hub_count])
+            all_codes, inverse = np.unique(all_codes, return_inverse=True)
+            all_counts = np.bincount(inverse, weights=all_counts).astype(np.int64)
     keep = all_counts >= min_count
     picked = all_codes[keep]
     return np.stack([picked // width, picked % width, all_counts[keep]], axis=1)
@@ -152,14 +177,15 @@ class CandidateIndex:
         return len(self.ids)
 
     def candidates(self, signatures: np.ndarray, winnowed: list[np.ndarray],
-                   boilerplate: np.ndarray | None = None) -> np.ndarray:
+                   boilerplate: np.ndarray | None = None, ranks: np.ndarray | None = None) -> np.ndarray:
         """Candidate pairs involving the given new articles, as rows (i, j), i < j, sorted unique.
 
         Old articles are numbered ``0..len(self)-1`` and the new ones ``len(self)..`` in order, exactly
         as ``candidate_pairs`` would number old followed by new with a mask marking the new ones.
-        Winnowed fingerprints in ``boilerplate`` (sorted keys) make no pairs.
+        Winnowed fingerprints in ``boilerplate`` (sorted keys) make no pairs; ``ranks`` (per article,
+        old then new; by default the numbering) choose the hubs of keys over the cap.
         """
-        return self.scored_candidates(signatures, winnowed, boilerplate)[:, :2]
+        return self.scored_candidates(signatures, winnowed, boilerplate, ranks)[:, :2]
 
     def postings(self, kind: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every indexed posting of ``keys`` (an on-disk kind name): parallel (key, article number)."""
@@ -174,16 +200,17 @@ class CandidateIndex:
         return np.concatenate(out_k), np.concatenate(out_d)
 
     def scored_candidates(self, signatures: np.ndarray, winnowed: list[np.ndarray],
-                          boilerplate: np.ndarray | None = None) -> np.ndarray:
+                          boilerplate: np.ndarray | None = None, ranks: np.ndarray | None = None) -> np.ndarray:
         """``candidates`` with a third column: how many band keys and rare fingerprints each pair shares."""
         n_old, n_new = len(self), len(winnowed)
         if n_new == 0 or n_old + n_new < 2:
             return np.zeros((0, 3), np.int64)
+        ranks = np.arange(n_old + n_new, dtype=np.int64) if ranks is None else ranks
         posts = doc_postings(signatures, winnowed, 0, self.settings)
         rules = key_rules(n_old + n_new, self.settings)  # the same rules as every other engine
-        caps = {_DISK_NAMES.get(name, name): (rule.max_df, rule.min_shared) for name, rule in rules.items()}
-        both = np.concatenate([_kind_pairs(self.segments, kind, n_old, posts[kind][0], posts[kind][1], *caps[kind],
-                                           boilerplate if kind == "prints" else None)
+        by_disk = {_DISK_NAMES.get(name, name): rule for name, rule in rules.items()}
+        both = np.concatenate([_kind_pairs(self.segments, kind, n_old, posts[kind][0], posts[kind][1], by_disk[kind],
+                                           ranks, boilerplate if kind == "prints" else None)
                                for kind in _kinds()])
         if len(both) == 0:
             return both

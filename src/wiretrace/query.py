@@ -72,8 +72,7 @@ class Index:
         keys = np.unique(query.fp.winnowed)
         unknown = np.asarray([k for k in keys.tolist() if k not in self._verdicts], dtype=np.uint64)
         if len(unknown):
-            if len(self._ranks) < len(index):
-                self._ranks = np.concatenate([self._ranks, doc_ranks(index.ids[len(self._ranks):])])
+            self._rank_all()
             frequent, samples = frequent_postings(*index.postings("prints", unknown), self._ranks, self.settings)
             found = set(boilerplate_keys(frequent, samples, lambda docs: self.store.signatures(
                 [index.ids[i] for i in docs.tolist()]), self.settings).tolist())
@@ -82,11 +81,19 @@ class Index:
             self._verdicts.update((k, k in found) for k in unknown.tolist())
         return np.asarray(sorted(k for k in keys.tolist() if self._verdicts[k]), dtype=np.uint64)
 
+    def _rank_all(self) -> None:
+        """Sampling ranks of every indexed article (hubs and boilerplate samples), computed once."""
+        ids = self.index.index.ids
+        if len(self._ranks) < len(ids):
+            self._ranks = np.concatenate([self._ranks, doc_ranks(ids[len(self._ranks):])])
+
     def candidates(self, query: Prepared, boilerplate: np.ndarray | None = None) -> list[str]:
         """Stored articles sharing an LSH bucket or enough rare fingerprints (not ``boilerplate``) with
         the query, those sharing the most first, at most ``max_query_candidates``."""
         index = self.index.index
-        rows = index.scored_candidates(query.fp.signature[None, :], [query.fp.winnowed], boilerplate)
+        self._rank_all()
+        ranks = np.r_[self._ranks, doc_ranks([query.id])]
+        rows = index.scored_candidates(query.fp.signature[None, :], [query.fp.winnowed], boilerplate, ranks)
         rows = rows[np.argsort(-rows[:, 2], kind="stable")]
         found = [index.ids[int(i)] for i in rows[:, 0] if index.ids[int(i)] != query.id]
         return found[: self.settings.max_query_candidates]

@@ -29,13 +29,15 @@ class Settings:
 
     # --- candidates ---------------------------------------------------------------------------
     max_df: int = 50
-    """Fingerprints found in more than this many articles are boilerplate, not evidence: skipped."""
-    max_df_share: float = 0.05
-    """...or in more than this share of the corpus (whichever allows more); guards small corpora."""
+    """A fingerprint held by at most this many articles pairs them all (at most 1,225 pairs)..."""
+    hubs: int = 8
+    """...one held by more (a story reprinted hundreds of times; an LSH bucket over ``max_bucket``)
+    pairs each holder with its ``hubs`` holders of lowest id hash only: candidates grow linearly
+    with the reprints, and every copy still joins the cluster. Boilerplate is excluded before."""
     min_shared_fingerprints: int = 2
     """Candidate pairs must share at least this many rare fingerprints (one can be a stock phrase)."""
     max_bucket: int = 200
-    """LSH buckets larger than this are skipped as boilerplate (all-caption or empty articles)."""
+    """LSH buckets larger than this pair their members through ``hubs`` only."""
     boilerplate_min_df: int = 10
     """A fingerprint held by at least this many articles is checked for being corpus boilerplate (a
     footer, a disclaimer, a series tagline): a passage in ten otherwise unrelated articles is not

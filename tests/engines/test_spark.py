@@ -67,12 +67,12 @@ def test_key_join_with_hot_keys_split_into_blocks_matches_local_postings(spark):
             if d % 2 == 0:
                 ks.add(10_000)  # a hot key: 200 documents, more than one block
             if d % 4 != 3:
-                ks.add(20_000)  # too hot: 300 documents, beyond every cap
+                ks.add(20_000)  # too hot: 300 documents, beyond every cap, paired through 8 hubs
             per_kind[kind] = np.array(sorted(ks), dtype=np.uint64)
         keys.append(per_kind)
-    settings = Settings(max_bucket=250, max_df=250, max_df_share=0.0, min_shared_fingerprints=2)
+    settings = Settings(max_bucket=250, max_df=250, min_shared_fingerprints=2)
     rules = spark_engine.key_rules(n_docs, settings)
-    assert rules["lsh"] == KeyRule(250, 1) and rules["winnowed"] == KeyRule(250, 2)
+    assert rules["lsh"] == KeyRule(250, 1, 8) and rules["winnowed"] == KeyRule(250, 2, 8)
     expected = set()
     for kind in KEY_KINDS:
         expected |= {tuple(p) for p in kind_pairs([k[kind.name] for k in keys], rules[kind.name]).tolist()}

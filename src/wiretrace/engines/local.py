@@ -199,7 +199,7 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
         ranks = np.concatenate([ranks, doc_ranks(numbered[len(ranks):])])
         wave_keys = _unique_keys(wins)
         boilerplate = wave_boilerplate(stored.index, store, numbered, ranks, wins, wave_keys, settings)
-        pairs = stored.index.candidates(sigs, wins, boilerplate)
+        pairs = stored.index.candidates(sigs, wins, boilerplate, ranks)
         if semantic is not None:  # embedding neighbours among all articles, pairs with the wave only
             for article in store.articles([x for x in numbered if x not in vectors]):
                 vectors[article.id] = prepare(article, settings, semantic).vectors

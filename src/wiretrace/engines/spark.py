@@ -283,30 +283,40 @@ def boilerplate_keys_df(postings: "DataFrame", prepared: "DataFrame", settings: 
 
 def candidate_pairs_df(spark: "SparkSession", postings: "DataFrame", n_docs: int,
                        settings: Settings = DEFAULT, block_size: int = BLOCK_SIZE,
-                       boilerplate: np.ndarray | None = None) -> "DataFrame":
+                       boilerplate: np.ndarray | None = None, ranks: "DataFrame | None" = None) -> "DataFrame":
     """Candidate pairs ``(a, b)`` of article seqs, ``a < b``, from ``(kind, key, doc)`` postings.
 
     The same rules as the local engine (``key_rules``): per kind, keys held by 2..max_df articles, and
-    pairs sharing at least ``min_shared`` of them; winnowed keys in ``boilerplate`` make no pairs.
-    Each key's postings are numbered and cut into blocks of ``block_size``; blocks are paired (i <= j),
-    so a hot key spreads over many tasks.
+    pairs sharing at least ``min_shared`` of them, keys held by more counted through their ``hubs``
+    lowest-ranked holders (``ranks``: ``(doc, rank)``; by default the doc number ranks); winnowed keys
+    in ``boilerplate`` make no pairs. Each key's postings are numbered and cut into blocks of
+    ``block_size``; blocks are paired (i <= j), so a hot key spreads over many tasks.
     """
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
 
     rules = key_rules(n_docs, settings)
     rules_df = spark.createDataFrame(
-        [(_KIND_NUMBER[name], r.max_df, r.min_shared) for name, r in rules.items()],
-        "kind int, max_df long, min_shared long")
+        [(_KIND_NUMBER[name], r.max_df, r.min_shared, r.hubs) for name, r in rules.items()],
+        "kind int, max_df long, min_shared long, hubs long")
     postings = postings.dropDuplicates(["kind", "key", "doc"])
     df = postings.groupBy("kind", "key").agg(F.count("*").alias("df"))
-    kept = (df.join(F.broadcast(rules_df), "kind").where((F.col("df") >= 2) & (F.col("df") <= F.col("max_df")))
-            .select("kind", "key", "df"))
+    sized = df.join(F.broadcast(rules_df), "kind")
     if boilerplate is not None and len(boilerplate):
         excluded = spark.createDataFrame(
             [(_KIND_NUMBER["winnowed"], int(k)) for k in np.asarray(boilerplate, np.uint64).view(np.int64).tolist()],
             "kind int, key long")
-        kept = kept.join(F.broadcast(excluded), ["kind", "key"], "left_anti")
+        sized = sized.join(F.broadcast(excluded), ["kind", "key"], "left_anti")
+    kept = sized.where((F.col("df") >= 2) & (F.col("df") <= F.col("max_df"))).select("kind", "key", "df")
+    over = sized.where((F.col("df") > F.col("max_df")) & (F.col("hubs") > 0)).select("kind", "key", "hubs")
+    ranked = (postings.join(over, ["kind", "key"])
+              .join(ranks if ranks is not None else postings.select("doc", F.col("doc").alias("rank")).distinct(),
+                    "doc"))
+    hubs = (ranked.withColumn("r", F.row_number().over(Window.partitionBy("kind", "key").orderBy("rank", "doc")))
+            .where(F.col("r") <= F.col("hubs")).select("kind", "key", F.col("doc").alias("hub")))
+    through_hubs = (ranked.select("kind", "key", "doc").join(hubs, ["kind", "key"]).where(F.col("doc") != F.col("hub"))
+                    .select("kind", "key", F.least("doc", "hub").alias("a"), F.greatest("doc", "hub").alias("b"))
+                    .distinct().groupBy("kind", "a", "b").agg(F.count("*").alias("shared")))
     in_bucket = postings.join(kept, ["kind", "key"])
     numbered = in_bucket.withColumn(
         "block", F.floor((F.row_number().over(Window.partitionBy("kind", "key").orderBy("doc")) - 1) / block_size))
@@ -316,6 +326,7 @@ def candidate_pairs_df(spark: "SparkSession", postings: "DataFrame", n_docs: int
     right = numbered.select("kind", "key", F.col("block").alias("other"), F.col("doc").alias("b"))
     shared = (left.join(right, ["kind", "key", "other"]).where(F.col("a") < F.col("b"))
               .groupBy("kind", "a", "b").agg(F.count("*").alias("shared")))
+    shared = shared.unionByName(through_hubs).groupBy("kind", "a", "b").agg(F.sum("shared").alias("shared"))
     return (shared.join(F.broadcast(rules_df), "kind").where(F.col("shared") >= F.col("min_shared"))
             .select("a", "b").distinct())
 
@@ -558,7 +569,8 @@ def _scan(spark: "SparkSession", inputs: Sequence[str | Path], out: Path, settin
     with _Timer(result, "candidates", spark):
         boilerplate = boilerplate_keys_df(postings, prepared, settings)
         result.shuffle["boilerplate_keys"] = len(boilerplate)
-        candidates = candidate_pairs_df(spark, postings, result.read, settings, boilerplate=boilerplate).cache()
+        candidates = candidate_pairs_df(spark, postings, result.read, settings, boilerplate=boilerplate,
+                                        ranks=prepared.select(F.col("seq").alias("doc"), "rank")).cache()
         result.candidates = candidates.count()
     with _Timer(result, "align", spark):
         pairs = related_pairs(spark, articles, candidates, settings, boilerplate).cache()
