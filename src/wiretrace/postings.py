@@ -104,6 +104,19 @@ def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return which, lo[which] + offsets
 
 
+def _postings_of(segments: list[Segment], kind: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every posting of ``keys`` in the segments: parallel (key, article number) arrays."""
+    keys = np.asarray(keys, dtype=np.uint64)
+    out_k, out_d = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+    for seg in segments:
+        lo = np.searchsorted(seg.keys[kind], keys, side="left")
+        hi = np.searchsorted(seg.keys[kind], keys, side="right")
+        which, pos = _expand(lo, hi)
+        out_k.append(keys[which])
+        out_d.append(seg.docs[kind][pos].astype(np.int64))
+    return np.concatenate(out_k), np.concatenate(out_d)
+
+
 def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.ndarray, new_docs: np.ndarray,
                 rule: KeyRule, ranks: np.ndarray, exclude: np.ndarray | None = None) -> np.ndarray:
     """Rows (i, j, shared keys) of pairs (old-or-new, new) sharing ``rule.min_shared`` keys held by
@@ -142,16 +155,10 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
         over &= ~np.isin(new_keys, exclude)
     if rule.hubs > 0 and over.any():  # keys over the cap: every holder (old or new) with the key's hubs
         hub_keys = np.unique(new_keys[over])
-        old_k, old_d = [], []
-        for seg in segments:
-            lo = np.searchsorted(seg.keys[kind], hub_keys, side="left")
-            hi = np.searchsorted(seg.keys[kind], hub_keys, side="right")
-            which, pos = _expand(lo, hi)
-            old_k.append(hub_keys[which])
-            old_d.append(seg.docs[kind][pos].astype(np.int64))
+        old_k, old_d = _postings_of(segments, kind, hub_keys)
         mine = np.isin(new_keys, hub_keys)
-        keys = np.concatenate([*old_k, new_keys[mine]])
-        docs = np.concatenate([*old_d, new_docs[mine] + n_old])
+        keys = np.concatenate([old_k, new_keys[mine]])
+        docs = np.concatenate([old_d, new_docs[mine] + n_old])
         is_new = np.zeros(width, dtype=bool)
         is_new[n_old:] = True
         hubbed, hub_count = hub_pairs(keys, docs, ranks, max_df, rule.hubs, is_new)
@@ -189,15 +196,7 @@ class CandidateIndex:
 
     def postings(self, kind: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every indexed posting of ``keys`` (an on-disk kind name): parallel (key, article number)."""
-        keys = np.asarray(keys, dtype=np.uint64)
-        out_k, out_d = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
-        for seg in self.segments:
-            lo = np.searchsorted(seg.keys[kind], keys, side="left")
-            hi = np.searchsorted(seg.keys[kind], keys, side="right")
-            which, pos = _expand(lo, hi)
-            out_k.append(keys[which])
-            out_d.append(seg.docs[kind][pos].astype(np.int64))
-        return np.concatenate(out_k), np.concatenate(out_d)
+        return _postings_of(self.segments, kind, keys)
 
     def scored_candidates(self, signatures: np.ndarray, winnowed: list[np.ndarray],
                           boilerplate: np.ndarray | None = None, ranks: np.ndarray | None = None) -> np.ndarray:
