@@ -142,3 +142,16 @@ def test_a_story_reprinted_300_times_is_one_cluster_through_hubs(tmp_path) -> No
     clusters = [json.loads(line) for line in (tmp_path / "out" / "clusters.jsonl").open()]
     assert result.candidates == 8 * 292 + 28
     assert len(clusters) == 1 and len(clusters[0]["members"]) == 300
+
+
+def test_paragraph_vectors_follow_the_content_when_a_footer_is_tagged() -> None:
+    from wiretrace.boilerplate import remap_vectors
+    from wiretrace.semantic.vectors import Vectors, paragraph_ranges
+
+    before = normalize(Article("x", WIRE + "\n\n" + FOOTER))
+    after = tag_repeated(before, repeated_spans(before, fingerprint(normalize(Article("f", FOOTER))).winnowed))
+    paragraphs = paragraph_ranges(before)
+    vectors = Vectors(paragraphs, np.eye(len(paragraphs), dtype=np.float32), np.zeros(len(paragraphs), np.float32))
+    moved = remap_vectors(vectors, before, after)
+    assert moved.paragraphs == paragraph_ranges(after)  # the footer paragraph is gone, the rest unchanged
+    assert len(moved.paragraphs) == len(paragraphs) - 1 and moved.paragraph_vectors.shape[0] == len(paragraphs) - 1

@@ -20,12 +20,12 @@ Everything here is a pure function over arrays; the engines feed it postings and
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import xxhash
 
-from .fingerprint import shingle_hashes, token_hashes
+from .fingerprint import shingle_hashes, token_hashes, winnow
 from .model import Document, Span
 from .settings import DEFAULT, Settings
 
@@ -33,6 +33,9 @@ REPEATED = "repeated"
 """Span kind of corpus boilerplate (``Document.boilerplate``), beside caption, credit, dateline..."""
 
 _EMPTY_KEYS = np.zeros(0, dtype=np.uint64)
+
+if TYPE_CHECKING:
+    from .semantic.vectors import Vectors
 
 SignatureFetch = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 """fetch(doc numbers) -> (signatures uint32[n, num_perm], content-token counts int64[n]), in order."""
@@ -119,18 +122,20 @@ def boilerplate_keys(keys: np.ndarray, samples: np.ndarray, fetch: SignatureFetc
 
 
 def repeated_spans(doc: Document, boilerplate: np.ndarray, settings: Settings = DEFAULT) -> list[Span]:
-    """Sentences of ``doc`` that boilerplate fingerprints cover for at least half of their words.
+    """Sentences of ``doc`` that its own boilerplate fingerprints cover for at least half their words.
 
-    A fingerprint covers its ``shingle_size`` content words; fingerprints at most ``winnow_window``
-    shingles apart cover the words between them (winnowing leaves no longer gap inside shared text).
-    Whole sentences are tagged so a footer's edges go with it, while a stock phrase inside a longer
-    sentence of copy does not split that copy.
+    Only the document's own winnowed fingerprints count (those every engine judged). A fingerprint
+    covers its ``shingle_size`` content words; fingerprints at most ``winnow_window`` shingles apart
+    cover the words between them (winnowing leaves no longer gap inside shared text). Whole sentences
+    are tagged so a footer's edges go with it, while a stock phrase inside a longer sentence of copy
+    does not split that copy.
     """
     n = settings.shingle_size
     if len(boilerplate) == 0 or len(doc.content) < n:
         return []
     sh = shingle_hashes(token_hashes(doc.content_words), n)
-    hits = np.flatnonzero(np.isin(sh, boilerplate))
+    own = np.intersect1d(boilerplate, winnow(sh, settings.winnow_window))
+    hits = np.flatnonzero(np.isin(sh, own)) if len(own) else np.zeros(0, dtype=np.int64)
     if len(hits) == 0:
         return []
     covered = np.zeros(len(doc.content), dtype=bool)
@@ -169,3 +174,20 @@ def repeated_words(doc: Document) -> int:
     starts = doc.tokens.starts
     return int(sum(np.searchsorted(starts, s.end, side="left") - np.searchsorted(starts, s.start, side="left")
                    for s in doc.boilerplate if s.kind == REPEATED))
+
+
+def remap_vectors(vectors: "Vectors", before: Document, after: Document) -> "Vectors":
+    """Paragraph vectors of ``before`` re-expressed in ``after``'s content numbering (``after`` has
+    more tokens tagged): paragraphs left without content are dropped, the others keep their vector."""
+    from .semantic.vectors import Vectors
+
+    position = np.full(len(after.tokens), -1, dtype=np.int64)
+    position[after.content] = np.arange(len(after.content))
+    kept, rows = [], []
+    for row, (lo, hi) in enumerate(vectors.paragraphs):
+        now = position[before.content[lo:hi]]
+        now = now[now >= 0]
+        if len(now):
+            kept.append((int(now[0]), int(now[-1]) + 1))
+            rows.append(row)
+    return Vectors(kept, vectors.paragraph_vectors[rows], vectors.article)

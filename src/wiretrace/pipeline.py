@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .align import align
-from .boilerplate import repeated_spans, tag_repeated
+from .boilerplate import remap_vectors, repeated_spans, tag_repeated
 from .fingerprint import Fingerprints, fingerprint
 from .model import Article, Document, PairResult
 from .normalize import normalize
@@ -50,12 +50,11 @@ def with_boilerplate(p: Prepared, boilerplate: np.ndarray | None, settings: Sett
     fingerprints taken again without them); ``p`` itself when none of them is among ``boilerplate``."""
     if boilerplate is None or not len(boilerplate):
         return p
-    own = np.intersect1d(boilerplate, p.fp.winnowed)
-    spans = repeated_spans(p.doc, own, settings) if len(own) else []
+    spans = repeated_spans(p.doc, boilerplate, settings)
     if not spans:
         return p
     doc = tag_repeated(p.doc, spans)
-    return Prepared(doc, fingerprint(doc, settings), p.vectors)
+    return Prepared(doc, fingerprint(doc, settings), remap_vectors(p.vectors, p.doc, doc) if p.vectors else None)
 
 
 def compare_prepared(a: Prepared, b: Prepared, settings: Settings = DEFAULT,

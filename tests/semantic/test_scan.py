@@ -58,3 +58,15 @@ def test_reprint_cluster_nests_inside_the_story_of_an_independent_report(scans):
     harbour = next(c for c in clusters if "ap-harbor-strike" in c["members"])
     assert "reuters-harbor-strike" not in harbour["members"]  # an independent report is no reprint
     assert harbour["story"] is not None
+
+
+def test_semantic_scan_of_articles_under_a_corpus_footer(stage, tmp_path):
+    """Paragraph vectors are embedded before corpus boilerplate is tagged; the footer's paragraph must
+    drop out of them, not point past the tagged article's content (this crashed once)."""
+    from test_boilerplate import corpus
+    from wiretrace.engines.local import scan_articles
+
+    result = scan_articles(corpus(), tmp_path / "out", report=False, semantic=stage)
+    pairs = _read(tmp_path / "out" / "pairs.jsonl")
+    assert result.related and not [p for p in pairs if p["a"].startswith("local") and p["b"].startswith("local")
+                                   and p["relation"] in ("duplicate", "derived")]

@@ -22,7 +22,7 @@ import numpy as np
 from ..boilerplate import boilerplate_keys, doc_ranks, frequent_postings
 from ..cluster import build_clusters, edge_of, grade_articles
 from ..model import Article, PairResult, QuarantineEntry
-from ..pipeline import Prepared, compare_prepared, prepare
+from ..pipeline import Prepared, compare_prepared, prepare, with_boilerplate
 from ..postings import CandidateIndex, index_dir, open_index
 from ..read import ReadOptions, iter_articles
 from ..settings import DEFAULT, Settings
@@ -163,8 +163,9 @@ def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings, "Semanti
 
     def get(a: Article) -> Prepared:
         if a.id not in cache:
-            cache[a.id] = prepare(a, settings, boilerplate=boilerplate)
-            cache[a.id].vectors = vectors.get(a.id)
+            p = prepare(a, settings)
+            p.vectors = vectors.get(a.id)  # embedded once, before tagging: with_boilerplate renumbers them
+            cache[a.id] = with_boilerplate(p, boilerplate, settings)
         return cache[a.id]
 
     return [r for a, b in pairs
