@@ -55,6 +55,122 @@ def _seed_starts(brk: np.ndarray, k: int) -> list[int]:
 def find_tiles(a: list[str], b: list[str], brk_a: np.ndarray, brk_b: np.ndarray,
                settings: Settings = DEFAULT) -> list[Tile]:
     """Greedy String Tiling from shared seeds: maximal exact runs, longest first, non-overlapping."""
+    vocab: dict[str, int] = {}
+    ia = np.fromiter((vocab.setdefault(w, len(vocab)) for w in a), dtype=np.int64, count=len(a))
+    ib = np.fromiter((vocab.setdefault(w, len(vocab)) for w in b), dtype=np.int64, count=len(b))
+    k = settings.seed_size
+    ka, kb = _dense_seed_keys(ia, ib, k)
+    return _tiles(_Seeds.of(ia, ka, brk_a, k), _Seeds.of(ib, kb, brk_b, k), brk_a, brk_b, settings)
+
+
+class _Vocabulary:
+    """Word → small integer id, shared by every document a process aligns, so a document's ids are
+    computed once (not per pair) and seeds pack into one int64. When it outgrows ``bits`` it starts
+    over with a new ``generation``; ids of an older generation are recomputed."""
+
+    def __init__(self, bits: int = 21) -> None:
+        self.bits, self.generation = bits, 0
+        self.ids: dict[str, int] = {}
+
+    def encode(self, words: list[str]) -> np.ndarray:
+        """Ids of the words (new words get new ids)."""
+        if len(self.ids) + len(words) >= 1 << self.bits:
+            self.ids, self.generation = {}, self.generation + 1
+        ids = self.ids
+        return np.fromiter((ids.setdefault(w, len(ids)) for w in words), dtype=np.int64, count=len(words))
+
+
+_VOCAB = _Vocabulary()
+
+
+@dataclass(frozen=True)
+class _Seeds:
+    """One side's seeds for Greedy String Tiling: word ids, the keys of the seeds that may start
+    (no boilerplate break inside) sorted with their start positions, and per start position how
+    often its seed occurs anywhere in the text."""
+
+    ids: np.ndarray
+    keys: np.ndarray
+    starts: np.ndarray
+    common: np.ndarray
+    generation: int = -1
+
+    @staticmethod
+    def of(ids: np.ndarray, keys: np.ndarray, brk: np.ndarray, k: int, generation: int = -1) -> "_Seeds":
+        """Index the seed keys (one per start position) of a text with word ids and breaks."""
+        starts = np.asarray(_seed_starts(brk, k), dtype=np.int64)
+        order = np.argsort(keys[starts], kind="stable")
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        return _Seeds(ids, keys[starts][order], starts[order], counts[inverse].astype(np.int64), generation)
+
+
+def _doc_seeds(doc: Document, k: int) -> _Seeds:
+    """The document's seeds for seed size k in the shared vocabulary, memoised on the document."""
+    memo = doc.__dict__.setdefault("_align_memo", {})
+    seeds = memo.get(k)
+    if seeds is None or seeds.generation != _VOCAB.generation:
+        ids = _VOCAB.encode(doc.content_words)
+        seeds = memo[k] = _Seeds.of(ids, _packed_seed_keys(ids, k, _VOCAB.bits), doc.breaks, k, _VOCAB.generation)
+    return seeds  # type: ignore[no-any-return]
+
+
+def _packed_seed_keys(ids: np.ndarray, k: int, bits: int) -> np.ndarray:
+    """Each k-word seed as one int64, ``bits`` per word id (the caller checks k * bits <= 63)."""
+    n = max(len(ids) - k + 1, 0)
+    keys = np.zeros(n, dtype=np.int64)
+    for t in range(k):
+        keys = (keys << bits) | ids[t : t + n]
+    return keys
+
+
+def _dense_seed_keys(ia: np.ndarray, ib: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Dense ids of the k-word seeds at each position of A and of B (equal seeds, equal ids)."""
+    na, nb = len(ia), len(ib)
+    if na < k or nb < k:
+        return np.zeros(max(na - k + 1, 0), np.int64), np.zeros(max(nb - k + 1, 0), np.int64)
+    both = np.concatenate([ia, ib])
+    width = int(both.max()) + 1
+    grams = both
+    for t in range(1, k):  # ids of (t+1)-grams from ids of t-grams and the next word
+        _, grams = np.unique(grams[:-1] * width + both[t:], return_inverse=True)
+        width = max(width, len(both))
+    return grams[: na - k + 1].astype(np.int64), grams[na : na + nb - k + 1].astype(np.int64)
+
+
+def doc_tiles(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> list[Tile]:
+    """``find_tiles`` of two documents' content words, from their memoised word ids and seeds."""
+    k = settings.seed_size
+    if k * _VOCAB.bits > 63:  # seeds do not pack into one int64: number them per pair
+        return find_tiles(a_doc.content_words, b_doc.content_words, a_doc.breaks, b_doc.breaks, settings)
+    sa, sb = _doc_seeds(a_doc, k), _doc_seeds(b_doc, k)
+    if sa.generation != sb.generation:  # the vocabulary started over in between
+        sa = _doc_seeds(a_doc, k)
+    if sa.generation != sb.generation:  # ...and again: two texts larger than the vocabulary
+        return find_tiles(a_doc.content_words, b_doc.content_words, a_doc.breaks, b_doc.breaks, settings)
+    return _tiles(sa, sb, a_doc.breaks, b_doc.breaks, settings)
+
+
+def _tiles(sa: _Seeds, sb: _Seeds, brk_a: np.ndarray, brk_b: np.ndarray, settings: Settings) -> list[Tile]:
+    """Greedy String Tiling over word ids and sorted seeds, in compiled loops (``find_tiles_reference``)."""
+    k = settings.seed_size
+    na, nb = len(sa.ids), len(sb.ids)
+    if na < k or nb < k:
+        return []
+    if (min(na, nb) + 1) * (na + 1) * (nb + 1) >= 2**62:  # heap keys must fit in int64
+        return find_tiles_reference([str(x) for x in sa.ids.tolist()], [str(x) for x in sb.ids.tolist()], brk_a,
+                                    brk_b, settings)
+    from . import _kernels  # numba: imported on first use
+
+    matches = _kernels.seed_matches(sa.keys, sa.starts, sa.common, sb.keys, sb.starts, sa.ids, sb.ids,
+                                    np.asarray(brk_a, dtype=bool), np.asarray(brk_b, dtype=bool), k,
+                                    settings.max_seed_occurrences)
+    tiles = _kernels.greedy_tiles(matches, na, nb, k)
+    return [Tile(i, j, length) for i, j, length in sorted(tiles.tolist())]
+
+
+def find_tiles_reference(a: list[str], b: list[str], brk_a: np.ndarray, brk_b: np.ndarray,
+                         settings: Settings = DEFAULT) -> list[Tile]:
+    """Reference Greedy String Tiling in plain Python; ``find_tiles`` must give the same tiles."""
     k = settings.seed_size
     index: dict[tuple[str, ...], list[int]] = {}
     for j in _seed_starts(brk_b, k):
@@ -233,7 +349,7 @@ def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Ali
     """Align two normalised documents into verbatim and rewritten passages (see module doc)."""
     a, b = a_doc.content_words, b_doc.content_words
     brk_a, brk_b = a_doc.breaks, b_doc.breaks
-    tiles = find_tiles(a, b, brk_a, brk_b, settings)
+    tiles = doc_tiles(a_doc, b_doc, settings)
     regions = chain_regions(tiles, brk_a, brk_b, settings)
 
     covered_a = np.zeros(len(a), dtype=bool)
