@@ -27,7 +27,11 @@ def test_find_tiles_equals_reference(a, b, brk_a, brk_b, k, max_occurrences):
 
 
 _PIECE = st.sampled_from(["The talks in Cairo went on. ", "Egypt said so. ", "Gaza truce holds. ", "the a the a ",
-                          "\n\nPhoto: Said Khatib/AFP via Getty Images\n\n", "CAIRO – ", "More talks. "])
+                          "\n\nPhoto: Said Khatib/AFP via Getty Images\n\n", "CAIRO – ", "More talks. ",
+                          "Officials in Cairo said the truce talks would resume on Monday. ",
+                          "The truce talks resumed in Cairo on Monday, officials said. ",
+                          "Egyptian mediators proposed a new ceasefire plan for Gaza. ",
+                          "A new Gaza ceasefire plan was proposed by Egyptian mediators. "])
 
 
 @hsettings(max_examples=150, deadline=None)
@@ -52,3 +56,18 @@ def test_a_vocabulary_that_starts_over_gives_the_same_tiles(monkeypatch):
             want = find_tiles_reference(a.content_words, b.content_words, a.breaks, b.breaks)
             assert doc_tiles(a, b) == want
     assert align._VOCAB.generation > 0
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(_PIECE, max_size=25).map("".join), st.lists(_PIECE, max_size=25).map("".join),
+       st.lists(st.booleans(), min_size=200, max_size=200), st.lists(st.booleans(), min_size=200, max_size=200),
+       st.sampled_from([0.3, 0.5, 0.8]))
+def test_rewritten_sentences_equal_reference(text_a, text_b, cover_a, cover_b, similarity):
+    from wiretrace.align import align_rewritten_sentences, align_rewritten_sentences_reference
+
+    settings = replace(DEFAULT, sentence_similarity=similarity)
+    a, b = normalize(Article("a", text_a)), normalize(Article("b", text_b))
+    ca = np.asarray((cover_a * 4)[: len(a.content)], dtype=bool)
+    cb = np.asarray((cover_b * 4)[: len(b.content)], dtype=bool)
+    want = align_rewritten_sentences_reference(a, b, ca, cb, settings)
+    assert align_rewritten_sentences(a, b, ca, cb, settings) == want

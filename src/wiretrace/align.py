@@ -77,10 +77,52 @@ class _Vocabulary:
         if len(self.ids) + len(words) >= 1 << self.bits:
             self.ids, self.generation = {}, self.generation + 1
         ids = self.ids
-        return np.fromiter((ids.setdefault(w, len(ids)) for w in words), dtype=np.int64, count=len(words))
+        found = [ids.get(w) for w in words]
+        if None in found:
+            found = [i if i is not None else ids.setdefault(w, len(ids)) for i, w in zip(found, words)]
+        return np.asarray(found, dtype=np.int64) if found else np.zeros(0, dtype=np.int64)
 
 
 _VOCAB = _Vocabulary()
+
+
+@dataclass(frozen=True)
+class DocIds:
+    """A document's content tokens in the shared vocabulary (one generation), computed once per
+    document: word ids, stem ids, sentence numbers, and the stem counts ``relate`` compares."""
+
+    generation: int
+    words: np.ndarray  # id per content token
+    stems: np.ndarray  # id of its stem; -1 for stopwords and one-letter words (skipped by sentence matching)
+    sentence: np.ndarray  # sentence number per content token
+    counted: np.ndarray  # sorted ids of the stems of content words longer than two letters, not stopwords
+    counts: np.ndarray  # how often each occurs
+    norm: int  # sum of squared counts
+
+
+def doc_ids(doc: Document) -> DocIds:
+    """The document's ``DocIds`` in the current vocabulary generation, memoised on the document."""
+    memo = doc.__dict__.setdefault("_align_memo", {})
+    ids = memo.get("ids")
+    if ids is None or ids.generation != _VOCAB.generation:
+        words = doc.content_words
+        stems = [stem(w) if w not in STOPWORDS and len(w) > 1 else "" for w in words]
+        both = _VOCAB.encode(words + stems)
+        stem_ids = np.where(np.asarray([bool(s) for s in stems], dtype=bool), both[len(words):], -1)
+        counted, counts = np.unique(stem_ids[np.asarray([len(w) > 2 for w in words], dtype=bool) & (stem_ids >= 0)],
+                                    return_counts=True)
+        sentence = doc.tokens.sentence[doc.content] if len(doc.content) else np.zeros(0, dtype=np.int32)
+        ids = memo["ids"] = DocIds(_VOCAB.generation, both[: len(words)], stem_ids, sentence, counted,
+                                   counts.astype(np.int64), int((counts.astype(np.int64) ** 2).sum()))
+    return ids  # type: ignore[no-any-return]
+
+
+def pair_ids(a_doc: Document, b_doc: Document) -> tuple[DocIds, DocIds] | None:
+    """Both documents' ids from one vocabulary generation; None if the two never fit in one."""
+    a, b = doc_ids(a_doc), doc_ids(b_doc)
+    if a.generation != b.generation:  # the vocabulary started over in between
+        a = doc_ids(a_doc)
+    return (a, b) if a.generation == b.generation else None
 
 
 @dataclass(frozen=True)
@@ -93,24 +135,23 @@ class _Seeds:
     keys: np.ndarray
     starts: np.ndarray
     common: np.ndarray
-    generation: int = -1
 
     @staticmethod
-    def of(ids: np.ndarray, keys: np.ndarray, brk: np.ndarray, k: int, generation: int = -1) -> "_Seeds":
+    def of(ids: np.ndarray, keys: np.ndarray, brk: np.ndarray, k: int) -> "_Seeds":
         """Index the seed keys (one per start position) of a text with word ids and breaks."""
         starts = np.asarray(_seed_starts(brk, k), dtype=np.int64)
         order = np.argsort(keys[starts], kind="stable")
         _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        return _Seeds(ids, keys[starts][order], starts[order], counts[inverse].astype(np.int64), generation)
+        return _Seeds(ids, keys[starts][order], starts[order], counts[inverse].astype(np.int64))
 
 
-def _doc_seeds(doc: Document, k: int) -> _Seeds:
-    """The document's seeds for seed size k in the shared vocabulary, memoised on the document."""
+def _doc_seeds(doc: Document, ids: DocIds, k: int) -> _Seeds:
+    """The document's seeds of size k with seed keys packed from its word ids, memoised on it."""
     memo = doc.__dict__.setdefault("_align_memo", {})
-    seeds = memo.get(k)
-    if seeds is None or seeds.generation != _VOCAB.generation:
-        ids = _VOCAB.encode(doc.content_words)
-        seeds = memo[k] = _Seeds.of(ids, _packed_seed_keys(ids, k, _VOCAB.bits), doc.breaks, k, _VOCAB.generation)
+    seeds = memo.get((k, ids.generation))
+    if seeds is None:
+        seeds = memo[(k, ids.generation)] = _Seeds.of(ids.words, _packed_seed_keys(ids.words, k, _VOCAB.bits),
+                                                      doc.breaks, k)
     return seeds  # type: ignore[no-any-return]
 
 
@@ -140,14 +181,11 @@ def _dense_seed_keys(ia: np.ndarray, ib: np.ndarray, k: int) -> tuple[np.ndarray
 def doc_tiles(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> list[Tile]:
     """``find_tiles`` of two documents' content words, from their memoised word ids and seeds."""
     k = settings.seed_size
-    if k * _VOCAB.bits > 63:  # seeds do not pack into one int64: number them per pair
+    ids = pair_ids(a_doc, b_doc)
+    if ids is None or k * _VOCAB.bits > 63:  # seeds do not pack into one int64: number them per pair
         return find_tiles(a_doc.content_words, b_doc.content_words, a_doc.breaks, b_doc.breaks, settings)
-    sa, sb = _doc_seeds(a_doc, k), _doc_seeds(b_doc, k)
-    if sa.generation != sb.generation:  # the vocabulary started over in between
-        sa = _doc_seeds(a_doc, k)
-    if sa.generation != sb.generation:  # ...and again: two texts larger than the vocabulary
-        return find_tiles(a_doc.content_words, b_doc.content_words, a_doc.breaks, b_doc.breaks, settings)
-    return _tiles(sa, sb, a_doc.breaks, b_doc.breaks, settings)
+    return _tiles(_doc_seeds(a_doc, ids[0], k), _doc_seeds(b_doc, ids[1], k), a_doc.breaks, b_doc.breaks,
+                  settings)
 
 
 def _tiles(sa: _Seeds, sb: _Seeds, brk_a: np.ndarray, brk_b: np.ndarray, settings: Settings) -> list[Tile]:
@@ -287,7 +325,112 @@ def _stems(words: list[str], lo: int, hi: int) -> set[str]:
 def align_rewritten_sentences(a_doc: Document, b_doc: Document, covered_a: np.ndarray,
                               covered_b: np.ndarray, settings: Settings = DEFAULT) -> list[tuple[int, int, int, int]]:
     """Pair unaligned sentence pieces of A with one or two adjacent unaligned pieces of B whose stems
-    overlap (Dice) above ``sentence_similarity``; returns content-index ranges (a0, a1, b0, b1)."""
+    overlap (Dice) above ``sentence_similarity``; returns content-index ranges (a0, a1, b0, b1).
+
+    ``align_rewritten_sentences_reference`` with sets of stem ids as rows of a 0/1 matrix, so the
+    overlaps of all piece pairs are one matrix product."""
+    ids = pair_ids(a_doc, b_doc)
+    if ids is None:
+        return align_rewritten_sentences_reference(a_doc, b_doc, covered_a, covered_b, settings)
+    a_units = _unit_bounds(ids[0].sentence, a_doc.breaks, covered_a)
+    b_units = _unit_bounds(ids[1].sentence, b_doc.breaks, covered_b)
+    if not len(a_units) or not len(b_units):
+        return []
+    a_adj = _adjacent_units(a_doc.breaks, a_units)
+    b_adj = _adjacent_units(b_doc.breaks, b_units)
+    rows_a, rows_b = _stem_rows(ids[0].stems, a_units, a_adj, ids[1].stems, b_units, b_adj)
+    size_a, size_b = rows_a.sum(axis=1), rows_b.sum(axis=1)
+    shared = _shared_counts(rows_a, rows_b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dice = 2 * shared / (size_a[:, None] + size_b[None, :])
+    keep = (size_a >= 3)[:, None] & (size_b >= 3)[None, :] & (shared >= 4) & (dice >= settings.sentence_similarity)
+
+    def cand(x: int, n: int, adj: np.ndarray) -> tuple[int, ...]:
+        return (x,) if x < n else (int(adj[x - n]), int(adj[x - n]) + 1)
+
+    scored = [(float(dice[r, c]), cand(r, len(a_units), a_adj), cand(c, len(b_units), b_adj))
+              for r, c in zip(*(x.tolist() for x in np.nonzero(keep)))]
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs = []
+    for dice_ab, ax, bx in scored:
+        if used_a.intersection(ax) or used_b.intersection(bx):
+            continue
+        used_a.update(ax)
+        used_b.update(bx)
+        pairs.append((int(a_units[ax[0], 0]), int(a_units[ax[-1], 1]), int(b_units[bx[0], 0]),
+                      int(b_units[bx[-1], 1])))
+    return pairs
+
+
+def _unit_bounds(sentence: np.ndarray, brk: np.ndarray, covered: np.ndarray, min_len: int = 4) -> np.ndarray:
+    """``_sentence_units`` of at least ``min_len`` tokens as rows (start, end), without a Python loop."""
+    n = len(covered)
+    if n == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    new = ~covered  # an uncovered token opens a unit after a covered one, a sentence end or a break
+    new[1:] &= covered[:-1] | (sentence[1:] != sentence[:-1]) | brk[1:]
+    starts = np.flatnonzero(new)
+    stops = np.flatnonzero(covered | new)
+    after = np.searchsorted(stops, starts, side="right")
+    ends = np.where(after < len(stops), stops[np.minimum(after, len(stops) - 1)], n)
+    units = np.stack([starts, ends], axis=1).astype(np.int64)
+    return units[units[:, 1] - units[:, 0] >= min_len]
+
+
+def _adjacent_units(brk: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """``_adjacent`` over unit rows: x where unit x+1 starts where unit x ends, with no break there."""
+    if len(units) < 2:
+        return np.zeros(0, dtype=np.int64)
+    touching = units[:-1, 1] == units[1:, 0]
+    return np.flatnonzero(touching & ~brk[np.minimum(units[1:, 0], len(brk) - 1)])
+
+
+def _shared_counts(rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+    """How many columns each row of A shares with each row of B (the 0/1 matrix product), by joining
+    the rows' entries on their column: exact integers, and no BLAS threads for tiny matrices."""
+    ra, ca = np.nonzero(rows_a)
+    rb, cb = np.nonzero(rows_b)
+    order = np.argsort(cb, kind="stable")
+    rb, cb = rb[order], cb[order]
+    lo, hi = np.searchsorted(cb, ca, side="left"), np.searchsorted(cb, ca, side="right")
+    counts = hi - lo
+    which = np.repeat(np.arange(len(ca)), counts)
+    pos = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts) + lo[which]
+    width = rows_b.shape[0]
+    shared = np.bincount(ra[which] * width + rb[pos], minlength=rows_a.shape[0] * width)
+    return shared.reshape(rows_a.shape[0], width)
+
+
+def _stem_rows(stems_a: np.ndarray, units_a: np.ndarray, adj_a: np.ndarray, stems_b: np.ndarray,
+               units_b: np.ndarray, adj_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per candidate piece (each unit, then each adjacent pair of units) of A and of B, a 0/1 row
+    over the stems either side uses: the piece's set of stems."""
+    def members(stems: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lengths = units[:, 1] - units[:, 0]
+        which = np.repeat(np.arange(len(units)), lengths)
+        pos = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths) + units[which, 0]
+        values = stems[pos]
+        return which[values >= 0], values[values >= 0]
+
+    which_a, values_a = members(stems_a, units_a)
+    which_b, values_b = members(stems_b, units_b)
+    _, columns = np.unique(np.concatenate([values_a, values_b]), return_inverse=True)
+    width = int(columns.max()) + 1 if len(columns) else 0
+    out = []
+    for which, cols, units, adj in ((which_a, columns[: len(values_a)], units_a, adj_a),
+                                    (which_b, columns[len(values_a):], units_b, adj_b)):
+        rows = np.zeros((len(units) + len(adj), width), dtype=bool)
+        rows[which, cols] = True
+        rows[len(units):] = rows[adj] | rows[adj + 1]
+        out.append(rows)
+    return out[0], out[1]
+
+
+def align_rewritten_sentences_reference(a_doc: Document, b_doc: Document, covered_a: np.ndarray, covered_b: np.ndarray,
+                                        settings: Settings = DEFAULT) -> list[tuple[int, int, int, int]]:
+    """Reference ``align_rewritten_sentences`` over Python sets of stems; both must agree."""
     a_words, b_words = a_doc.content_words, b_doc.content_words
     a_units = [u for u in _sentence_units(a_doc, covered_a) if u[1] - u[0] >= 4]
     b_units = [u for u in _sentence_units(b_doc, covered_b) if u[1] - u[0] >= 4]
