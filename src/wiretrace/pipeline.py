@@ -35,6 +35,13 @@ def prepare(article: Article, settings: Settings = DEFAULT, semantic: Semantic |
     return Prepared(doc, fingerprint(doc, settings), semantic.vectors([doc])[0] if semantic else None)
 
 
+def prepare_to_compare(article: Article, settings: Settings = DEFAULT) -> Prepared:
+    """Normalise an article and hash its shingles only: what ``compare_prepared`` needs of a stored
+    article (the MinHash signature and winnowed fingerprints serve candidate search)."""
+    doc = normalize(article, settings)
+    return Prepared(doc, fingerprint(doc, settings, candidates=False))
+
+
 def compare_prepared(a: Prepared, b: Prepared, settings: Settings = DEFAULT,
                      semantic: Semantic | None = None) -> PairResult:
     """Align and relate two prepared articles (with embeddings too, given a semantic stage)."""

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .model import Article, PairResult
-from .pipeline import Prepared, compare_prepared, prepare
+from .pipeline import Prepared, compare_prepared, prepare, prepare_to_compare
 from .postings import StoredIndex, index_dir, open_index
 from .settings import DEFAULT, Settings
 from .store import Store, latest_snapshot, open_reader
@@ -74,7 +74,7 @@ class Index:
         """Prepared stored articles, from a bounded cache or the store."""
         missing = [i for i in ids if i not in self._cache]
         for article in self.store.articles(missing) if missing else []:
-            self._cache[article.id] = prepare(article, self.settings)
+            self._cache[article.id] = prepare_to_compare(article, self.settings)
         out = []
         for i in ids:
             if i in self._cache:  # an indexed article the snapshot does not hold yet is skipped

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..cluster import build_clusters, edge_of, grade_articles
 from ..model import Article, PairResult, QuarantineEntry
-from ..pipeline import Prepared, compare_prepared, prepare
+from ..pipeline import Prepared, compare_prepared, prepare, prepare_to_compare
 from ..postings import index_dir, open_index
 from ..read import ReadOptions, iter_articles
 from ..settings import DEFAULT, Settings
@@ -161,7 +161,7 @@ def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings, "Semanti
 
     def get(a: Article) -> Prepared:
         if a.id not in cache:
-            cache[a.id] = prepare(a, settings)
+            cache[a.id] = prepare_to_compare(a, settings)
             cache[a.id].vectors = vectors.get(a.id)
         return cache[a.id]
 

@@ -30,7 +30,7 @@ from ..candidates import KEY_KINDS, article_keys, key_rules
 from ..cluster import Edge, Reuse, edge_of, grade_articles, reuse_of, source_tree
 from ..errors import EngineError, UsageError, WiretraceError
 from ..model import Article, QuarantineEntry
-from ..pipeline import Prepared, compare_prepared, prepare
+from ..pipeline import Prepared, compare_prepared, prepare, prepare_to_compare
 from ..read import STDIN, ReadOptions, qualified_stems
 from ..read.files import iter_files, read_file
 from ..settings import DEFAULT, Settings
@@ -292,7 +292,7 @@ def _compare_partition(rows: Iterable[Any], settings: Settings) -> Iterator[tupl
         if p is None:
             if len(cache) >= PREPARED_CACHE:
                 cache.pop(next(iter(cache)))
-            p = cache[article.id] = prepare(article, settings)
+            p = cache[article.id] = prepare_to_compare(article, settings)
         return p
 
     for row in rows:
