@@ -71,3 +71,12 @@ def test_rewritten_sentences_equal_reference(text_a, text_b, cover_a, cover_b, s
     cb = np.asarray((cover_b * 4)[: len(b.content)], dtype=bool)
     want = align_rewritten_sentences_reference(a, b, ca, cb, settings)
     assert align_rewritten_sentences(a, b, ca, cb, settings) == want
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.lists(_PIECE, max_size=25).map("".join), st.lists(_PIECE, max_size=25).map("".join))
+def test_stem_cosine_equals_reference(text_a, text_b):
+    from wiretrace.relate import stem_cosine, stem_cosine_reference
+
+    a, b = normalize(Article("a", text_a)), normalize(Article("b", text_b))
+    assert stem_cosine(a, b) == stem_cosine_reference(a, b)

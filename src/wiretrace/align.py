@@ -65,22 +65,43 @@ def find_tiles(a: list[str], b: list[str], brk_a: np.ndarray, brk_b: np.ndarray,
 
 class _Vocabulary:
     """Word → small integer id, shared by every document a process aligns, so a document's ids are
-    computed once (not per pair) and seeds pack into one int64. When it outgrows ``bits`` it starts
-    over with a new ``generation``; ids of an older generation are recomputed."""
+    computed once (not per pair) and seeds pack into one int64; per id it keeps the id of the word's
+    stem and whether sentence matching and the stem cosine count the word. When it outgrows
+    ``bits`` it starts over with a new ``generation``; ids of an older generation are recomputed."""
 
     def __init__(self, bits: int = 21) -> None:
-        self.bits, self.generation = bits, 0
+        self.bits = bits
+        self._start(0)
+
+    def _start(self, generation: int) -> None:
+        self.generation = generation
         self.ids: dict[str, int] = {}
+        self.stem_of = np.zeros(1024, dtype=np.int64)  # id of each word's stem
+        self.matched = np.zeros(1024, dtype=bool)  # not a stopword, two letters or more: sentence matching
+        self.counted = np.zeros(1024, dtype=bool)  # not a stopword, three letters or more: the stem cosine
 
     def encode(self, words: list[str]) -> np.ndarray:
-        """Ids of the words (new words get new ids)."""
-        if len(self.ids) + len(words) >= 1 << self.bits:
-            self.ids, self.generation = {}, self.generation + 1
-        ids = self.ids
-        found = [ids.get(w) for w in words]
+        """Ids of the words (new words, and their stems, get new ids)."""
+        if len(self.ids) + 2 * len(words) >= 1 << self.bits:
+            self._start(self.generation + 1)
+        found = list(map(self.ids.get, words))
         if None in found:
-            found = [i if i is not None else ids.setdefault(w, len(ids)) for i, w in zip(found, words)]
+            found = [i if i is not None else self._add(w) for i, w in zip(found, words)]
         return np.asarray(found, dtype=np.int64) if found else np.zeros(0, dtype=np.int64)
+
+    def _add(self, word: str) -> int:
+        have = self.ids.get(word)  # a word repeated in one call is added once
+        if have is not None:
+            return have
+        i = self.ids[word] = len(self.ids)
+        if i >= len(self.stem_of):
+            self.stem_of, self.matched, self.counted = (np.concatenate([t, np.zeros_like(t)])
+                                                        for t in (self.stem_of, self.matched, self.counted))
+        s = stem(word)
+        self.stem_of[i] = i if s == word else self._add(s)
+        self.matched[i] = word not in STOPWORDS and len(word) > 1
+        self.counted[i] = word not in STOPWORDS and len(word) > 2
+        return i
 
 
 _VOCAB = _Vocabulary()
@@ -105,15 +126,13 @@ def doc_ids(doc: Document) -> DocIds:
     memo = doc.__dict__.setdefault("_align_memo", {})
     ids = memo.get("ids")
     if ids is None or ids.generation != _VOCAB.generation:
-        words = doc.content_words
-        stems = [stem(w) if w not in STOPWORDS and len(w) > 1 else "" for w in words]
-        both = _VOCAB.encode(words + stems)
-        stem_ids = np.where(np.asarray([bool(s) for s in stems], dtype=bool), both[len(words):], -1)
-        counted, counts = np.unique(stem_ids[np.asarray([len(w) > 2 for w in words], dtype=bool) & (stem_ids >= 0)],
-                                    return_counts=True)
+        words = _VOCAB.encode(doc.content_words)
+        stems = _VOCAB.stem_of[words]
+        counted, counts = np.unique(stems[_VOCAB.counted[words]], return_counts=True)
+        counts = counts.astype(np.int64)
         sentence = doc.tokens.sentence[doc.content] if len(doc.content) else np.zeros(0, dtype=np.int32)
-        ids = memo["ids"] = DocIds(_VOCAB.generation, both[: len(words)], stem_ids, sentence, counted,
-                                   counts.astype(np.int64), int((counts.astype(np.int64) ** 2).sum()))
+        ids = memo["ids"] = DocIds(_VOCAB.generation, words, np.where(_VOCAB.matched[words], stems, -1), sentence,
+                                   counted, counts, int((counts * counts).sum()))
     return ids  # type: ignore[no-any-return]
 
 

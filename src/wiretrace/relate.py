@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .agencies import agency_of_outlet, credited_agencies, marked_agencies
-from .align import Alignment, uncovered_spans
+from .align import Alignment, pair_ids, uncovered_spans
 from .fingerprint import Fingerprints, containment, jaccard
 from .model import Degree, Document, PairResult
 from .normalize import STOPWORDS, stem
@@ -124,6 +124,19 @@ def direction(a_doc: Document, b_doc: Document, coverage_a: float, coverage_b: f
 
 def stem_cosine(a_doc: Document, b_doc: Document) -> float:
     """Cosine of the two articles' content-stem counts: topical similarity without shared phrasing."""
+    ids = pair_ids(a_doc, b_doc)
+    if ids is None:
+        return stem_cosine_reference(a_doc, b_doc)
+    a, b = ids
+    if not len(a.counted) or not len(b.counted):
+        return 0.0
+    _, ia, ib = np.intersect1d(a.counted, b.counted, assume_unique=True, return_indices=True)
+    dot = int((a.counts[ia] * b.counts[ib]).sum())
+    return dot / math.sqrt(a.norm * b.norm)
+
+
+def stem_cosine_reference(a_doc: Document, b_doc: Document) -> float:
+    """Reference ``stem_cosine`` over Counters of stem strings; both must agree."""
     ca, na = _memo(a_doc, "stems", _stem_counts)
     cb, nb = _memo(b_doc, "stems", _stem_counts)
     if not ca or not cb:
@@ -148,10 +161,12 @@ def names(doc: Document) -> set[str]:
     """Capitalised content words that do not open a sentence: a cheap stand-in for named entities."""
     t = doc.tokens
     text = doc.article.text
+    # Python scalars: numpy item access was most of the cost
+    words, sentence, starts = t.words, t.sentence.tolist(), t.starts.tolist()
     out = set()
-    for i in doc.content:
-        w = t.words[i]
-        if (i > 0 and t.sentence[i] == t.sentence[i - 1] and text[t.starts[i]].isupper()
+    for i in doc.content.tolist():
+        w = words[i]
+        if (i > 0 and sentence[i] == sentence[i - 1] and text[starts[i]].isupper()
                 and w not in STOPWORDS and w not in _CALENDAR and len(w) > 2):
             out.add(w)
     return out

@@ -207,12 +207,32 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
         stored.append(ids, sigs, wins)
 
 
+def grouped_order(pairs: np.ndarray) -> np.ndarray:
+    """An order of candidate pairs (rows i, j) that keeps each connected group of articles together,
+    so that a chunk holds whole groups and prepares each article once, not once per chunk it is in
+    (the stored result does not depend on the order)."""
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=np.int64)
+    i, j = pairs[:, 0], pairs[:, 1]
+    labels = np.arange(int(pairs.max()) + 1)
+    while True:  # label propagation with pointer jumping: each article ends up with its group's smallest number
+        low = np.minimum(labels[i], labels[j])
+        new = labels.copy()
+        np.minimum.at(new, i, low)
+        np.minimum.at(new, j, low)
+        new = new[new]
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return np.lexsort((j, i, labels[i]))
+
+
 def align_pairs(store: Store, numbered: list[str], pairs: np.ndarray, settings: Settings, result: ScanResult,
                 advance: Callable[[int, int], None], jobs: int, chunk: int, semantic: Semantic | None = None,
                 vectors: dict | None = None) -> list[PairResult]:
     """Align candidate pairs (rows of article numbers into ``numbered``) in chunks read from the
     store, in ``jobs`` worker processes when there are several; returns the related pairs."""
-    pair_ids = [(numbered[i], numbered[j]) for i, j in pairs.tolist()]
+    pair_ids = [(numbered[i], numbered[j]) for i, j in pairs[grouped_order(pairs)].tolist()]
     result.candidates += len(pair_ids)
 
     def work() -> Iterator[tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict]]:
