@@ -80,3 +80,13 @@ def test_stem_cosine_equals_reference(text_a, text_b):
 
     a, b = normalize(Article("a", text_a)), normalize(Article("b", text_b))
     assert stem_cosine(a, b) == stem_cosine_reference(a, b)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(_PIECE, max_size=25).map("".join), st.lists(st.booleans(), min_size=50, max_size=50))
+def test_uncovered_spans_equal_reference(text, cover):
+    from wiretrace.align import uncovered_spans, uncovered_spans_reference
+
+    doc = normalize(Article("a", text))
+    covered = np.asarray((cover * 40)[: len(doc.content)], dtype=bool)
+    assert uncovered_spans(doc, covered) == uncovered_spans_reference(doc, covered)

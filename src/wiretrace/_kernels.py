@@ -110,3 +110,95 @@ def greedy_tiles(matches: np.ndarray, na: int, nb: int, k: int) -> np.ndarray:
             if t - s >= k:
                 heapq.heappush(heap, ((top - (t - s)) * width_i + i + s) * width_j + j + s)
     return tiles[:n]
+
+
+@njit(cache=True, nogil=True)
+def _piece_stems(stems: np.ndarray, units: np.ndarray, adjacent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each piece's set of stem ids as a sorted run of a flat array (``flat[first[p]:first[p + 1]]``):
+    one piece per unit, then one per adjacent pair of units (their union); ids below 0 are skipped."""
+    n_units = units.shape[0]
+    n = n_units + adjacent.shape[0]
+    first = np.zeros(n + 1, dtype=np.int64)
+    total = 0
+    for u in range(n_units):
+        total += units[u, 1] - units[u, 0]
+    flat = np.empty(3 * total, dtype=np.int64)  # each unit once, and at most twice more in adjacent pairs
+    at = 0
+    for u in range(n_units):  # a unit: its stems sorted (insertion sort: units are short), deduplicated
+        start = at
+        for t in range(units[u, 0], units[u, 1]):
+            v = stems[t]
+            if v < 0:
+                continue
+            k = at
+            while k > start and flat[k - 1] > v:
+                k -= 1
+            if k > start and flat[k - 1] == v:
+                continue
+            for m in range(at, k, -1):
+                flat[m] = flat[m - 1]
+            flat[k] = v
+            at += 1
+        first[u + 1] = at
+    for p in range(n_units, n):  # an adjacent pair: the union of two sorted sets
+        x = adjacent[p - n_units]
+        i, i_end, j, j_end = first[x], first[x + 1], first[x + 1], first[x + 2]
+        while i < i_end or j < j_end:
+            if j == j_end or (i < i_end and flat[i] < flat[j]):
+                flat[at] = flat[i]
+                i += 1
+            elif i == i_end or flat[j] < flat[i]:
+                flat[at] = flat[j]
+                j += 1
+            else:
+                flat[at] = flat[i]
+                i += 1
+                j += 1
+            at += 1
+        first[p + 1] = at
+    return flat[:at], first
+
+
+@njit(cache=True, nogil=True)
+def sentence_matches(stems_a: np.ndarray, units_a: np.ndarray, adj_a: np.ndarray, stems_b: np.ndarray,
+                     units_b: np.ndarray, adj_b: np.ndarray, similarity: float) -> tuple[np.ndarray, np.ndarray]:
+    """Piece pairs whose stem sets (3+ stems each) share 4+ stems with Dice >= ``similarity``:
+    rows (piece of A, piece of B) and their Dice (pieces numbered as in ``_piece_stems``)."""
+    flat_a, first_a = _piece_stems(stems_a, units_a, adj_a)
+    flat_b, first_b = _piece_stems(stems_b, units_b, adj_b)
+    na, nb = first_a.shape[0] - 1, first_b.shape[0] - 1
+    piece_b = np.empty(flat_b.shape[0], dtype=np.int64)  # which piece of B each entry belongs to
+    for q in range(nb):
+        piece_b[first_b[q]:first_b[q + 1]] = q
+    order = np.argsort(flat_b, kind="mergesort")  # B's entries by stem: an inverted index
+    stem_b, holder_b = flat_b[order], piece_b[order]
+    shared = np.zeros(nb, dtype=np.int64)
+    rows = np.empty((16, 2), dtype=np.int64)
+    dice = np.empty(16, dtype=np.float64)
+    n = 0
+    for p in range(na):
+        size_a = first_a[p + 1] - first_a[p]
+        if size_a < 3:
+            continue
+        shared[:] = 0
+        for x in range(first_a[p], first_a[p + 1]):  # count shared stems through the index
+            lo = np.searchsorted(stem_b, flat_a[x], side="left")
+            while lo < stem_b.shape[0] and stem_b[lo] == flat_a[x]:
+                shared[holder_b[lo]] += 1
+                lo += 1
+        for q in range(nb):
+            size_b = first_b[q + 1] - first_b[q]
+            if size_b < 3 or shared[q] < 4:
+                continue
+            d = 2 * shared[q] / (size_a + size_b)
+            if d >= similarity:
+                if n == rows.shape[0]:
+                    grown_rows = np.empty((2 * n, 2), dtype=np.int64)
+                    grown_rows[:n] = rows
+                    rows = grown_rows
+                    grown_dice = np.empty(2 * n, dtype=np.float64)
+                    grown_dice[:n] = dice
+                    dice = grown_dice
+                rows[n, 0], rows[n, 1], dice[n] = p, q, d
+                n += 1
+    return rows[:n], dice[:n]

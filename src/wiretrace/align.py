@@ -290,6 +290,11 @@ def chain_regions(tiles: list[Tile], brk_a: np.ndarray, brk_b: np.ndarray,
                   settings: Settings = DEFAULT) -> list[list[Tile]]:
     """Group tiles (in A order) into regions of tiles that follow each other in both texts."""
     regions: list[list[Tile]] = []
+    if not tiles:
+        return regions
+    # breaks in a[x:y] = ca[y] - ca[x]: Python ints, no NumPy slice per test
+    ca = np.concatenate([[0], np.cumsum(brk_a, dtype=np.int64)]).tolist()
+    cb = np.concatenate([[0], np.cumsum(brk_b, dtype=np.int64)]).tolist()
     for tile in tiles:
         best = None
         best_gap = None
@@ -300,7 +305,7 @@ def chain_regions(tiles: list[Tile], brk_a: np.ndarray, brk_b: np.ndarray,
             if not (0 <= gap_a <= settings.max_gap and 0 <= gap_b <= settings.max_gap):
                 continue
             # do not bridge boilerplate
-            if brk_a[last.i + last.length : tile.i + 1].any() or brk_b[last.j + last.length : tile.j + 1].any():
+            if ca[tile.i + 1] > ca[last.i + last.length] or cb[tile.j + 1] > cb[last.j + last.length]:
                 continue
             if best_gap is None or gap_a + gap_b < best_gap:
                 best, best_gap = r, gap_a + gap_b
@@ -346,8 +351,8 @@ def align_rewritten_sentences(a_doc: Document, b_doc: Document, covered_a: np.nd
     """Pair unaligned sentence pieces of A with one or two adjacent unaligned pieces of B whose stems
     overlap (Dice) above ``sentence_similarity``; returns content-index ranges (a0, a1, b0, b1).
 
-    ``align_rewritten_sentences_reference`` with sets of stem ids as rows of a 0/1 matrix, so the
-    overlaps of all piece pairs are one matrix product."""
+    ``align_rewritten_sentences_reference`` over sorted arrays of stem ids, compared in compiled
+    loops (``_kernels.sentence_matches``)."""
     ids = pair_ids(a_doc, b_doc)
     if ids is None:
         return align_rewritten_sentences_reference(a_doc, b_doc, covered_a, covered_b, settings)
@@ -357,18 +362,16 @@ def align_rewritten_sentences(a_doc: Document, b_doc: Document, covered_a: np.nd
         return []
     a_adj = _adjacent_units(a_doc.breaks, a_units)
     b_adj = _adjacent_units(b_doc.breaks, b_units)
-    rows_a, rows_b = _stem_rows(ids[0].stems, a_units, a_adj, ids[1].stems, b_units, b_adj)
-    size_a, size_b = rows_a.sum(axis=1), rows_b.sum(axis=1)
-    shared = _shared_counts(rows_a, rows_b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dice = 2 * shared / (size_a[:, None] + size_b[None, :])
-    keep = (size_a >= 3)[:, None] & (size_b >= 3)[None, :] & (shared >= 4) & (dice >= settings.sentence_similarity)
+    from . import _kernels  # numba: imported on first use
+
+    rows, dice = _kernels.sentence_matches(ids[0].stems, a_units, a_adj, ids[1].stems, b_units, b_adj,
+                                           float(settings.sentence_similarity))
 
     def cand(x: int, n: int, adj: np.ndarray) -> tuple[int, ...]:
         return (x,) if x < n else (int(adj[x - n]), int(adj[x - n]) + 1)
 
-    scored = [(float(dice[r, c]), cand(r, len(a_units), a_adj), cand(c, len(b_units), b_adj))
-              for r, c in zip(*(x.tolist() for x in np.nonzero(keep)))]
+    scored = [(d, cand(r, len(a_units), a_adj), cand(c, len(b_units), b_adj))
+              for (r, c), d in zip(rows.tolist(), dice.tolist())]
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -385,16 +388,11 @@ def align_rewritten_sentences(a_doc: Document, b_doc: Document, covered_a: np.nd
 
 def _unit_bounds(sentence: np.ndarray, brk: np.ndarray, covered: np.ndarray, min_len: int = 4) -> np.ndarray:
     """``_sentence_units`` of at least ``min_len`` tokens as rows (start, end), without a Python loop."""
-    n = len(covered)
-    if n == 0:
+    if not len(covered):
         return np.zeros((0, 2), dtype=np.int64)
-    new = ~covered  # an uncovered token opens a unit after a covered one, a sentence end or a break
-    new[1:] &= covered[:-1] | (sentence[1:] != sentence[:-1]) | brk[1:]
-    starts = np.flatnonzero(new)
-    stops = np.flatnonzero(covered | new)
-    after = np.searchsorted(stops, starts, side="right")
-    ends = np.where(after < len(stops), stops[np.minimum(after, len(stops) - 1)], n)
-    units = np.stack([starts, ends], axis=1).astype(np.int64)
+    opens = ~covered  # an uncovered token opens a unit after a covered one, a sentence end or a break
+    opens[1:] &= covered[:-1] | (sentence[1:] != sentence[:-1]) | brk[1:]
+    units = np.stack(_runs(opens, covered), axis=1).astype(np.int64)
     return units[units[:, 1] - units[:, 0] >= min_len]
 
 
@@ -404,47 +402,6 @@ def _adjacent_units(brk: np.ndarray, units: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     touching = units[:-1, 1] == units[1:, 0]
     return np.flatnonzero(touching & ~brk[np.minimum(units[1:, 0], len(brk) - 1)])
-
-
-def _shared_counts(rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
-    """How many columns each row of A shares with each row of B (the 0/1 matrix product), by joining
-    the rows' entries on their column: exact integers, and no BLAS threads for tiny matrices."""
-    ra, ca = np.nonzero(rows_a)
-    rb, cb = np.nonzero(rows_b)
-    order = np.argsort(cb, kind="stable")
-    rb, cb = rb[order], cb[order]
-    lo, hi = np.searchsorted(cb, ca, side="left"), np.searchsorted(cb, ca, side="right")
-    counts = hi - lo
-    which = np.repeat(np.arange(len(ca)), counts)
-    pos = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts) + lo[which]
-    width = rows_b.shape[0]
-    shared = np.bincount(ra[which] * width + rb[pos], minlength=rows_a.shape[0] * width)
-    return shared.reshape(rows_a.shape[0], width)
-
-
-def _stem_rows(stems_a: np.ndarray, units_a: np.ndarray, adj_a: np.ndarray, stems_b: np.ndarray,
-               units_b: np.ndarray, adj_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per candidate piece (each unit, then each adjacent pair of units) of A and of B, a 0/1 row
-    over the stems either side uses: the piece's set of stems."""
-    def members(stems: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        lengths = units[:, 1] - units[:, 0]
-        which = np.repeat(np.arange(len(units)), lengths)
-        pos = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths) + units[which, 0]
-        values = stems[pos]
-        return which[values >= 0], values[values >= 0]
-
-    which_a, values_a = members(stems_a, units_a)
-    which_b, values_b = members(stems_b, units_b)
-    _, columns = np.unique(np.concatenate([values_a, values_b]), return_inverse=True)
-    width = int(columns.max()) + 1 if len(columns) else 0
-    out = []
-    for which, cols, units, adj in ((which_a, columns[: len(values_a)], units_a, adj_a),
-                                    (which_b, columns[len(values_a):], units_b, adj_b)):
-        rows = np.zeros((len(units) + len(adj), width), dtype=bool)
-        rows[which, cols] = True
-        rows[len(units):] = rows[adj] | rows[adj + 1]
-        out.append(rows)
-    return out[0], out[1]
 
 
 def align_rewritten_sentences_reference(a_doc: Document, b_doc: Document, covered_a: np.ndarray, covered_b: np.ndarray,
@@ -488,10 +445,20 @@ def align_rewritten_sentences_reference(a_doc: Document, b_doc: Document, covere
     return pairs
 
 
+def _char_bounds(doc: Document) -> tuple[list[int], list[int]]:
+    """First and last-plus-one character of every content token, as Python ints, memoised on the document."""
+    memo = doc.__dict__.setdefault("_align_memo", {})
+    bounds = memo.get("chars")
+    if bounds is None:
+        c = doc.content
+        bounds = memo["chars"] = (doc.tokens.starts[c].tolist(), doc.tokens.ends[c].tolist())
+    return bounds  # type: ignore[no-any-return]
+
+
 def _char_span(doc: Document, lo: int, hi: int) -> tuple[int, int]:
     """Character span of content tokens [lo, hi)."""
-    c = doc.content
-    return int(doc.tokens.starts[c[lo]]), int(doc.tokens.ends[c[hi - 1]])
+    starts, ends = _char_bounds(doc)
+    return starts[lo], ends[hi - 1]
 
 
 def _spans_of_mixed(doc: Document, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -549,8 +516,30 @@ def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Ali
     return Alignment(passages, covered_a, covered_b, verbatim_a, verbatim_b)
 
 
+def _runs(opens: np.ndarray, covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """[start, end) of runs of uncovered tokens, each opened where ``opens`` is set (on uncovered tokens)
+    and closed before the next covered token or next opening."""
+    starts = np.flatnonzero(opens)
+    stops = np.flatnonzero(covered | opens)
+    after = np.searchsorted(stops, starts, side="right")
+    ends = np.where(after < len(stops), stops[np.minimum(after, len(stops) - 1)], len(covered))
+    return starts, ends
+
+
 def uncovered_spans(doc: Document, covered: np.ndarray) -> list[tuple[int, int]]:
-    """Character spans of the runs of content tokens no passage covers: the article's new material."""
+    """Character spans of the runs of content tokens no passage covers (split at boilerplate breaks):
+    the article's new material; ``uncovered_spans_reference`` without a Python loop."""
+    if not len(covered):
+        return []
+    opens = ~covered
+    opens[1:] &= covered[:-1] | doc.breaks[1:]
+    starts, ends = _runs(opens, covered)
+    c = doc.content
+    return list(zip(doc.tokens.starts[c[starts]].tolist(), doc.tokens.ends[c[ends - 1]].tolist()))
+
+
+def uncovered_spans_reference(doc: Document, covered: np.ndarray) -> list[tuple[int, int]]:
+    """Reference ``uncovered_spans``: a loop over tokens."""
     out: list[tuple[int, int]] = []
     n = len(covered)
     i = 0

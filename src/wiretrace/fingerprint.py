@@ -185,3 +185,10 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
     if len(a) == 0:
         return 0.0
     return len(np.intersect1d(a, b, assume_unique=True)) / len(a)
+
+
+def overlap_scores(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
+    """``jaccard(a, b)``, ``containment(a, b)`` and ``containment(b, a)`` from one intersection."""
+    la, lb = len(a), len(b)
+    inter = len(np.intersect1d(a, b, assume_unique=True)) if la and lb else 0
+    return (inter / (la + lb - inter) if la or lb else 0.0, inter / la if la else 0.0, inter / lb if lb else 0.0)

@@ -16,7 +16,7 @@ import numpy as np
 
 from .agencies import agency_of_outlet, credited_agencies, marked_agencies
 from .align import Alignment, pair_ids, uncovered_spans
-from .fingerprint import Fingerprints, containment, jaccard
+from .fingerprint import Fingerprints, overlap_scores
 from .model import Degree, Document, PairResult
 from .normalize import STOPWORDS, stem
 from .settings import DEFAULT, Settings
@@ -198,10 +198,11 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
     cov_a, cov_b = _share(alignment.covered_a), _share(alignment.covered_b)
     verb_a, verb_b = _share(alignment.verbatim_a), _share(alignment.verbatim_b)
     verbatim_words = int(alignment.verbatim_a.sum())
+    jac, a_in_b, b_in_a = overlap_scores(fp_a.shingles, fp_b.shingles)
     scores = {
-        "jaccard": jaccard(fp_a.shingles, fp_b.shingles),
-        "containment_a_in_b": containment(fp_a.shingles, fp_b.shingles),
-        "containment_b_in_a": containment(fp_b.shingles, fp_a.shingles),
+        "jaccard": jac,
+        "containment_a_in_b": a_in_b,
+        "containment_b_in_a": b_in_a,
         "coverage_a": cov_a,
         "coverage_b": cov_b,
         "verbatim_a": verb_a,
