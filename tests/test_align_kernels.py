@@ -90,3 +90,16 @@ def test_uncovered_spans_equal_reference(text, cover):
     doc = normalize(Article("a", text))
     covered = np.asarray((cover * 40)[: len(doc.content)], dtype=bool)
     assert uncovered_spans(doc, covered) == uncovered_spans_reference(doc, covered)
+
+
+_NAMEY = st.sampled_from(["Cairo ", "talks ", "Égypte ", "ĳssel ", "Σ ", "Monday ", "The ", "said ", ". ", "\n", "İzmir ",
+                          "ǅemal ", "Ωmega ", "x ", "AP "])
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.lists(_NAMEY, max_size=30).map("".join)))
+def test_names_equal_reference(text):
+    from wiretrace.relate import names, names_reference
+
+    doc = normalize(Article("a", text))
+    assert names(doc) == names_reference(doc)

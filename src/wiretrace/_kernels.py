@@ -202,3 +202,22 @@ def sentence_matches(stems_a: np.ndarray, units_a: np.ndarray, adj_a: np.ndarray
                 rows[n, 0], rows[n, 1], dice[n] = p, q, d
                 n += 1
     return rows[:n], dice[:n]
+
+
+@njit(cache=True, nogil=True)
+def minhash(shingles: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per permutation, the minimum of ((a*x + b) mod (2^61 - 1)) & (2^32 - 1) over the low 32 bits x
+    of the shingles (``fingerprint.minhash_reference``); all values stay below 2^64."""
+    low = np.uint64(0xFFFFFFFF)
+    prime = np.uint64((1 << 61) - 1)
+    out = np.empty(a.shape[0], dtype=np.uint32)
+    x = shingles & low
+    for p in range(a.shape[0]):
+        ap, bp = a[p], b[p]
+        best = low
+        for v in x:
+            h = ((ap * v + bp) % prime) & low
+            if h < best:
+                best = h
+        out[p] = np.uint32(best)
+    return out

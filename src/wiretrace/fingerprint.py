@@ -104,9 +104,10 @@ def _minhash_unique(shingles: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.nd
     """``minhash`` of shingles already unique (the fingerprint has them so; sorting twice cost a tenth)."""
     if len(shingles) == 0:
         return np.full(len(a), np.uint32(0xFFFFFFFF), dtype=np.uint32)
-    x = (shingles & _MAX32)[:, None]
-    values = ((x * a[None, :] + b[None, :]) % _MERSENNE) & _MAX32
-    return values.min(axis=0).astype(np.uint32)
+    from . import _kernels  # numba, imported on first use: 3x NumPy's (n, num_perm) matrix
+
+    return _kernels.minhash(np.ascontiguousarray(shingles, dtype=np.uint64), np.ascontiguousarray(a, dtype=np.uint64),
+                            np.ascontiguousarray(b, dtype=np.uint64))
 
 
 def winnow_reference(hashes: list[int], window: int) -> list[int]:
