@@ -62,7 +62,7 @@ _DATELINE = (
 _DATELINE_ANYWHERE = re.compile(rf"(?:^|(?<=\d{{4}}-\d{{2}}-\d{{2}} )){_DATELINE}", re.M)
 # The same for a text without a scraped date prefix, where the look-behind never holds: 5x faster.
 _DATELINE_AT_LINE_START = re.compile(rf"^{_DATELINE}", re.M)
-_DATE_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2} ")
+_DATE_PREFIX = re.compile(r"-\d\d-\d\d ")  # part of every date prefix; a literal first, so a fast scan
 
 # Each pattern tags one kind of boilerplate; all are searched line by line (re.M). The third item
 # lists strings of which a match holds at least one (none: always search): a text holding none of
