@@ -221,3 +221,16 @@ def minhash(shingles: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
                 best = h
         out[p] = np.uint32(best)
     return out
+
+
+def load() -> None:
+    """Compile (or load from the cache) every kernel now, with tiny inputs: called before forking
+    worker processes, which then inherit the machine code instead of each loading it."""
+    words = np.arange(4, dtype=np.int64)
+    keys = np.arange(2, dtype=np.int64)
+    brk = np.zeros(4, dtype=np.bool_)
+    matches = seed_matches(keys, keys, keys, keys, keys, words, words, brk, brk, 3, 20)
+    greedy_tiles(matches, 4, 4, 3)
+    units = np.array([[0, 4]], dtype=np.int64)
+    sentence_matches(words, units, keys[:0], words, units, keys[:0], 0.5)
+    minhash(np.arange(3, dtype=np.uint64), np.ones(2, dtype=np.uint64), np.ones(2, dtype=np.uint64))

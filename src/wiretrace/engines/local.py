@@ -126,6 +126,7 @@ def ingest(store: Store, articles: Iterable[Article], settings: Settings, result
     batch, each batch one transaction; with ``jobs`` > 1 worker processes do the fingerprinting."""
     batches = _new_batches(articles, store.known_ids(), result, batch)
     if jobs > 1:
+        _load_kernels()
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for rows in _ordered_map(pool, _fingerprint_batch, ((b, settings) for b in batches), 2 * jobs):
                 _store_batch(store, rows, result, progress)
@@ -133,6 +134,14 @@ def ingest(store: Store, articles: Iterable[Article], settings: Settings, result
         for rows in map(_fingerprint_batch, ((b, settings) for b in batches)):
             _store_batch(store, rows, result, progress)
     progress("read", result.read, result.read)
+
+
+def _load_kernels() -> None:
+    """Load the compiled kernels in this process before worker processes fork from it (each would
+    otherwise import numba and load them itself, a second of CPU per worker and pool)."""
+    from .. import _kernels
+
+    _kernels.load()
 
 
 def _ordered_map(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], ahead: int) -> Iterator[R]:
@@ -244,6 +253,8 @@ def align_pairs(store: Store, numbered: list[str], pairs: np.ndarray, settings: 
 
     related: list[PairResult] = []
     done = 0
+    if jobs > 1:
+        _load_kernels()
     with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else nullcontext() as pool:
         mapper = _ordered_map(pool, _compare_chunk, work(), 2 * jobs) if pool else map(_compare_chunk, work())
         for found in mapper:
