@@ -10,7 +10,7 @@ import json
 import logging
 import resource
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -166,16 +166,34 @@ def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings, "Semanti
     """Align and relate a chunk of candidate pairs (in a worker process), preparing each article once;
     with a semantic stage, the vectors embedded once in the parent come along."""
     pairs, settings, semantic, vectors = args
-    cache: dict[str, Prepared] = {}
 
     def get(a: Article) -> Prepared:
-        if a.id not in cache:
-            cache[a.id] = prepare_to_compare(a, settings)
-            cache[a.id].vectors = vectors.get(a.id)
-        return cache[a.id]
+        p = _prepared(a, settings)
+        p.vectors = vectors.get(a.id)
+        return p
 
     return [r for a, b in pairs
             if (r := compare_prepared(get(a), get(b), settings, semantic)).relation != "unrelated"]
+
+
+_PREPARED: OrderedDict[tuple[Article, Settings], Prepared] = OrderedDict()
+
+
+def _prepared(article: Article, settings: Settings) -> Prepared:
+    """The article prepared for comparison, from this process's cache of the ``align_cache`` most
+    recently used ones: a group of connected pairs larger than a chunk spans consecutive chunks,
+    and its articles (with their memoised ids and seeds) are then prepared once, not per chunk.
+    Keyed by the whole article (text included) and the settings, so another scan's article of the
+    same id is never taken for it."""
+    key = (article, settings)
+    p = _PREPARED.get(key)
+    if p is None:
+        p = _PREPARED[key] = prepare_to_compare(article, settings)
+        while len(_PREPARED) > settings.align_cache:
+            _PREPARED.popitem(last=False)
+    else:
+        _PREPARED.move_to_end(key)
+    return p
 
 
 def compare_candidates(store: Store, settings: Settings, result: ScanResult, progress: Progress, jobs: int = 1,
