@@ -1,8 +1,8 @@
 import numpy as np
 from hypothesis import given, settings as hsettings, strategies as st
 
-from wiretrace.fingerprint import (containment, jaccard, minhash, minhash_reference, permutations, shingle_hashes,
-                                   shingle_hashes_reference, token_hashes, winnow, winnow_reference)
+from wiretrace.fingerprint import (containment, jaccard, minhash, minhash_reference, overlap_scores, permutations,
+                                   shingle_hashes, shingle_hashes_reference, token_hashes, winnow, winnow_reference)
 
 words = st.lists(st.sampled_from("the a news wire copy story cairo egypt talks truce".split()), max_size=60)
 
@@ -52,3 +52,10 @@ def test_containment_is_asymmetric():
     big = np.arange(40, dtype=np.uint64)
     assert containment(small, big) == 1.0
     assert containment(big, small) == 0.25
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.sets(st.integers(0, 30), max_size=20), st.sets(st.integers(0, 30), max_size=20))
+def test_overlap_scores_equal_the_separate_scores(a, b):
+    x, y = np.asarray(sorted(a), dtype=np.uint64), np.asarray(sorted(b), dtype=np.uint64)
+    assert overlap_scores(x, y) == (jaccard(x, y), containment(x, y), containment(y, x))

@@ -76,3 +76,38 @@ def test_boilerplate_spans_are_inside_the_text_and_disjoint(text):
     for s in spans:
         assert 0 <= s.start < s.end <= len(text)
     assert all(spans[i].end <= spans[i + 1].start for i in range(len(spans) - 1))
+
+
+
+_PIECES = st.one_of(
+    st.sampled_from(list("aZé9 .,!?\n'’-–—/()©:=_*\u0640\u200d\u0301北Ωß£“İſ")),
+    st.sampled_from([" date 2021-05-27 ", "FILE - ", "(AP Photo/A B)", "Copyright ", "By JOHN SMITH\n",
+                     "CAIRO – ", "For more news from AP\n", "Reporting by X Y\n", "--------\n",
+                     "12:45 27/01/00: Page 2\n", "Sign up for\n", " Said Khatib/AFP via Getty Images\n",
+                     "Egypt ", "talks ", "Évora "]))
+_TEXTS = st.one_of(st.text(), st.lists(_PIECES, max_size=60).map("".join))
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_vectorised_tokenizer_equals_reference(text):
+    from wiretrace.normalize import tokenize_reference
+
+    spans = tag_boilerplate(text)
+    got, want = tokenize(text, spans), tokenize_reference(text, spans)
+    assert got.words == want.words
+    for field in ("starts", "ends", "boilerplate", "sentence", "paragraph"):
+        assert getattr(got, field).tolist() == getattr(want, field).tolist()
+        assert getattr(got, field).dtype == getattr(want, field).dtype
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_boilerplate_needles_never_skip_a_match(text):
+    from wiretrace.normalize import _BOILERPLATE_PATTERNS, _DATELINE_ANYWHERE, _merge_spans
+    from wiretrace.model import Span
+
+    spans = [Span(m.start(), m.end(), kind) for kind, pattern, _ in _BOILERPLATE_PATTERNS
+             for m in pattern.finditer(text) if m.end() > m.start()]
+    assert tag_boilerplate(text) == _merge_spans(spans)
+    assert _DATELINE_ANYWHERE is _BOILERPLATE_PATTERNS[13][1]

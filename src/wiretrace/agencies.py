@@ -50,12 +50,60 @@ def register(agency: Agency) -> None:
     _compiled.cache = None  # type: ignore[attr-defined]
 
 
-def _compiled() -> list[tuple[str, re.Pattern[str]]]:
+def _compiled() -> list[tuple[str, re.Pattern[str], tuple[str, ...] | None]]:
+    """Per agency: its name, its credit regexes as one pattern, and the literal strings one of which
+    any match holds (None: no such guarantee, always search)."""
     cache = getattr(_compiled, "cache", None)
     if cache is None:
-        cache = [(a.name, re.compile("|".join(a.credits))) for a in AGENCIES]
+        cache = []
+        for a in AGENCIES:
+            needles = [literal_core(c) for c in a.credits]
+            cache.append((a.name, re.compile("|".join(a.credits)), None if None in needles else tuple(needles)))
         _compiled.cache = cache  # type: ignore[attr-defined]
-    return cache
+    return cache  # type: ignore[no-any-return]
+
+
+_META = set(".^$*+?{}[]|()")
+_BREAK_ESCAPES = set("bBdDsSwWAZ")  # escapes that match no fixed character and take no argument
+
+
+def literal_core(pattern: str) -> str | None:
+    """The longest run of plain characters a regex needs in every match ('Agence France' of
+    r'\bAgence France[- ]Presse\b'), or None when the pattern is not simple enough to tell (groups,
+    alternation, other escapes): a cheap ``in`` test then spares most texts the regex search."""
+    runs, run, i = [], "", 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            nxt = pattern[i + 1 : i + 2]
+            if nxt in _BREAK_ESCAPES:
+                runs.append(run)
+                run = ""
+            elif nxt and not nxt.isalnum():
+                run += nxt
+            else:  # \x41, \1, \p...: not worth reading
+                return None
+            i += 2
+            continue
+        if ch in "|()":
+            return None
+        if ch in _META:
+            if ch in "*?{" and run:  # the character before is optional
+                run = run[:-1]
+            runs.append(run)
+            run = ""
+            if ch in "[{":  # skip the class or the repeat count
+                close = pattern.find("]" if ch == "[" else "}", i + 1)
+                if (close < 0 or "\\" in pattern[i:close] or pattern[i + 1 : i + 2] == "]"
+                        or pattern[i + 1 : i + 3] == "^]"):
+                    return None
+                i = close
+        else:
+            run += ch
+        i += 1
+    runs.append(run)
+    best = max(runs, key=len)
+    return best if len(best) >= 2 else None
 
 
 def agency_of_outlet(outlet: str | None) -> str | None:
@@ -70,7 +118,9 @@ def agency_of_outlet(outlet: str | None) -> str | None:
 
 
 def _named_in(text: str) -> set[str]:
-    return {name for name, pattern in _compiled() if pattern.search(text)}
+    """Agencies whose credit patterns occur in the text (the regex only runs where a literal does)."""
+    return {name for name, pattern, needles in _compiled()
+            if (needles is None or any(n in text for n in needles)) and pattern.search(text)}
 
 
 def credited_agencies(text: str, boilerplate: list[Span] = ()) -> set[str]:  # type: ignore[assignment]

@@ -55,6 +55,179 @@ def _seed_starts(brk: np.ndarray, k: int) -> list[int]:
 def find_tiles(a: list[str], b: list[str], brk_a: np.ndarray, brk_b: np.ndarray,
                settings: Settings = DEFAULT) -> list[Tile]:
     """Greedy String Tiling from shared seeds: maximal exact runs, longest first, non-overlapping."""
+    vocab: dict[str, int] = {}
+    ia = np.fromiter((vocab.setdefault(w, len(vocab)) for w in a), dtype=np.int64, count=len(a))
+    ib = np.fromiter((vocab.setdefault(w, len(vocab)) for w in b), dtype=np.int64, count=len(b))
+    k = settings.seed_size
+    ka, kb = _dense_seed_keys(ia, ib, k)
+    return _tiles(_Seeds.of(ia, ka, brk_a, k), _Seeds.of(ib, kb, brk_b, k), brk_a, brk_b, settings)
+
+
+class _Vocabulary:
+    """Word → small integer id, shared by every document a process aligns, so a document's ids are
+    computed once (not per pair) and seeds pack into one int64; per id it keeps the id of the word's
+    stem and whether sentence matching and the stem cosine count the word. When it outgrows
+    ``bits`` it starts over with a new ``generation``; ids of an older generation are recomputed."""
+
+    def __init__(self, bits: int = 21) -> None:
+        self.bits = bits
+        self._start(0)
+
+    def _start(self, generation: int) -> None:
+        self.generation = generation
+        self.ids: dict[str, int] = {}
+        self.stem_of = np.zeros(1024, dtype=np.int64)  # id of each word's stem
+        self.matched = np.zeros(1024, dtype=bool)  # not a stopword, two letters or more: sentence matching
+        self.counted = np.zeros(1024, dtype=bool)  # not a stopword, three letters or more: the stem cosine
+
+    def encode(self, words: list[str]) -> np.ndarray:
+        """Ids of the words (new words, and their stems, get new ids)."""
+        if len(self.ids) + 2 * len(words) >= 1 << self.bits:
+            self._start(self.generation + 1)
+        found = list(map(self.ids.get, words))
+        if None in found:
+            found = [i if i is not None else self._add(w) for i, w in zip(found, words)]
+        return np.asarray(found, dtype=np.int64) if found else np.zeros(0, dtype=np.int64)
+
+    def _add(self, word: str) -> int:
+        have = self.ids.get(word)  # a word repeated in one call is added once
+        if have is not None:
+            return have
+        i = self.ids[word] = len(self.ids)
+        if i >= len(self.stem_of):
+            self.stem_of, self.matched, self.counted = (np.concatenate([t, np.zeros_like(t)])
+                                                        for t in (self.stem_of, self.matched, self.counted))
+        s = stem(word)
+        self.stem_of[i] = i if s == word else self._add(s)
+        self.matched[i] = word not in STOPWORDS and len(word) > 1
+        self.counted[i] = word not in STOPWORDS and len(word) > 2
+        return i
+
+
+_VOCAB = _Vocabulary()
+
+
+@dataclass(frozen=True)
+class DocIds:
+    """A document's content tokens in the shared vocabulary (one generation), computed once per
+    document: word ids, stem ids, sentence numbers, and the stem counts ``relate`` compares."""
+
+    generation: int
+    words: np.ndarray  # id per content token
+    stems: np.ndarray  # id of its stem; -1 for stopwords and one-letter words (skipped by sentence matching)
+    sentence: np.ndarray  # sentence number per content token
+    counted: np.ndarray  # sorted ids of the stems of content words longer than two letters, not stopwords
+    counts: np.ndarray  # how often each occurs
+    norm: int  # sum of squared counts
+
+
+def doc_ids(doc: Document) -> DocIds:
+    """The document's ``DocIds`` in the current vocabulary generation, memoised on the document."""
+    memo = doc.__dict__.setdefault("_align_memo", {})
+    ids = memo.get("ids")
+    if ids is None or ids.generation != _VOCAB.generation:
+        words = _VOCAB.encode(doc.content_words)
+        stems = _VOCAB.stem_of[words]
+        counted, counts = np.unique(stems[_VOCAB.counted[words]], return_counts=True)
+        counts = counts.astype(np.int64)
+        sentence = doc.tokens.sentence[doc.content] if len(doc.content) else np.zeros(0, dtype=np.int32)
+        ids = memo["ids"] = DocIds(_VOCAB.generation, words, np.where(_VOCAB.matched[words], stems, -1), sentence,
+                                   counted, counts, int((counts * counts).sum()))
+    return ids  # type: ignore[no-any-return]
+
+
+def pair_ids(a_doc: Document, b_doc: Document) -> tuple[DocIds, DocIds] | None:
+    """Both documents' ids from one vocabulary generation; None if the two never fit in one."""
+    a, b = doc_ids(a_doc), doc_ids(b_doc)
+    if a.generation != b.generation:  # the vocabulary started over in between
+        a = doc_ids(a_doc)
+    return (a, b) if a.generation == b.generation else None
+
+
+@dataclass(frozen=True)
+class _Seeds:
+    """One side's seeds for Greedy String Tiling: word ids, the keys of the seeds that may start
+    (no boilerplate break inside) sorted with their start positions, and per start position how
+    often its seed occurs anywhere in the text."""
+
+    ids: np.ndarray
+    keys: np.ndarray
+    starts: np.ndarray
+    common: np.ndarray
+
+    @staticmethod
+    def of(ids: np.ndarray, keys: np.ndarray, brk: np.ndarray, k: int) -> "_Seeds":
+        """Index the seed keys (one per start position) of a text with word ids and breaks."""
+        starts = np.asarray(_seed_starts(brk, k), dtype=np.int64)
+        order = np.argsort(keys[starts], kind="stable")
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        return _Seeds(ids, keys[starts][order], starts[order], counts[inverse].astype(np.int64))
+
+
+def _doc_seeds(doc: Document, ids: DocIds, k: int) -> _Seeds:
+    """The document's seeds of size k with seed keys packed from its word ids, memoised on it."""
+    memo = doc.__dict__.setdefault("_align_memo", {})
+    seeds = memo.get((k, ids.generation))
+    if seeds is None:
+        seeds = memo[(k, ids.generation)] = _Seeds.of(ids.words, _packed_seed_keys(ids.words, k, _VOCAB.bits),
+                                                      doc.breaks, k)
+    return seeds  # type: ignore[no-any-return]
+
+
+def _packed_seed_keys(ids: np.ndarray, k: int, bits: int) -> np.ndarray:
+    """Each k-word seed as one int64, ``bits`` per word id (the caller checks k * bits <= 63)."""
+    n = max(len(ids) - k + 1, 0)
+    keys = np.zeros(n, dtype=np.int64)
+    for t in range(k):
+        keys = (keys << bits) | ids[t : t + n]
+    return keys
+
+
+def _dense_seed_keys(ia: np.ndarray, ib: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Dense ids of the k-word seeds at each position of A and of B (equal seeds, equal ids)."""
+    na, nb = len(ia), len(ib)
+    if na < k or nb < k:
+        return np.zeros(max(na - k + 1, 0), np.int64), np.zeros(max(nb - k + 1, 0), np.int64)
+    both = np.concatenate([ia, ib])
+    width = int(both.max()) + 1
+    grams = both
+    for t in range(1, k):  # ids of (t+1)-grams from ids of t-grams and the next word
+        _, grams = np.unique(grams[:-1] * width + both[t:], return_inverse=True)
+        width = max(width, len(both))
+    return grams[: na - k + 1].astype(np.int64), grams[na : na + nb - k + 1].astype(np.int64)
+
+
+def doc_tiles(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> list[Tile]:
+    """``find_tiles`` of two documents' content words, from their memoised word ids and seeds."""
+    k = settings.seed_size
+    ids = pair_ids(a_doc, b_doc)
+    if ids is None or k * _VOCAB.bits > 63:  # seeds do not pack into one int64: number them per pair
+        return find_tiles(a_doc.content_words, b_doc.content_words, a_doc.breaks, b_doc.breaks, settings)
+    return _tiles(_doc_seeds(a_doc, ids[0], k), _doc_seeds(b_doc, ids[1], k), a_doc.breaks, b_doc.breaks,
+                  settings)
+
+
+def _tiles(sa: _Seeds, sb: _Seeds, brk_a: np.ndarray, brk_b: np.ndarray, settings: Settings) -> list[Tile]:
+    """Greedy String Tiling over word ids and sorted seeds, in compiled loops (``find_tiles_reference``)."""
+    k = settings.seed_size
+    na, nb = len(sa.ids), len(sb.ids)
+    if na < k or nb < k:
+        return []
+    if (min(na, nb) + 1) * (na + 1) * (nb + 1) >= 2**62:  # heap keys must fit in int64
+        return find_tiles_reference([str(x) for x in sa.ids.tolist()], [str(x) for x in sb.ids.tolist()], brk_a,
+                                    brk_b, settings)
+    from . import _kernels  # numba: imported on first use
+
+    matches = _kernels.seed_matches(sa.keys, sa.starts, sa.common, sb.keys, sb.starts, sa.ids, sb.ids,
+                                    np.asarray(brk_a, dtype=bool), np.asarray(brk_b, dtype=bool), k,
+                                    settings.max_seed_occurrences)
+    tiles = _kernels.greedy_tiles(matches, na, nb, k)
+    return [Tile(i, j, length) for i, j, length in sorted(tiles.tolist())]
+
+
+def find_tiles_reference(a: list[str], b: list[str], brk_a: np.ndarray, brk_b: np.ndarray,
+                         settings: Settings = DEFAULT) -> list[Tile]:
+    """Reference Greedy String Tiling in plain Python; ``find_tiles`` must give the same tiles."""
     k = settings.seed_size
     index: dict[tuple[str, ...], list[int]] = {}
     for j in _seed_starts(brk_b, k):
@@ -117,6 +290,11 @@ def chain_regions(tiles: list[Tile], brk_a: np.ndarray, brk_b: np.ndarray,
                   settings: Settings = DEFAULT) -> list[list[Tile]]:
     """Group tiles (in A order) into regions of tiles that follow each other in both texts."""
     regions: list[list[Tile]] = []
+    if not tiles:
+        return regions
+    # breaks in a[x:y] = ca[y] - ca[x]: Python ints, no NumPy slice per test
+    ca = np.concatenate([[0], np.cumsum(brk_a, dtype=np.int64)]).tolist()
+    cb = np.concatenate([[0], np.cumsum(brk_b, dtype=np.int64)]).tolist()
     for tile in tiles:
         best = None
         best_gap = None
@@ -127,7 +305,7 @@ def chain_regions(tiles: list[Tile], brk_a: np.ndarray, brk_b: np.ndarray,
             if not (0 <= gap_a <= settings.max_gap and 0 <= gap_b <= settings.max_gap):
                 continue
             # do not bridge boilerplate
-            if brk_a[last.i + last.length : tile.i + 1].any() or brk_b[last.j + last.length : tile.j + 1].any():
+            if ca[tile.i + 1] > ca[last.i + last.length] or cb[tile.j + 1] > cb[last.j + last.length]:
                 continue
             if best_gap is None or gap_a + gap_b < best_gap:
                 best, best_gap = r, gap_a + gap_b
@@ -171,7 +349,64 @@ def _stems(words: list[str], lo: int, hi: int) -> set[str]:
 def align_rewritten_sentences(a_doc: Document, b_doc: Document, covered_a: np.ndarray,
                               covered_b: np.ndarray, settings: Settings = DEFAULT) -> list[tuple[int, int, int, int]]:
     """Pair unaligned sentence pieces of A with one or two adjacent unaligned pieces of B whose stems
-    overlap (Dice) above ``sentence_similarity``; returns content-index ranges (a0, a1, b0, b1)."""
+    overlap (Dice) above ``sentence_similarity``; returns content-index ranges (a0, a1, b0, b1).
+
+    ``align_rewritten_sentences_reference`` over sorted arrays of stem ids, compared in compiled
+    loops (``_kernels.sentence_matches``)."""
+    ids = pair_ids(a_doc, b_doc)
+    if ids is None:
+        return align_rewritten_sentences_reference(a_doc, b_doc, covered_a, covered_b, settings)
+    a_units = _unit_bounds(ids[0].sentence, a_doc.breaks, covered_a)
+    b_units = _unit_bounds(ids[1].sentence, b_doc.breaks, covered_b)
+    if not len(a_units) or not len(b_units):
+        return []
+    a_adj = _adjacent_units(a_doc.breaks, a_units)
+    b_adj = _adjacent_units(b_doc.breaks, b_units)
+    from . import _kernels  # numba: imported on first use
+
+    rows, dice = _kernels.sentence_matches(ids[0].stems, a_units, a_adj, ids[1].stems, b_units, b_adj,
+                                           float(settings.sentence_similarity))
+
+    def cand(x: int, n: int, adj: np.ndarray) -> tuple[int, ...]:
+        return (x,) if x < n else (int(adj[x - n]), int(adj[x - n]) + 1)
+
+    scored = [(d, cand(r, len(a_units), a_adj), cand(c, len(b_units), b_adj))
+              for (r, c), d in zip(rows.tolist(), dice.tolist())]
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs = []
+    for dice_ab, ax, bx in scored:
+        if used_a.intersection(ax) or used_b.intersection(bx):
+            continue
+        used_a.update(ax)
+        used_b.update(bx)
+        pairs.append((int(a_units[ax[0], 0]), int(a_units[ax[-1], 1]), int(b_units[bx[0], 0]),
+                      int(b_units[bx[-1], 1])))
+    return pairs
+
+
+def _unit_bounds(sentence: np.ndarray, brk: np.ndarray, covered: np.ndarray, min_len: int = 4) -> np.ndarray:
+    """``_sentence_units`` of at least ``min_len`` tokens as rows (start, end), without a Python loop."""
+    if not len(covered):
+        return np.zeros((0, 2), dtype=np.int64)
+    opens = ~covered  # an uncovered token opens a unit after a covered one, a sentence end or a break
+    opens[1:] &= covered[:-1] | (sentence[1:] != sentence[:-1]) | brk[1:]
+    units = np.stack(_runs(opens, covered), axis=1).astype(np.int64)
+    return units[units[:, 1] - units[:, 0] >= min_len]
+
+
+def _adjacent_units(brk: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """``_adjacent`` over unit rows: x where unit x+1 starts where unit x ends, with no break there."""
+    if len(units) < 2:
+        return np.zeros(0, dtype=np.int64)
+    touching = units[:-1, 1] == units[1:, 0]
+    return np.flatnonzero(touching & ~brk[np.minimum(units[1:, 0], len(brk) - 1)])
+
+
+def align_rewritten_sentences_reference(a_doc: Document, b_doc: Document, covered_a: np.ndarray, covered_b: np.ndarray,
+                                        settings: Settings = DEFAULT) -> list[tuple[int, int, int, int]]:
+    """Reference ``align_rewritten_sentences`` over Python sets of stems; both must agree."""
     a_words, b_words = a_doc.content_words, b_doc.content_words
     a_units = [u for u in _sentence_units(a_doc, covered_a) if u[1] - u[0] >= 4]
     b_units = [u for u in _sentence_units(b_doc, covered_b) if u[1] - u[0] >= 4]
@@ -210,10 +445,20 @@ def align_rewritten_sentences(a_doc: Document, b_doc: Document, covered_a: np.nd
     return pairs
 
 
+def _char_bounds(doc: Document) -> tuple[list[int], list[int]]:
+    """First and last-plus-one character of every content token, as Python ints, memoised on the document."""
+    memo = doc.__dict__.setdefault("_align_memo", {})
+    bounds = memo.get("chars")
+    if bounds is None:
+        c = doc.content
+        bounds = memo["chars"] = (doc.tokens.starts[c].tolist(), doc.tokens.ends[c].tolist())
+    return bounds  # type: ignore[no-any-return]
+
+
 def _char_span(doc: Document, lo: int, hi: int) -> tuple[int, int]:
     """Character span of content tokens [lo, hi)."""
-    c = doc.content
-    return int(doc.tokens.starts[c[lo]]), int(doc.tokens.ends[c[hi - 1]])
+    starts, ends = _char_bounds(doc)
+    return starts[lo], ends[hi - 1]
 
 
 def _spans_of_mixed(doc: Document, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -233,7 +478,7 @@ def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Ali
     """Align two normalised documents into verbatim and rewritten passages (see module doc)."""
     a, b = a_doc.content_words, b_doc.content_words
     brk_a, brk_b = a_doc.breaks, b_doc.breaks
-    tiles = find_tiles(a, b, brk_a, brk_b, settings)
+    tiles = doc_tiles(a_doc, b_doc, settings)
     regions = chain_regions(tiles, brk_a, brk_b, settings)
 
     covered_a = np.zeros(len(a), dtype=bool)
@@ -271,8 +516,30 @@ def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Ali
     return Alignment(passages, covered_a, covered_b, verbatim_a, verbatim_b)
 
 
+def _runs(opens: np.ndarray, covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """[start, end) of runs of uncovered tokens, each opened where ``opens`` is set (on uncovered tokens)
+    and closed before the next covered token or next opening."""
+    starts = np.flatnonzero(opens)
+    stops = np.flatnonzero(covered | opens)
+    after = np.searchsorted(stops, starts, side="right")
+    ends = np.where(after < len(stops), stops[np.minimum(after, len(stops) - 1)], len(covered))
+    return starts, ends
+
+
 def uncovered_spans(doc: Document, covered: np.ndarray) -> list[tuple[int, int]]:
-    """Character spans of the runs of content tokens no passage covers: the article's new material."""
+    """Character spans of the runs of content tokens no passage covers (split at boilerplate breaks):
+    the article's new material; ``uncovered_spans_reference`` without a Python loop."""
+    if not len(covered):
+        return []
+    opens = ~covered
+    opens[1:] &= covered[:-1] | doc.breaks[1:]
+    starts, ends = _runs(opens, covered)
+    c = doc.content
+    return list(zip(doc.tokens.starts[c[starts]].tolist(), doc.tokens.ends[c[ends - 1]].tolist()))
+
+
+def uncovered_spans_reference(doc: Document, covered: np.ndarray) -> list[tuple[int, int]]:
+    """Reference ``uncovered_spans``: a loop over tokens."""
     out: list[tuple[int, int]] = []
     n = len(covered)
     i = 0

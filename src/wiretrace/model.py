@@ -97,7 +97,9 @@ class Document:
     @cached_property
     def content_words(self) -> list[str]:
         words = self.tokens.words
-        return [words[i] for i in self.content]
+        if len(self.content) == len(words):  # no boilerplate: every token (content is 0..n-1)
+            return list(words)
+        return [words[i] for i in self.content.tolist()]
 
     @cached_property
     def breaks(self) -> np.ndarray:

@@ -53,47 +53,61 @@ _PARAGRAPH_END = re.compile(r"\n+")
 _AGENCY_PHOTO = r"(?:AP|AFP|Reuters|PA|EPA|dpa|ANSA|Xinhua|Kyodo|UPI|EFE)"
 _DASH = r"[-–—]"
 
-# Each pattern tags one kind of boilerplate; all are searched line by line (re.M).
-_BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+# A dateline opens a paragraph (or follows a scraped date prefix): "CAIRO –", "HARBOR CITY, Md. (AP) —",
+# "LONDON, March 14 (Reuters) -", "PORT ELLERY, Maine, March 10, 2025 —".
+_DATELINE = (
+    rf"[^\S\n]*[A-Z][A-Z.'’ -]{{1,40}}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)*){{0,2}}"
+    rf"(?:,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{{1,2}}(?:, \d{{4}})?)?"
+    rf"(?: \((?:AP|Reuters|AFP|PA|dpa|UPI|EFE|ANSA|Xinhua|Kyodo|[A-Z]{{2,6}})\))?[^\S\n]*{_DASH}{{1,2}}(?=\s)")
+_DATELINE_ANYWHERE = re.compile(rf"(?:^|(?<=\d{{4}}-\d{{2}}-\d{{2}} )){_DATELINE}", re.M)
+# The same for a text without a scraped date prefix, where the look-behind never holds: 5x faster.
+_DATELINE_AT_LINE_START = re.compile(rf"^{_DATELINE}", re.M)
+_DATE_PREFIX = re.compile(r"-\d\d-\d\d ")  # part of every date prefix; a literal first, so a fast scan
+
+# Each pattern tags one kind of boilerplate; all are searched line by line (re.M). The third item
+# lists strings of which a match holds at least one (none: always search): a text holding none of
+# them is not searched, which halves the cost of tagging. For a case-insensitive pattern they are
+# lower case and tested against the lowered text, only when it is ASCII (Unicode case folding
+# lets 'ſ' match 's').
+_BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # Scraped metadata prefix: " date 2021-05-27 " at the very start of a file.
-    ("metadata", re.compile(r"\A\s*date\s+\d{4}-\d{2}-\d{2}\b")),
+    ("metadata", re.compile(r"\A\s*date\s+\d{4}-\d{2}-\d{2}\b"), ()),
     # "FILE - In this May 12, 2021 file photo, ... (AP Photo/Majdi Mohammed, File)"
     ("caption", re.compile(
-        rf"\bFILE\s*{_DASH}[^\n]*?\((?:{_AGENCY_PHOTO}) Photos?/[^)\n]*\)", re.M)),
+        rf"\bFILE\s*{_DASH}[^\n]*?\((?:{_AGENCY_PHOTO}) Photos?/[^)\n]*\)", re.M), ("FILE",)),
     ("caption", re.compile(
         rf"\bIn this (?:\w+ \d{{1,2}}, \d{{4}},? )?(?:file )?photo\b[^\n]*?\((?:{_AGENCY_PHOTO}) Photos?/[^)\n]*\)",
-        re.M)),
+        re.M), ("In this ",)),
     # A caption line ending in a photo credit ("Said Khatib/AFP via Getty Images"), with the short
     # headline line that often sits right above it.
     ("caption", re.compile(
         r"^(?:[^\n.!?]{1,90}\n)?[^\n]*\b[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)*/(?:[A-Z][\w&-]*(?: [A-Z][\w&-]*)* via )?"
-        r"(?:Getty Images|AFP|AP|Reuters|Bloomberg|EPA|Shutterstock|Alamy)[^\n]{0,40}$", re.M)),
-    ("caption", re.compile(rf"\((?:{_AGENCY_PHOTO}) Photos?/[^)\n]*\)")),
+        r"(?:Getty Images|AFP|AP|Reuters|Bloomberg|EPA|Shutterstock|Alamy)[^\n]{0,40}$", re.M), ("/",)),
+    ("caption", re.compile(rf"\((?:{_AGENCY_PHOTO}) Photos?/[^)\n]*\)"), (" Photo",)),
     # Credit and rights lines.
-    ("credit", re.compile(r"^[^\S\n]*For more (?:reporting|coverage|news) (?:from|by) [^\n]{3,80}$", re.M | re.I)),
-    ("credit", re.compile(r"^[^\S\n]*(?:Copyright|©)[^\n]{0,120}$", re.M)),
-    ("credit", re.compile(r"^[^\S\n]*All rights reserved\.?[^\n]{0,60}$", re.M | re.I)),
+    ("credit", re.compile(r"^[^\S\n]*For more (?:reporting|coverage|news) (?:from|by) [^\n]{3,80}$", re.M | re.I),
+     ("for more ",)),
+    ("credit", re.compile(r"^[^\S\n]*(?:Copyright|©)[^\n]{0,120}$", re.M), ("Copyright", "©")),
+    ("credit", re.compile(r"^[^\S\n]*All rights reserved\.?[^\n]{0,60}$", re.M | re.I),
+     ("all rights reserved",)),
     ("credit", re.compile(
-        r"^[^\S\n]*This material may not be published, broadcast, rewritten,? or redistributed\.?[^\n]*$", re.M)),
+        r"^[^\S\n]*This material may not be published, broadcast, rewritten,? or redistributed\.?[^\n]*$", re.M),
+     ("This material may not be published",)),
     ("credit", re.compile(
-        r"^[^\S\n]*\(?(?:Additional )?(?:Reporting|Writing|Editing) by [^\n]{2,200}$", re.M | re.I)),
-    ("credit", re.compile(r"^[^\n]{0,200}\bcontributed (?:to )?this report\.?[^\S\n]*$", re.M)),
+        r"^[^\S\n]*\(?(?:Additional )?(?:Reporting|Writing|Editing) by [^\n]{2,200}$", re.M | re.I), ("ing by ",)),
+    ("credit", re.compile(r"^[^\n]{0,200}\bcontributed (?:to )?this report\.?[^\S\n]*$", re.M), ("contributed ",)),
     # Newsletter and promotion footers.
     ("footer", re.compile(
         r"^[^\S\n]*(?:Sign up for|Subscribe to|Follow us on|Click here to|Read more:|Related:|"
-        r"This (?:article|story) (?:originally|first) (?:appeared|was published))[^\n]*$", re.M | re.I)),
+        r"This (?:article|story) (?:originally|first) (?:appeared|was published))[^\n]*$", re.M | re.I),
+     ("sign up for", "subscribe to", "follow us on", "click here to", "read more:", "related:", "this article ",
+      "this story ")),
     # Bylines on a line of their own: "By JOHN SMITH Associated Press".
-    ("byline", re.compile(r"^[^\S\n]*By [A-Z][\w.'’-]+(?:,? [A-Z][\w.'’-]+){0,5}[^\S\n]*$", re.M)),
-    # Datelines opening a paragraph (or following a scraped date prefix): "CAIRO –",
-    # "HARBOR CITY, Md. (AP) —", "LONDON, March 14 (Reuters) -", "PORT ELLERY, Maine, March 10, 2025 —".
-    ("dateline", re.compile(
-        rf"(?:^|(?<=\d{{4}}-\d{{2}}-\d{{2}} ))[^\S\n]*[A-Z][A-Z.'’ -]{{1,40}}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)*){{0,2}}"
-        rf"(?:,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{{1,2}}(?:, \d{{4}})?)?"
-        rf"(?: \((?:AP|Reuters|AFP|PA|dpa|UPI|EFE|ANSA|Xinhua|Kyodo|[A-Z]{{2,6}})\))?[^\S\n]*{_DASH}{{1,2}}(?=\s)",
-        re.M)),
+    ("byline", re.compile(r"^[^\S\n]*By [A-Z][\w.'’-]+(?:,? [A-Z][\w.'’-]+){0,5}[^\S\n]*$", re.M), ("By ",)),
+    ("dateline", _DATELINE_ANYWHERE, ("-", "–", "—")),
     # Wire-service slug lines ("12:45 27/01/00: Page 2 (HHH) COURTS Pinochet") and rules of dashes.
-    ("wire_header", re.compile(r"^[^\S\n]*\d{1,2}:\d{2} \d{1,2}/\d{1,2}/\d{2,4}:[^\n]*$", re.M)),
-    ("wire_header", re.compile(r"^[^\S\n]*[-=_*]{8,}[^\S\n]*$", re.M)),
+    ("wire_header", re.compile(r"^[^\S\n]*\d{1,2}:\d{2} \d{1,2}/\d{1,2}/\d{2,4}:[^\n]*$", re.M), (":",)),
+    ("wire_header", re.compile(r"^[^\S\n]*[-=_*]{8,}[^\S\n]*$", re.M), ("-", "=", "_", "*")),
 ]
 
 STOPWORDS = frozenset(
@@ -133,7 +147,13 @@ def stem(word: str) -> str:
 def tag_boilerplate(text: str) -> list[Span]:
     """Find boilerplate spans (captions, credits, datelines, bylines, footers), merged and sorted."""
     spans: list[Span] = []
-    for kind, pattern in _BOILERPLATE_PATTERNS:
+    lowered = text.lower() if text.isascii() else None
+    for kind, pattern, needles in _BOILERPLATE_PATTERNS:
+        haystack = lowered if pattern.flags & re.I else text
+        if needles and haystack is not None and not any(n in haystack for n in needles):
+            continue
+        if pattern is _DATELINE_ANYWHERE and not _DATE_PREFIX.search(text):
+            pattern = _DATELINE_AT_LINE_START
         for m in pattern.finditer(text):
             if m.end() > m.start():
                 spans.append(Span(m.start(), m.end(), kind))
@@ -153,9 +173,8 @@ def _merge_spans(spans: list[Span]) -> list[Span]:
     return merged
 
 
-def tokenize(text: str, boilerplate: list[Span] | None = None, limit: int | None = None) -> Tokens:
-    """Split text into normalised word tokens with offsets, sentence/paragraph numbers and the
-    boilerplate mask; only the first ``limit`` characters are tokenised when a limit is given."""
+def tokenize_reference(text: str, boilerplate: list[Span] | None = None, limit: int | None = None) -> Tokens:
+    """Reference tokenizer: one regex match per word; ``tokenize`` must give the same tokens."""
     body = text if limit is None else text[:limit]
     words: list[str] = []
     starts: list[int] = []
@@ -181,8 +200,85 @@ def tokenize(text: str, boilerplate: list[Span] | None = None, limit: int | None
                 words.append(word)
                 starts.append(offset + part.start())
                 ends.append(offset + part.end())
-    start_arr = np.asarray(starts, dtype=np.int64)
-    end_arr = np.asarray(ends, dtype=np.int64)
+    return _tokens(body, words, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64),
+                   boilerplate)
+
+
+# Per character: may it start a word (a letter or digit), or only continue one (a combining mark or
+# zero-width joiner), or does it need the reference tokenizer (a script written without spaces)?
+_WORD_START, _WORD_CONTINUE, _NO_SPACE = 1, 2, 3
+_char_kinds: dict[str, int] = {}
+# Every ASCII character that is not a letter or digit, mapped to a space: then str.split() finds words.
+_ASCII_SEPARATORS = {c: " " for c in range(128) if not chr(c).isalnum()}
+_ASCII_WORD = np.zeros(128, dtype=bool)
+_ASCII_WORD[[c for c in range(128) if chr(c).isalnum()]] = True
+
+
+def _char_kind(ch: str) -> int:
+    """Which of the tokenizer's classes a (non-ASCII) character falls in; 0 for a separator."""
+    kind = _char_kinds.get(ch)
+    if kind is None:
+        kind = (_NO_SPACE if _HAS_NO_SPACE.match(ch) else _WORD_START if _WORD.match(ch)
+                else _WORD_CONTINUE if regex.match(r"[\p{M}\u200c\u200d]", ch) else 0)
+        _char_kinds[ch] = kind
+    return kind
+
+
+def _word_mask(body: str, word_chars: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The text's code points and, per code point, whether it is a word character (an ASCII letter
+    or digit, or one of ``word_chars``)."""
+    codes = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if body.isascii():
+        return codes, _ASCII_WORD[codes]
+    is_word = _ASCII_WORD[np.minimum(codes, 127)] & (codes < 128)
+    if word_chars:
+        is_word |= np.isin(codes, np.fromiter(map(ord, word_chars), dtype=np.uint32))
+    return codes, is_word
+
+
+def _word_bounds(is_word: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of the maximal runs of word characters."""
+    padded = np.zeros(len(is_word) + 2, dtype=bool)  # a separator on each side: runs start and end inside
+    padded[1:-1] = is_word
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return edges[::2].astype(np.int64), edges[1::2].astype(np.int64)
+
+
+def tokenize(text: str, boilerplate: list[Span] | None = None, limit: int | None = None) -> Tokens:
+    """Split text into normalised word tokens with offsets, sentence/paragraph numbers and the
+    boilerplate mask; only the first ``limit`` characters are tokenised when a limit is given.
+
+    Vectorised: when every word is a run of letters and digits (no combining marks, no script
+    written without spaces), words are found in C (str.split) and offsets with NumPy; other texts
+    go through ``tokenize_reference``, which gives the same tokens for all text (a test asserts it).
+    """
+    body = text if limit is None else text[:limit]
+    if body.isascii():
+        codes, is_word = _word_mask(body, [])
+        starts, ends = _word_bounds(is_word)
+        return _tokens(body, body.lower().translate(_ASCII_SEPARATORS).split(), starts, ends, boilerplate)
+    other = [ch for ch in set(body) if not ch.isascii()]
+    kinds = [_char_kind(ch) for ch in other]
+    if _NO_SPACE in kinds or _WORD_CONTINUE in kinds:
+        return tokenize_reference(text, boilerplate, limit)
+    word_chars = [ch for ch, kind in zip(other, kinds) if kind == _WORD_START]
+    codes, is_word = _word_mask(body, word_chars)
+    starts, ends = _word_bounds(is_word)
+    # every separator becomes a space and ASCII capitals lower case; str.split then gives the words
+    upper = ((codes >= 65) & (codes <= 90)).astype(np.uint32) << np.uint32(5)
+    spaced = np.where(is_word, codes + upper, np.uint32(32)).astype(np.uint32)
+    words = spaced.tobytes().decode("utf-32-le").split()
+    if word_chars:  # words with non-ASCII letters: case-folded and stripped of accents
+        words = [w if w.isascii() else normalize_word(w) for w in words]
+        if "" in words:  # a word that normalises to nothing (a lone tatweel) is no word
+            keep = np.asarray([bool(w) for w in words])
+            words, starts, ends = [w for w in words if w], starts[keep], ends[keep]
+    return _tokens(body, words, starts, ends, boilerplate)
+
+
+def _tokens(body: str, words: list[str], start_arr: np.ndarray, end_arr: np.ndarray,
+            boilerplate: list[Span] | None) -> Tokens:
+    """Tokens from words and their offsets: sentence and paragraph numbers, boilerplate mask."""
     sentence_breaks = np.asarray([m.end() for m in _SENTENCE_END.finditer(body)], dtype=np.int64)
     paragraph_breaks = np.asarray([m.end() for m in _PARAGRAPH_END.finditer(body)], dtype=np.int64)
     mask = np.zeros(len(words), dtype=bool)

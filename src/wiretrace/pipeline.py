@@ -54,7 +54,15 @@ def with_boilerplate(p: Prepared, boilerplate: np.ndarray | None, settings: Sett
     if not spans:
         return p
     doc = tag_repeated(p.doc, spans)
-    return Prepared(doc, fingerprint(doc, settings), remap_vectors(p.vectors, p.doc, doc) if p.vectors else None)
+    return Prepared(doc, fingerprint(doc, settings, candidates=bool(p.fp.signature.size)),
+                    remap_vectors(p.vectors, p.doc, doc) if p.vectors else None)
+
+
+def prepare_to_compare(article: Article, settings: Settings = DEFAULT) -> Prepared:
+    """Normalise an article and hash its shingles only: what ``compare_prepared`` needs of a stored
+    article (the MinHash signature and winnowed fingerprints serve candidate search)."""
+    doc = normalize(article, settings)
+    return Prepared(doc, fingerprint(doc, settings, candidates=False))
 
 
 def compare_prepared(a: Prepared, b: Prepared, settings: Settings = DEFAULT,

@@ -15,7 +15,7 @@ import numpy as np
 
 from .boilerplate import boilerplate_keys, doc_ranks, frequent_postings
 from .model import Article, PairResult
-from .pipeline import Prepared, compare_prepared, prepare, with_boilerplate
+from .pipeline import Prepared, compare_prepared, prepare, prepare_to_compare, with_boilerplate
 from .postings import StoredIndex, index_dir, open_index
 from .settings import DEFAULT, Settings
 from .store import Store, latest_snapshot, open_reader
@@ -102,7 +102,7 @@ class Index:
         """Prepared stored articles, from a bounded cache or the store."""
         missing = [i for i in ids if i not in self._cache]
         for article in self.store.articles(missing) if missing else []:
-            self._cache[article.id] = prepare(article, self.settings)
+            self._cache[article.id] = prepare_to_compare(article, self.settings)
         out = []
         for i in ids:
             if i in self._cache:  # an indexed article the snapshot does not hold yet is skipped

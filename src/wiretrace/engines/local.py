@@ -10,10 +10,10 @@ import json
 import logging
 import resource
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVar
 
@@ -22,7 +22,7 @@ import numpy as np
 from ..boilerplate import boilerplate_keys, doc_ranks, frequent_postings
 from ..cluster import build_clusters, edge_of, grade_articles
 from ..model import Article, PairResult, QuarantineEntry
-from ..pipeline import Prepared, compare_prepared, prepare, with_boilerplate
+from ..pipeline import Prepared, compare_prepared, prepare, prepare_to_compare, with_boilerplate
 from ..postings import CandidateIndex, index_dir, open_index
 from ..read import ReadOptions, iter_articles
 from ..settings import DEFAULT, Settings
@@ -127,6 +127,7 @@ def ingest(store: Store, articles: Iterable[Article], settings: Settings, result
     batch, each batch one transaction; with ``jobs`` > 1 worker processes do the fingerprinting."""
     batches = _new_batches(articles, store.known_ids(), result, batch)
     if jobs > 1:
+        _load_kernels()
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for rows in _ordered_map(pool, _fingerprint_batch, ((b, settings) for b in batches), 2 * jobs):
                 _store_batch(store, rows, result, progress)
@@ -134,6 +135,14 @@ def ingest(store: Store, articles: Iterable[Article], settings: Settings, result
         for rows in map(_fingerprint_batch, ((b, settings) for b in batches)):
             _store_batch(store, rows, result, progress)
     progress("read", result.read, result.read)
+
+
+def _load_kernels() -> None:
+    """Load the compiled kernels in this process before worker processes fork from it (each would
+    otherwise import numba and load them itself, a second of CPU per worker and pool)."""
+    from .. import _kernels
+
+    _kernels.load()
 
 
 def _ordered_map(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], ahead: int) -> Iterator[R]:
@@ -159,17 +168,36 @@ def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings, "Semanti
     """Align and relate a chunk of candidate pairs (in a worker process), preparing each article once;
     with a semantic stage, the vectors embedded once in the parent come along."""
     pairs, settings, semantic, vectors, boilerplate = args
-    cache: dict[str, Prepared] = {}
+    tagged: dict[str, Prepared] = {}
 
     def get(a: Article) -> Prepared:
-        if a.id not in cache:
-            p = prepare(a, settings)
-            p.vectors = vectors.get(a.id)  # embedded once, before tagging: with_boilerplate renumbers them
-            cache[a.id] = with_boilerplate(p, boilerplate, settings)
-        return cache[a.id]
+        if a.id not in tagged:  # embedded before tagging: with_boilerplate renumbers the paragraph vectors
+            p = replace(_prepared(a, settings), vectors=vectors.get(a.id))
+            tagged[a.id] = with_boilerplate(p, boilerplate, settings)
+        return tagged[a.id]
 
     return [r for a, b in pairs
             if (r := compare_prepared(get(a), get(b), settings, semantic)).relation != "unrelated"]
+
+
+_PREPARED: OrderedDict[tuple[Article, Settings], Prepared] = OrderedDict()
+
+
+def _prepared(article: Article, settings: Settings) -> Prepared:
+    """The article prepared for comparison, from this process's cache of the ``align_cache`` most
+    recently used ones: a group of connected pairs larger than a chunk spans consecutive chunks,
+    and its articles (with their memoised ids and seeds) are then prepared once, not per chunk.
+    Keyed by the whole article (text included) and the settings, so another scan's article of the
+    same id is never taken for it."""
+    key = (article, settings)
+    p = _PREPARED.get(key)
+    if p is None:
+        p = _PREPARED[key] = prepare_to_compare(article, settings)
+        while len(_PREPARED) > settings.align_cache:
+            _PREPARED.popitem(last=False)
+    else:
+        _PREPARED.move_to_end(key)
+    return p
 
 
 def compare_candidates(store: Store, settings: Settings, result: ScanResult, progress: Progress, jobs: int = 1,
@@ -245,13 +273,33 @@ def wave_boilerplate(index: CandidateIndex, store: Store, numbered: list[str], r
     return boilerplate_keys(frequent, samples, fetch, settings)
 
 
+def grouped_order(pairs: np.ndarray) -> np.ndarray:
+    """An order of candidate pairs (rows i, j) that keeps each connected group of articles together,
+    so that a chunk holds whole groups and prepares each article once, not once per chunk it is in
+    (the stored result does not depend on the order)."""
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=np.int64)
+    i, j = pairs[:, 0], pairs[:, 1]
+    labels = np.arange(int(pairs.max()) + 1)
+    while True:  # label propagation with pointer jumping: each article ends up with its group's smallest number
+        low = np.minimum(labels[i], labels[j])
+        new = labels.copy()
+        np.minimum.at(new, i, low)
+        np.minimum.at(new, j, low)
+        new = new[new]
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return np.lexsort((j, i, labels[i]))
+
+
 def align_pairs(store: Store, numbered: list[str], pairs: np.ndarray, settings: Settings, result: ScanResult,
                 advance: Callable[[int, int], None], jobs: int, chunk: int, semantic: Semantic | None = None,
                 vectors: dict | None = None, boilerplate: np.ndarray | None = None) -> list[PairResult]:
     """Align candidate pairs (rows of article numbers into ``numbered``) in chunks read from the
     store, in ``jobs`` worker processes when there are several; returns the related pairs.
     ``boilerplate`` fingerprints tag the corpus boilerplate of each article before alignment."""
-    pair_ids = [(numbered[i], numbered[j]) for i, j in pairs.tolist()]
+    pair_ids = [(numbered[i], numbered[j]) for i, j in pairs[grouped_order(pairs)].tolist()]
     result.candidates += len(pair_ids)
 
     def work() -> Iterator[tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict, "np.ndarray | None"]]:
@@ -263,6 +311,8 @@ def align_pairs(store: Store, numbered: list[str], pairs: np.ndarray, settings: 
 
     related: list[PairResult] = []
     done = 0
+    if jobs > 1:
+        _load_kernels()
     with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else nullcontext() as pool:
         mapper = _ordered_map(pool, _compare_chunk, work(), 2 * jobs) if pool else map(_compare_chunk, work())
         for found in mapper:

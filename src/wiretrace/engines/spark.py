@@ -31,7 +31,7 @@ from ..candidates import KEY_KINDS, article_keys, key_rules
 from ..cluster import Edge, Reuse, edge_of, grade_articles, reuse_of, source_tree
 from ..errors import EngineError, UsageError, WiretraceError
 from ..model import Article, QuarantineEntry
-from ..pipeline import Prepared, compare_prepared, prepare
+from ..pipeline import Prepared, compare_prepared, prepare, prepare_to_compare, with_boilerplate
 from ..read import STDIN, ReadOptions, qualified_stems
 from ..read.files import iter_files, read_file
 from ..settings import DEFAULT, Settings
@@ -342,7 +342,7 @@ def _compare_partition(rows: Iterable[Any], settings: Settings, boilerplate: np.
         if p is None:
             if len(cache) >= PREPARED_CACHE:
                 cache.pop(next(iter(cache)))
-            p = cache[article.id] = prepare(article, settings, boilerplate=boilerplate)
+            p = cache[article.id] = with_boilerplate(prepare_to_compare(article, settings), boilerplate, settings)
         return p
 
     for row in rows:

@@ -1,0 +1,35 @@
+import re
+
+from hypothesis import given, settings as hsettings, strategies as st
+
+from wiretrace.agencies import AGENCIES, _named_in, credited_agencies, literal_core
+
+_PIECES = st.sampled_from(["A", "P", "ss", " ", "-", r"\b", r"\(", r"\)", "[- ]", "?", "+", "*", "{2}", "[^a]",
+                           r"\s", ".", "Press", "AP"])
+_TEXT = st.lists(st.sampled_from(["A", "P", "ss", " ", "-", "(", ")", "a", "Press", "AP", "\n", "PA Media"]),
+                 max_size=20).map("".join)
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=8).map("".join), _TEXT)
+def test_literal_core_is_in_every_match(pattern, text):
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return
+    core = literal_core(pattern)
+    if core is not None and compiled.search(text):
+        assert core in text
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(_TEXT)
+def test_guarded_search_finds_what_every_credit_regex_finds(text):
+    want = {a.name for a in AGENCIES if re.search("|".join(a.credits), text)}
+    assert _named_in(text) == want
+
+
+def test_credits_are_found_through_the_guard():
+    assert credited_agencies("The talks, Reuters reported, ended. (AP) said so.") == {"Reuters", "Associated Press"}
+    assert literal_core(r"\bAgence France[- ]Presse\b") == "Agence France"
+    assert literal_core(r"a|b") is None
