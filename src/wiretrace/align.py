@@ -68,23 +68,37 @@ def find_tiles(a: list[str], b: list[str], brk_a: np.ndarray, brk_b: np.ndarray,
 
     ba, bb = brk_a.tolist(), brk_b.tolist()  # Python scalars: numpy item access dominated this loop
     na, nb = len(a), len(b)
+    limit = settings.max_seed_occurrences
+
+    def anchors(key: tuple[str, ...]) -> bool:
+        return len(index.get(key, ())) <= limit and seen_a.get(key, 0) <= limit
+
     heap: list[tuple[int, int, int]] = []
+    started: set[tuple[int, int]] = set()
     for i in _seed_starts(brk_a, k):
         key = tuple(a[i : i + k])
         positions = index.get(key)
-        if not positions or len(positions) > settings.max_seed_occurrences:
+        if not positions or len(positions) > limit:
             continue
-        if seen_a[key] > settings.max_seed_occurrences:
+        if seen_a[key] > limit:
             continue
         for j in positions:
-            # only start at the left end of a maximal match
+            i0, j0 = i, j
             if i > 0 and j > 0 and not ba[i] and not bb[j] and a[i - 1] == b[j - 1]:
+                # only start at the left end of a maximal match, which its own seed starts unless
+                # that seed is too common to anchor on: then start here and take in the left part
+                if anchors(tuple(a[i - 1 : i - 1 + k])):
+                    continue
+                while i0 > 0 and j0 > 0 and not ba[i0] and not bb[j0] and a[i0 - 1] == b[j0 - 1]:
+                    i0, j0 = i0 - 1, j0 - 1
+            if (i0, j0) in started:
                 continue
-            length = k
-            while (i + length < na and j + length < nb and not ba[i + length]
-                   and not bb[j + length] and a[i + length] == b[j + length]):
+            started.add((i0, j0))
+            length = i - i0 + k
+            while (i0 + length < na and j0 + length < nb and not ba[i0 + length]
+                   and not bb[j0 + length] and a[i0 + length] == b[j0 + length]):
                 length += 1
-            heapq.heappush(heap, (-length, i, j))
+            heapq.heappush(heap, (-length, i0, j0))
 
     used_a = np.zeros(len(a), dtype=bool)
     used_b = np.zeros(len(b), dtype=bool)
