@@ -8,6 +8,8 @@
 3. **Rewritten sentences**: when the pair shares real verbatim copy, unaligned sentences whose
    stems overlap strongly with an unaligned sentence (or two adjacent ones) of the other text are
    aligned as ``rewritten`` — this is how a reworded lede is found.
+4. **Regions** (``wiretrace.passages.tidy``): reworded sentence pairs and small gaps are filled so a
+   reused region is one run of passages without holes, and stray function-word matches dropped.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 
 from .model import Document, Passage
 from .normalize import STOPWORDS, stem
+from .passages import tidy
 from .settings import DEFAULT, Settings
 
 
@@ -282,7 +285,7 @@ def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Ali
             a=_char_span(a_doc, a0, a1), b=_char_span(b_doc, b0, b1), kind=kind,  # type: ignore[arg-type]
             a_tokens=(a0, a1), b_tokens=(b0, b1),
         ))
-    return Alignment(passages, covered_a, covered_b, verbatim_a, verbatim_b)
+    return Alignment(*tidy(a_doc, b_doc, passages, settings))
 
 
 def uncovered_spans(doc: Document, covered: np.ndarray) -> list[tuple[int, int]]:
