@@ -1,6 +1,6 @@
 from hypothesis import given, settings as hsettings, strategies as st
 
-from wiretrace.align import align
+from wiretrace.align import align, find_tiles
 from wiretrace.model import Article
 from wiretrace.normalize import normalize
 
@@ -78,3 +78,15 @@ sentences = st.lists(st.sampled_from([
 def test_alignment_invariants_hold_on_generated_texts(xs, ys):
     a, b = doc(" ".join(xs), "a"), doc("\n\n".join(ys), "b")
     check_invariants(a, b, align(a, b))
+
+
+def test_a_run_whose_first_seed_is_too_common_to_anchor_on_is_still_found() -> None:
+    # "the water law" opens the article and recurs more often than max_seed_occurrences (20)
+    text = "The water law passed. " + " ".join(f"The water law {w} them." for w in (
+        "helps hurts funds taxes limits saves feeds frees binds guides lifts moves warns tests pays "
+        "names marks joins keeps rates shapes".split()))
+    a, b = doc(text, "a"), doc(text, "b")
+    n = len(a.content_words)
+    assert find_tiles(a.content_words, b.content_words, a.breaks, b.breaks)[0].length == n
+    al = align(a, b)
+    assert [(p.a, p.b, p.kind) for p in al.passages] == [((0, len(text) - 1), (0, len(text) - 1), "verbatim")]

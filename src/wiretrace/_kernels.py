@@ -15,13 +15,16 @@ from numba import njit
 
 @njit(cache=True, nogil=True)
 def seed_matches(keys_a: np.ndarray, pos_a: np.ndarray, common_a: np.ndarray, keys_b: np.ndarray,
-                 pos_b: np.ndarray, ia: np.ndarray, ib: np.ndarray, ba: np.ndarray, bb: np.ndarray, k: int,
-                 max_occurrences: int) -> np.ndarray:
-    """Maximal exact runs (length, i, j) started at the left end of every shared, not too common seed.
+                 pos_b: np.ndarray, starts_b: np.ndarray, ia: np.ndarray, ib: np.ndarray, ba: np.ndarray,
+                 bb: np.ndarray, k: int, max_occurrences: int) -> np.ndarray:
+    """Maximal exact runs (length, i, j) of every shared, not too common seed, from their left end.
 
     ``keys_x``/``pos_x``: each side's seed keys (equal seeds, equal keys) sorted, and where they
     start, only starts whose seed crosses no boilerplate break; ``common_a[i]``: how often the seed
-    at i occurs anywhere in A; ``ia``/``ib``: word ids; ``ba``/``bb``: a break before each word.
+    at i occurs anywhere in A; ``starts_b[j]``: how often the seed at j starts in B (as ``pos_b``);
+    ``ia``/``ib``: word ids; ``ba``/``bb``: a break before each word. A run is reported from the seed
+    that starts it unless that seed is too common to anchor on: then from the first seed that may,
+    extended left (the same run may come out more than once; the caller drops repeats).
     """
     na, nb = ia.shape[0], ib.shape[0]
     out = np.empty((16, 3), dtype=np.int64)
@@ -45,18 +48,22 @@ def seed_matches(keys_a: np.ndarray, pos_a: np.ndarray, common_a: np.ndarray, ke
                 i = pos_a[x]
                 for y in range(q, q_end):
                     j = pos_b[y]
-                    # only start at the left end of a maximal match
+                    i0, j0 = i, j
                     if i > 0 and j > 0 and not ba[i] and not bb[j] and ia[i - 1] == ib[j - 1]:
-                        continue
-                    length = k
-                    while (i + length < na and j + length < nb and not ba[i + length] and not bb[j + length]
-                           and ia[i + length] == ib[j + length]):
+                        if starts_b[j - 1] <= max_occurrences and common_a[i - 1] <= max_occurrences:
+                            continue  # the seed to the left starts this run
+                        while i0 > 0 and j0 > 0 and not ba[i0] and not bb[j0] and ia[i0 - 1] == ib[j0 - 1]:
+                            i0 -= 1
+                            j0 -= 1
+                    length = i - i0 + k
+                    while (i0 + length < na and j0 + length < nb and not ba[i0 + length]
+                           and not bb[j0 + length] and ia[i0 + length] == ib[j0 + length]):
                         length += 1
                     if n == out.shape[0]:
                         grown = np.empty((2 * n, 3), dtype=np.int64)
                         grown[:n] = out
                         out = grown
-                    out[n, 0], out[n, 1], out[n, 2] = length, i, j
+                    out[n, 0], out[n, 1], out[n, 2] = length, i0, j0
                     n += 1
         p, q = p_end, q_end
     return out[:n]

@@ -8,6 +8,8 @@
 3. **Rewritten sentences**: when the pair shares real verbatim copy, unaligned sentences whose
    stems overlap strongly with an unaligned sentence (or two adjacent ones) of the other text are
    aligned as ``rewritten`` — this is how a reworded lede is found.
+4. **Regions** (``wiretrace.passages.tidy``): reworded sentence pairs and small gaps are filled so a
+   reused region is one run of passages without holes, and stray function-word matches dropped.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 
 from .model import Document, Passage
 from .normalize import STOPWORDS, stem
+from .passages import tidy
 from .settings import DEFAULT, Settings
 
 
@@ -154,6 +157,7 @@ class _Seeds:
     keys: np.ndarray
     starts: np.ndarray
     common: np.ndarray
+    startable: np.ndarray  # per position: how often its seed is among the starts (``keys``)
 
     @staticmethod
     def of(ids: np.ndarray, keys: np.ndarray, brk: np.ndarray, k: int) -> "_Seeds":
@@ -161,7 +165,10 @@ class _Seeds:
         starts = np.asarray(_seed_starts(brk, k), dtype=np.int64)
         order = np.argsort(keys[starts], kind="stable")
         _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        return _Seeds(ids, keys[starts][order], starts[order], counts[inverse].astype(np.int64))
+        sorted_keys = keys[starts][order]
+        startable = (np.searchsorted(sorted_keys, keys, side="right")
+                     - np.searchsorted(sorted_keys, keys, side="left")).astype(np.int64)
+        return _Seeds(ids, sorted_keys, starts[order], counts[inverse].astype(np.int64), startable)
 
 
 def _doc_seeds(doc: Document, ids: DocIds, k: int) -> _Seeds:
@@ -218,9 +225,10 @@ def _tiles(sa: _Seeds, sb: _Seeds, brk_a: np.ndarray, brk_b: np.ndarray, setting
                                     brk_b, settings)
     from . import _kernels  # numba: imported on first use
 
-    matches = _kernels.seed_matches(sa.keys, sa.starts, sa.common, sb.keys, sb.starts, sa.ids, sb.ids,
-                                    np.asarray(brk_a, dtype=bool), np.asarray(brk_b, dtype=bool), k,
+    matches = _kernels.seed_matches(sa.keys, sa.starts, sa.common, sb.keys, sb.starts, sb.startable, sa.ids,
+                                    sb.ids, np.asarray(brk_a, dtype=bool), np.asarray(brk_b, dtype=bool), k,
                                     settings.max_seed_occurrences)
+    matches = np.unique(matches, axis=0) if len(matches) else matches  # a run found from several seeds
     tiles = _kernels.greedy_tiles(matches, na, nb, k)
     return [Tile(i, j, length) for i, j, length in sorted(tiles.tolist())]
 
@@ -241,23 +249,37 @@ def find_tiles_reference(a: list[str], b: list[str], brk_a: np.ndarray, brk_b: n
 
     ba, bb = brk_a.tolist(), brk_b.tolist()  # Python scalars: numpy item access dominated this loop
     na, nb = len(a), len(b)
+    limit = settings.max_seed_occurrences
+
+    def anchors(key: tuple[str, ...]) -> bool:
+        return len(index.get(key, ())) <= limit and seen_a.get(key, 0) <= limit
+
     heap: list[tuple[int, int, int]] = []
+    started: set[tuple[int, int]] = set()
     for i in _seed_starts(brk_a, k):
         key = tuple(a[i : i + k])
         positions = index.get(key)
-        if not positions or len(positions) > settings.max_seed_occurrences:
+        if not positions or len(positions) > limit:
             continue
-        if seen_a[key] > settings.max_seed_occurrences:
+        if seen_a[key] > limit:
             continue
         for j in positions:
-            # only start at the left end of a maximal match
+            i0, j0 = i, j
             if i > 0 and j > 0 and not ba[i] and not bb[j] and a[i - 1] == b[j - 1]:
+                # only start at the left end of a maximal match, which its own seed starts unless
+                # that seed is too common to anchor on: then start here and take in the left part
+                if anchors(tuple(a[i - 1 : i - 1 + k])):
+                    continue
+                while i0 > 0 and j0 > 0 and not ba[i0] and not bb[j0] and a[i0 - 1] == b[j0 - 1]:
+                    i0, j0 = i0 - 1, j0 - 1
+            if (i0, j0) in started:
                 continue
-            length = k
-            while (i + length < na and j + length < nb and not ba[i + length]
-                   and not bb[j + length] and a[i + length] == b[j + length]):
+            started.add((i0, j0))
+            length = i - i0 + k
+            while (i0 + length < na and j0 + length < nb and not ba[i0 + length]
+                   and not bb[j0 + length] and a[i0 + length] == b[j0 + length]):
                 length += 1
-            heapq.heappush(heap, (-length, i, j))
+            heapq.heappush(heap, (-length, i0, j0))
 
     used_a = np.zeros(len(a), dtype=bool)
     used_b = np.zeros(len(b), dtype=bool)
@@ -513,7 +535,7 @@ def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Ali
             a=_char_span(a_doc, a0, a1), b=_char_span(b_doc, b0, b1), kind=kind,  # type: ignore[arg-type]
             a_tokens=(a0, a1), b_tokens=(b0, b1),
         ))
-    return Alignment(passages, covered_a, covered_b, verbatim_a, verbatim_b)
+    return Alignment(*tidy(a_doc, b_doc, passages, settings))
 
 
 def _runs(opens: np.ndarray, covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

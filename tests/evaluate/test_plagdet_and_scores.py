@@ -7,7 +7,7 @@ import math
 import pytest
 
 from wiretrace.evaluate.gold import Prediction, detection_scores, evaluate, passage_scores
-from wiretrace.evaluate.loaders import Gold, GoldPair, pair_key
+from wiretrace.evaluate.loaders import Gold, GoldPair, join_contiguous, pair_key
 from wiretrace.evaluate.metrics import pearson, plagdet
 
 CASE = ("x|y", (0, 100), (0, 100))
@@ -109,3 +109,78 @@ def test_one_sided_passages_come_from_pairs_with_a_labelled_source_only() -> Non
              pair_key("np", "other"): {"a": "np", "b": "other", "passages": [{"a": [32, 41], "b": [0, 9]}]}}
     r = passage_scores(gold, pairs, gold.texts)
     assert r["detections"] == 1 and r["granularity"] == 1.0 and r["plagdet"] == 1.0
+
+
+# --- detections are reused regions; copies of one original are not scored against each other -----
+
+COPY = "Alpha beta gamma delta. Epsilon zeta eta theta iota. Kappa lambda mu nu xi."
+SOURCE = "Alpha beta gamma delta. Epsilon ZETA eta theta iota. Kappa lambda mu nu xi."
+# verbatim "Alpha … Epsilon", rewritten "zeta", verbatim "eta … xi": one region, three passages
+VRV = [{"a": [0, 31], "b": [0, 31], "kind": "verbatim"}, {"a": [32, 36], "b": [32, 36], "kind": "rewritten"},
+       {"a": [37, 74], "b": [37, 74], "kind": "verbatim"}]
+
+
+def _region_gold(cases: list[dict]) -> Gold:
+    gold = Gold(name="regions", complete=True, texts={"c": COPY, "o": SOURCE, "c2": COPY, "z": COPY, "y": SOURCE})
+    gold.pairs[pair_key("c", "o")] = GoldPair("c", "o", "duplicate", "wholly", "noisy", "o")
+    gold.pairs[pair_key("c2", "o")] = GoldPair("c2", "o", "duplicate", "wholly", "exact", "o")
+    gold.clusters = {"c": "k", "c2": "k", "o": "k", "z": "z", "y": "y"}
+    gold.cases = [(pair_key("c", "o"), tuple(x["a"]), tuple(x["b"])) for x in cases]
+    return gold
+
+
+def _pair(a: str, b: str, passages: list[dict], relation: str = "duplicate") -> dict:
+    return {"a": a, "b": b, "relation": relation, "passages": passages}
+
+
+def test_passages_contiguous_on_both_sides_are_one_detection_whatever_their_kind() -> None:
+    gold = _region_gold([{"a": [0, 74], "b": [0, 74], "kind": "verbatim"}])
+    r = passage_scores(gold, {pair_key("c", "o"): _pair("c", "o", VRV)})
+    assert (r["detections"], r["granularity"], r["plagdet"]) == (1, 1.0, 1.0)
+    # without the texts nothing can be joined: three detections of one case
+    r = passage_scores(gold, {pair_key("c", "o"): _pair("c", "o", VRV)}, texts={})
+    assert (r["detections"], r["granularity"]) == (3, 3.0)
+
+
+def test_an_unaligned_word_between_passages_keeps_two_detections() -> None:
+    gold = _region_gold([{"a": [0, 74], "b": [0, 74], "kind": "verbatim"}])
+    holed = [VRV[0], VRV[2]]  # "zeta" left unaligned on both sides
+    r = passage_scores(gold, {pair_key("c", "o"): _pair("c", "o", holed)})
+    assert (r["detections"], r["granularity"]) == (2, 2.0)
+    assert r["plagdet"] == pytest.approx(r["f1"] / math.log2(3))
+
+
+def test_gold_passages_of_different_kinds_that_touch_are_one_case() -> None:
+    gold = _region_gold(VRV)
+    r = passage_scores(gold, {pair_key("c", "o"): _pair("c", "o", [{"a": [0, 74], "b": [0, 74]}])})
+    assert (r["cases"], r["detections"], r["plagdet"]) == (1, 1, 1.0)
+
+
+def test_crossing_passages_are_one_detection_but_moved_gold_passages_stay_two_cases() -> None:
+    # the copy's second sentence comes first in the source: "Epsilon…iota." then "Alpha…delta."
+    copy, source = "Alpha beta gamma delta. Epsilon zeta eta theta iota.", "Epsilon zeta eta theta iota. Alpha beta gamma delta."
+    spans = [((0, 22), (29, 51)), ((24, 51), (0, 27))]
+    assert join_contiguous(spans, copy, source, any_order=True) == [((0, 51), (0, 51))]
+    assert join_contiguous(spans, copy, source) == spans
+    assert join_contiguous(spans, copy, "") == spans  # no source text: nothing joined
+
+
+def test_copies_of_one_original_are_not_scored_against_each_other() -> None:
+    gold = _region_gold([{"a": [0, 74], "b": [0, 74], "kind": "verbatim"}])
+    whole = [{"a": [0, 74], "b": [0, 74], "kind": "verbatim"}]
+    pairs = {pair_key("c", "o"): _pair("c", "o", whole), pair_key("c", "c2"): _pair("c", "c2", whole)}
+    r = passage_scores(gold, pairs)
+    assert (r["detections"], r["precision"], r["plagdet"]) == (1, 1.0, 1.0)
+    # an unlisted pair of unrelated articles is a false detection
+    pairs[pair_key("y", "z")] = _pair("z", "y", whole, "derived")
+    r = passage_scores(gold, pairs)
+    assert (r["detections"], r["precision"]) == (2, 0.5)
+
+
+def test_only_pairs_called_a_copy_make_detections() -> None:
+    gold = _region_gold([{"a": [0, 74], "b": [0, 74], "kind": "verbatim"}])
+    whole = [{"a": [0, 74], "b": [0, 74], "kind": "verbatim"}]
+    pairs = {pair_key("c", "o"): _pair("c", "o", whole), pair_key("y", "z"): _pair("z", "y", whole, "same_story")}
+    assert passage_scores(gold, pairs)["detections"] == 1  # same_story: shared words shown, no reuse claimed
+    pairs[pair_key("c", "o")]["relation"] = "same_story"
+    assert passage_scores(gold, pairs)["recall"] == 0.0

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import InputError
-from .loaders import RELATIONS, Gold, Key, load_gold, merge_adjacent, pair_key
+from .loaders import RELATIONS, Gold, Key, join_contiguous, load_gold, merge_adjacent, pair_key
 from .metrics import adjusted_rand_index, bcubed_f1, pearson, plagdet, prf
 
 DEGREES = ("wholly", "partially", "none")
@@ -125,22 +125,45 @@ def degree_scores(gold: Gold, articles: dict[str, dict[str, Any]]) -> dict[str, 
     return prf(gold.degrees, pred, DEGREES, missing="none")
 
 
+def _claims_reuse(pair: dict[str, Any]) -> bool:
+    """The system calls the pair a copy (``derived``/``duplicate``; a system without relations
+    claims every pair it lists)."""
+    return pair.get("relation", "derived") in ("derived", "duplicate")
+
+
+def _siblings(gold: Gold, key: Key) -> bool:
+    """Both articles of an unlisted pair sit in one gold cluster (two copies of one original)."""
+    cluster = gold.clusters.get(key[0])
+    return cluster is not None and cluster == gold.clusters.get(key[1])
+
+
 def passage_scores(gold: Gold, pairs: dict[Key, dict[str, Any]], texts: dict[str, str] | None = None) -> dict[str, Any]:
     """PAN plagdet of predicted passages against the gold passage cases.
 
-    Two-sided cases are keyed by document pair and oriented copy → source; predicted passages of
-    pairs the gold knows nothing about count as detections (false ones) only when the gold is
-    complete. One-sided (METER) cases are keyed by the copy article: the predicted passages on that
-    article from its pairs with labelled sources, overlapping ones joined (and, given ``texts``,
-    ones separated only by punctuation, as the gold cases are), are its detections.
+    Two-sided cases are keyed by document pair and oriented copy → source. A PAN *detection* is one
+    reused region: passages of a pair that follow each other on both sides with only whitespace and
+    punctuation between (a ``verbatim``, ``rewritten``, ``verbatim`` run around a substituted word)
+    are joined into one detection, and the gold passages into one case the same way
+    (:func:`~wiretrace.evaluate.loaders.join_contiguous`; it needs the texts, ``texts`` or
+    ``gold.texts``, else nothing is joined); a detection may also take in a passage that sits just
+    before it in the source (two crossing passages of one sentence whose clauses were swapped), a
+    gold case does not (a moved sentence is a case of its own). Predicted passages of pairs the gold knows nothing about
+    count as (false) detections only when the gold is complete, and never for two articles of one
+    gold cluster (copies of one original share text the gold does not list; the pair-level
+    :func:`detection_scores` ignores them too). Only pairs the system calls a copy (``derived``,
+    ``duplicate``) make detections: a ``same_story`` pair's passages are the words two independent
+    reports share, shown as evidence, not claimed as reuse. One-sided (METER) cases are keyed by the copy
+    article: the predicted passages on that article from its pairs with labelled sources,
+    overlapping ones joined (and, given the texts, ones separated only by punctuation, as the gold
+    cases are), are its detections.
     """
-    texts = texts or {}
+    texts = texts if texts is not None else gold.texts
     detections: list[tuple[Any, tuple[int, int], tuple[int, int] | None]] = []
     if gold.one_sided:
         annotated = {c[0] for c in gold.cases}
         spans: dict[str, list[tuple[int, int]]] = {}
         for key, p in pairs.items():
-            if key not in gold.pairs:  # only pairs with a labelled source (METER: the PA stories)
+            if key not in gold.pairs or not _claims_reuse(p):  # a labelled source (METER: the PA stories)
                 continue
             for side, other in ((p["a"], "a"), (p["b"], "b")):
                 if side in annotated:
@@ -150,14 +173,26 @@ def passage_scores(gold: Gold, pairs: dict[Key, dict[str, Any]], texts: dict[str
         return plagdet(gold.cases, detections)
     for key, p in pairs.items():
         g = gold.pairs.get(key)
-        if g is None and not gold.complete:
+        if not _claims_reuse(p) or (g is None and (not gold.complete or _siblings(gold, key))):
             continue
         if g is not None and g.label == "unrelated" and not gold.complete:
             continue
         copy = g.a if g is not None else p["a"]
+        source = key[1] if key[0] == copy else key[0]
         first, second = ("a", "b") if p["a"] == copy else ("b", "a")
-        detections += [(key, tuple(x[first]), tuple(x[second])) for x in p.get("passages", [])]
-    return plagdet(gold.cases, detections)
+        found = [(tuple(x[first]), tuple(x[second])) for x in p.get("passages", [])]
+        detections += [(key, a, b) for a, b in join_contiguous(found, texts.get(copy, ""), texts.get(source, ""),
+                                                                 any_order=True)]
+    by_pair: dict[Key, list[tuple[Any, Any]]] = {}
+    for key, a, b in gold.cases:
+        by_pair.setdefault(key, []).append((a, b))
+    cases: list[tuple[Any, Any, Any]] = []
+    for key, spans_ in by_pair.items():
+        g = gold.pairs.get(key)
+        copy = g.a if g is not None else key[0]
+        source = key[1] if key[0] == copy else key[0]
+        cases += [(key, a, b) for a, b in join_contiguous(spans_, texts.get(copy, ""), texts.get(source, ""))]
+    return plagdet(cases, detections)
 
 
 def passage_scores_by_type(gold: Gold, pairs: dict[Key, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -170,7 +205,7 @@ def passage_scores_by_type(gold: Gold, pairs: dict[Key, dict[str, Any]]) -> dict
     out = {}
     for type_, keys in sorted(by_type.items()):
         subset = Gold(name=gold.name, pairs={k: gold.pairs[k] for k in keys},
-                      cases=[c for c in gold.cases if c[0] in keys])
+                      cases=[c for c in gold.cases if c[0] in keys], texts=gold.texts)
         if subset.cases:
             out[type_] = passage_scores(subset, {k: p for k, p in pairs.items() if k in keys})
     return out
@@ -201,7 +236,7 @@ def evaluate(gold: Gold, pred: Prediction) -> dict[str, Any]:
     if gold.degrees:
         out["articles"] = degree_scores(gold, pred.articles)
     if gold.cases:
-        out["passages"] = passage_scores(gold, pred.pairs, gold.texts)
+        out["passages"] = passage_scores(gold, pred.pairs)
         if not gold.one_sided:
             out["passages"]["by_type"] = passage_scores_by_type(gold, pred.pairs)
     if gold.clusters:

@@ -148,6 +148,9 @@ def load_generated(folder: str | Path) -> Gold:
     gold_dir = folder / "gold" if (folder / "gold").is_dir() else folder
     gold = load_pairs_jsonl(gold_dir / "pairs.jsonl")
     gold.name = f"generated corpus {folder}"
+    articles = gold_dir.parent / "articles.jsonl"
+    if articles.is_file():  # the texts tell which passages are adjacent (PAN detections, see join_contiguous)
+        gold.texts = {a["id"]: a["text"] for _, a in _read_jsonl(articles)}
     gold.clusters = load_clusters_jsonl(gold_dir / "clusters.jsonl").clusters
     for _, a in _read_jsonl(gold_dir / "articles.jsonl"):
         gold.degrees[a["id"]] = a["degree"]
@@ -173,6 +176,42 @@ def load_meter_gold(root: str | Path, domain: str = "courts") -> Gold:
         for src in sources if label else ():
             _add_pair(gold, aid, src, label, corpus.gold[aid] if label == "derived" else "", "meter")
     return gold
+
+
+def _only_separators(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` exists and holds no letter or digit (whitespace and punctuation only; an
+    empty gap qualifies). Without the text (or past its end) nothing is a separator."""
+    return start <= end <= len(text) and not any(ch.isalnum() for ch in text[start:end])
+
+
+TwoSided = tuple[tuple[int, int], tuple[int, int]]
+
+
+def join_contiguous(spans: list[TwoSided], copy_text: str, source_text: str,
+                    any_order: bool = False) -> list[TwoSided]:
+    """Passages of one document pair joined into reused regions: a block of the copy taken from a
+    block of the source, as PAN counts cases and detections.
+
+    Passages that follow each other in the copy and in the source, separated only by whitespace and
+    punctuation on both sides, are one region, whatever their kind: wiretrace labels each passage
+    ``verbatim`` or ``rewritten``, so a region with one substituted word comes out as three
+    passages, one reused passage for a reader and for PAN. With ``any_order`` (how a system's
+    passages are read as detections), the next passage may also sit just *before* the block in the
+    source: a sentence whose clauses were swapped is aligned as two crossing passages, still one
+    block of the copy from one block of the source. A single unaligned word on either side, or a
+    jump in either text (a paragraph moved further), keeps passages apart; so do missing texts.
+    ``spans`` are ``(copy_span, source_span)`` pairs; the result is sorted by the copy span."""
+    out: list[list[int]] = []
+    for (a0, a1), (b0, b1) in sorted((tuple(a), tuple(b)) for a, b in spans):  # type: ignore[misc]
+        if out:
+            last = out[-1]  # [a0, a1, b0, b1]: the block so far
+            if _only_separators(copy_text, last[1], a0) and (
+                    (b0 >= last[3] and _only_separators(source_text, last[3], b0))
+                    or (any_order and b1 <= last[2] and _only_separators(source_text, b1, last[2]))):
+                last[1], last[2], last[3] = max(last[1], a1), min(last[2], b0), max(last[3], b1)
+                continue
+        out.append([a0, a1, b0, b1])
+    return [((a0, a1), (b0, b1)) for a0, a1, b0, b1 in out]
 
 
 def merge_adjacent(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
