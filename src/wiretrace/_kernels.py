@@ -236,7 +236,7 @@ def load() -> None:
     words = np.arange(4, dtype=np.int64)
     keys = np.arange(2, dtype=np.int64)
     brk = np.zeros(4, dtype=np.bool_)
-    matches = seed_matches(keys, keys, keys, keys, keys, words, words, brk, brk, 3, 20)
+    matches = seed_matches(keys, keys, keys, keys, keys, words, words, words, brk, brk, 3, 20)
     greedy_tiles(matches, 4, 4, 3)
     units = np.array([[0, 4]], dtype=np.int64)
     sentence_matches(words, units, keys[:0], words, units, keys[:0], 0.5)
