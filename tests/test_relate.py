@@ -54,3 +54,17 @@ def test_earlier_date_beats_asymmetry():
     r = compare(extended, Article("orig", WIRE, date="2025-03-04"))
     assert r.source == "orig"
     assert any("earlier" in x for x in r.direction_reasons)
+
+
+def test_a_shared_run_of_function_words_is_chance_not_copy():
+    from wiretrace.pipeline import compare
+
+    run = "and that it was the one that they had been"
+    a = Article("a", f"Harbour cranes stood idle at dawn. {run} waiting for. Dockers marched to the ministry.")
+    b = Article("b", f"Orchard growers counted frost damage. {run} hoping for. Apricots fell before ripening.")
+    r = compare(a, b)
+    assert any(p.kind == "verbatim" and p.a_tokens[1] - p.a_tokens[0] >= 10 for p in r.passages)
+    assert r.relation == "unrelated"
+    from wiretrace.settings import Settings
+
+    assert compare(a, b, Settings(long_run_content_words=0)).relation == "derived"  # what the rule prevents

@@ -121,6 +121,16 @@ def boilerplate_keys(keys: np.ndarray, samples: np.ndarray, fetch: SignatureFetc
     return np.asarray(sorted(found), dtype=np.uint64)
 
 
+def corpus_boilerplate(winnowed: list[np.ndarray], signatures: np.ndarray, sizes: np.ndarray, ranks: np.ndarray,
+                       settings: Settings = DEFAULT) -> np.ndarray:
+    """The boilerplate fingerprints of a corpus held in memory (per article: unique winnowed keys,
+    signature, content-token count, rank), as the engines find them over their stores."""
+    keys = np.concatenate(winnowed).astype(np.uint64) if winnowed else _EMPTY_KEYS
+    docs = np.repeat(np.arange(len(winnowed), dtype=np.int64), [len(w) for w in winnowed])
+    frequent, samples = frequent_postings(keys, docs, ranks, settings)
+    return boilerplate_keys(frequent, samples, lambda d: (signatures[d], sizes[d]), settings)
+
+
 def repeated_spans(doc: Document, boilerplate: np.ndarray, settings: Settings = DEFAULT) -> list[Span]:
     """Sentences of ``doc`` that its own boilerplate fingerprints cover for at least half their words.
 

@@ -248,8 +248,12 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
     ]
 
     # copying leaves runs of several words; independent reports of one event share only short ones
+    # (a run of function words — "so they say we should" — is chance, not copy: it must carry content words)
+    words = a_doc.content_words
     long_run_words = sum(p.a_tokens[1] - p.a_tokens[0] for p in alignment.passages
-                         if p.kind == "verbatim" and p.a_tokens[1] - p.a_tokens[0] >= settings.long_run)
+                         if p.kind == "verbatim" and p.a_tokens[1] - p.a_tokens[0] >= settings.long_run
+                         and sum(w not in STOPWORDS for w in words[p.a_tokens[0]:p.a_tokens[1]])
+                         >= settings.long_run_content_words)
     shares_copy = long_run_words >= settings.min_verbatim_tokens
     d = direction(a_doc, b_doc, cov_a, cov_b)
     source: str | None = None

@@ -79,6 +79,9 @@ class Settings:
     # --- relations ----------------------------------------------------------------------------
     long_run: int = 5
     """Verbatim runs at least this long are evidence of copying; shorter ones only extend it."""
+    long_run_content_words: int = 2
+    """...and hold at least this many words that are not stopwords: two unrelated texts share runs
+    like "and that it was the" by chance."""
     min_verbatim_tokens: int = 8
     """Derivation needs at least this many words in verbatim runs of ``long_run``+ words; two independent reports of
     one event share names and short phrases, not several runs of copy."""

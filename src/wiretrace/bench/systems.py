@@ -7,8 +7,8 @@ writes ``OUT_DIR/SYSTEM.json`` (seconds per stage, candidates, peak RSS) and
 and passages). Systems:
 
 - ``wiretrace``: the pipeline functions the engines use, stage by stage — ``fingerprint``
-  (normalise + fingerprint), ``candidates`` (LSH + rare-fingerprint index), ``align`` (align and
-  relate every candidate), ``cluster``.
+  (normalise + fingerprint), ``candidates`` (corpus boilerplate, then LSH + fingerprint index with
+  hubs), ``align`` (tag boilerplate, align and relate every candidate), ``cluster``.
 - ``datasketch-T``: datasketch 2.0.0 ``MinHash`` (128 permutations) over lower-cased word 5-gram
   shingles, ``MinHashLSH`` at threshold T (its own optimal bands), then the pairs whose estimated
   Jaccard reaches T — what a user deduplicating with it keeps. Stages ``shingle``, ``minhash``,
@@ -66,22 +66,30 @@ def run_wiretrace(articles: list[dict[str, Any]], clock: Clock) -> tuple[int, li
     """wiretrace's pipeline stage by stage; returns (candidate pairs, related pairs as compare objects)."""
     import numpy as np
 
+    from ..boilerplate import corpus_boilerplate, doc_ranks
     from ..candidates import candidate_pairs
     from ..cluster import Edge, build_clusters
     from ..model import Article
-    from ..pipeline import compare_prepared, prepare
+    from ..pipeline import compare_prepared, prepare, with_boilerplate
     from ..settings import DEFAULT
 
     with clock.stage("fingerprint"):
         prepared = [prepare(Article(id=a["id"], text=a["text"], title=a.get("title"), date=a.get("date"),
                                     outlet=a.get("outlet")), DEFAULT) for a in articles]
-    with clock.stage("candidates"):
+    with clock.stage("candidates"):  # corpus boilerplate, then LSH + fingerprints with hubs, as the engines do
         sigs = np.stack([p.fp.signature for p in prepared])
-        pairs = candidate_pairs(sigs, [p.fp.winnowed for p in prepared], DEFAULT)
+        wins = [p.fp.winnowed for p in prepared]
+        ranks = doc_ranks([p.id for p in prepared])
+        boilerplate = corpus_boilerplate(wins, sigs, np.asarray([len(p.doc.content) for p in prepared]), ranks, DEFAULT)
+        pairs = candidate_pairs(sigs, wins, DEFAULT, ranks=ranks, boilerplate=boilerplate)
     related = []
     with clock.stage("align"):
-        for i, j in pairs:
-            r = compare_prepared(prepared[i], prepared[j], DEFAULT)
+        tagged: dict[int, Any] = {}
+        for i, j in pairs.tolist():
+            for x in (i, j):
+                if x not in tagged:
+                    tagged[x] = with_boilerplate(prepared[x], boilerplate, DEFAULT)
+            r = compare_prepared(tagged[i], tagged[j], DEFAULT)
             if r.relation != "unrelated":
                 related.append(r)
     with clock.stage("cluster"):
