@@ -152,11 +152,12 @@ def _sentence(text: str, vocab: dict[str, tuple[int, int]]) -> BaseSentence:
     return BaseSentence(text, toks, slots, sum(1 for t in toks if t[0].isalpha()))
 
 
-_NEAR_DUPLICATE_RUNS = 3  # base articles sharing this many 10-word runs with an earlier one are versions of it
+_NEAR_DUPLICATE_RUNS = 1  # a base article sharing an 8-word run with an earlier one reuses its text: dropped
+_RUN_WORDS = 8  # (wiretrace calls a pair derived from 8 words of verbatim runs; 10-word runs let such pairs through)
 
 
-def _long_runs(body: str, k: int = 10) -> set[int]:
-    """Hashes of the article's lower-cased 10-word runs (to find near-duplicate base articles)."""
+def _long_runs(body: str, k: int = _RUN_WORDS) -> set[int]:
+    """Hashes of the article's lower-cased 8-word runs (to find base articles that reuse earlier ones)."""
     words = re.findall(r"\w+", body.lower())
     return {xxh64_intdigest(" ".join(words[i:i + k]).encode()) for i in range(len(words) - k + 1)}
 
