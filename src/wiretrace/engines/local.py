@@ -335,16 +335,17 @@ def write_outputs(store: Store, out_dir: Path, quarantine: Sequence[QuarantineEn
                   report: bool = True) -> Path | None:
     """Write pairs.jsonl, articles.jsonl, clusters.jsonl, quarantine.jsonl and the HTML report."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    pairs = store.pairs(with_passages=True)
     grades = store.grades()
     clusters = store.clusters()
-    _write_jsonl(out_dir / "pairs.jsonl", (p.to_json(passages=passages) for p in pairs))
+    _write_jsonl(out_dir / "pairs.jsonl", (p.to_json(passages=passages) for p in store.iter_pairs(with_passages=True)))
     _write_jsonl(out_dir / "articles.jsonl", (g.to_json() for g in grades))
     _write_jsonl(out_dir / "clusters.jsonl", (c.to_json() for c in clusters))
     _write_jsonl(out_dir / "quarantine.jsonl", (q.to_json() for q in quarantine))
     if not report:
         return None
     from ..report import render_report
+
+    pairs = store.pairs(with_passages=True)  # the report pages need them all (use --no-report at scale)
 
     articles = {a.id: a for a in store.articles()}
     article_rows = [{**g.to_json(), "text": articles[g.id].text, "title": articles[g.id].title}
