@@ -14,6 +14,17 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
+def _push(rows: np.ndarray, n: int, x: int, y: int, z: int) -> np.ndarray:
+    """Set row ``n`` of an (m, 3) int64 array to (x, y, z), doubling the array when it is full."""
+    if n == rows.shape[0]:
+        grown = np.empty((2 * n, 3), dtype=np.int64)
+        grown[:n] = rows
+        rows = grown
+    rows[n, 0], rows[n, 1], rows[n, 2] = x, y, z
+    return rows
+
+
+@njit(cache=True, nogil=True)
 def seed_matches(keys_a: np.ndarray, pos_a: np.ndarray, common_a: np.ndarray, keys_b: np.ndarray,
                  pos_b: np.ndarray, starts_b: np.ndarray, ia: np.ndarray, ib: np.ndarray, ba: np.ndarray,
                  bb: np.ndarray, k: int, max_occurrences: int) -> np.ndarray:
@@ -59,11 +70,7 @@ def seed_matches(keys_a: np.ndarray, pos_a: np.ndarray, common_a: np.ndarray, ke
                     while (i0 + length < na and j0 + length < nb and not ba[i0 + length]
                            and not bb[j0 + length] and ia[i0 + length] == ib[j0 + length]):
                         length += 1
-                    if n == out.shape[0]:
-                        grown = np.empty((2 * n, 3), dtype=np.int64)
-                        grown[:n] = out
-                        out = grown
-                    out[n, 0], out[n, 1], out[n, 2] = length, i0, j0
+                    out = _push(out, n, length, i0, j0)
                     n += 1
         p, q = p_end, q_end
     return out[:n]
@@ -99,11 +106,7 @@ def greedy_tiles(matches: np.ndarray, na: int, nb: int, k: int) -> np.ndarray:
             for t in range(length):
                 used_a[i + t] = True
                 used_b[j + t] = True
-            if n == tiles.shape[0]:
-                grown = np.empty((2 * n, 3), dtype=np.int64)
-                grown[:n] = tiles
-                tiles = grown
-            tiles[n, 0], tiles[n, 1], tiles[n, 2] = i, j, length
+            tiles = _push(tiles, n, i, j, length)
             n += 1
             continue
         t = 0
