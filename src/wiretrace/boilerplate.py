@@ -179,13 +179,6 @@ def tag_repeated(doc: Document, spans: list[Span]) -> Document:
                     content=np.flatnonzero(~mask).astype(np.int64))
 
 
-def repeated_words(doc: Document) -> int:
-    """How many words of ``doc`` are tagged as corpus boilerplate."""
-    starts = doc.tokens.starts
-    return int(sum(np.searchsorted(starts, s.end, side="left") - np.searchsorted(starts, s.start, side="left")
-                   for s in doc.boilerplate if s.kind == REPEATED))
-
-
 def remap_vectors(vectors: "Vectors", before: Document, after: Document) -> "Vectors":
     """Paragraph vectors of ``before`` re-expressed in ``after``'s content numbering (``after`` has
     more tokens tagged): paragraphs left without content are dropped, the others keep their vector."""

@@ -199,12 +199,17 @@ def kind_pairs(keys_per_doc: Sequence[np.ndarray], rule: KeyRule, new: np.ndarra
     return pairs[counts >= rule.min_shared]
 
 
+def sum_by_code(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pair codes (``i * width + j``) made unique, the counts of a code's repeats added up."""
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    return uniq, np.bincount(inverse, weights=counts, minlength=len(uniq)).astype(np.int64)
+
+
 def _add_counts(pairs: np.ndarray, counts: np.ndarray, more: np.ndarray, more_counts: np.ndarray,
                 n_docs: int) -> tuple[np.ndarray, np.ndarray]:
     """Union of two (pairs, shared-key counts) sets, counts of a pair in both added."""
-    codes = np.concatenate([pairs[:, 0] * n_docs + pairs[:, 1], more[:, 0] * n_docs + more[:, 1]])
-    uniq, inverse = np.unique(codes, return_inverse=True)
-    total = np.bincount(inverse, weights=np.concatenate([counts, more_counts])).astype(np.int64)
+    uniq, total = sum_by_code(np.concatenate([pairs[:, 0] * n_docs + pairs[:, 1], more[:, 0] * n_docs + more[:, 1]]),
+                              np.concatenate([counts, more_counts]))
     return np.stack([uniq // n_docs, uniq % n_docs], axis=1), total
 
 

@@ -32,22 +32,16 @@ class Prepared:
         return self.doc.id
 
 
-def prepare(article: Article, settings: Settings = DEFAULT, semantic: Semantic | None = None,
-            boilerplate: np.ndarray | None = None) -> Prepared:
-    """Normalise and fingerprint one article (and embed its paragraphs, given a semantic stage).
-
-    ``boilerplate`` holds the corpus-boilerplate fingerprints found so far (``wiretrace.boilerplate``):
-    the sentences the article's own ones cover are tagged ``repeated`` and leave its content."""
+def prepare(article: Article, settings: Settings = DEFAULT, semantic: Semantic | None = None) -> Prepared:
+    """Normalise and fingerprint one article (and embed its paragraphs, given a semantic stage)."""
     doc = normalize(article, settings)
-    prepared = with_boilerplate(Prepared(doc, fingerprint(doc, settings)), boilerplate, settings)
-    if semantic:
-        prepared.vectors = semantic.vectors([prepared.doc])[0]
-    return prepared
+    return Prepared(doc, fingerprint(doc, settings), semantic.vectors([doc])[0] if semantic else None)
 
 
 def with_boilerplate(p: Prepared, boilerplate: np.ndarray | None, settings: Settings = DEFAULT) -> Prepared:
-    """``p`` with the sentences its own boilerplate fingerprints cover tagged ``repeated`` (and its
-    fingerprints taken again without them); ``p`` itself when none of them is among ``boilerplate``."""
+    """``p`` with the sentences its own corpus-boilerplate fingerprints (``wiretrace.boilerplate``)
+    cover tagged ``repeated``: they leave its content, and its fingerprints and paragraph vectors
+    follow; ``p`` itself when none of its fingerprints is among ``boilerplate``."""
     if boilerplate is None or not len(boilerplate):
         return p
     spans = repeated_spans(p.doc, boilerplate, settings)

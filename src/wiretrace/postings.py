@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import candidates as _candidates
-from .candidates import KeyRule, band_keys, hub_pairs, key_rules, pairs_from_postings, stored_fingerprints
+from .boilerplate import SignatureFetch, boilerplate_keys, frequent_postings
+from .candidates import (KeyRule, band_keys, hub_pairs, key_rules, pairs_from_postings, stored_fingerprints,
+                         sum_by_code)
 from .settings import DEFAULT, Settings
 
 if TYPE_CHECKING:
@@ -136,9 +138,8 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
         hi = np.searchsorted(seg.keys[kind], new_keys, side="right")
         df += hi - lo
         ranges.append((seg, lo, hi))
-    ok = df <= max_df
-    if exclude is not None and len(exclude):
-        ok &= ~np.isin(new_keys, exclude)
+    excluded = np.isin(new_keys, exclude) if exclude is not None and len(exclude) else np.zeros(len(new_keys), bool)
+    ok = (df <= max_df) & ~excluded
     width = n_old + int(new_docs.max()) + 1
     codes = []
     for seg, lo, hi in ranges:  # old × new
@@ -150,9 +151,7 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
     within, within_count = pairs_from_postings(new_keys[ok], new_docs[ok], max(2, len(new_docs)))  # new × new
     all_codes = np.concatenate([old_new, (within[:, 0] + n_old) * width + within[:, 1] + n_old])
     all_counts = np.concatenate([old_new_count, within_count])
-    over = ~ok & (df > max_df)
-    if exclude is not None and len(exclude):
-        over &= ~np.isin(new_keys, exclude)
+    over = (df > max_df) & ~excluded
     if rule.hubs > 0 and over.any():  # keys over the cap: every holder (old or new) with the key's hubs
         hub_keys = np.unique(new_keys[over])
         old_k, old_d = _postings_of(segments, kind, hub_keys)
@@ -163,10 +162,8 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
         is_new[n_old:] = True
         hubbed, hub_count = hub_pairs(keys, docs, ranks, max_df, rule.hubs, is_new)
         if len(hubbed):
-            all_codes = np.concatenate([all_codes, hubbed[:, 0] * width + hubbed[:, 1]])
-            all_counts = np.concatenate([all_counts, hub_count])
-            all_codes, inverse = np.unique(all_codes, return_inverse=True)
-            all_counts = np.bincount(inverse, weights=all_counts).astype(np.int64)
+            all_codes, all_counts = sum_by_code(np.concatenate([all_codes, hubbed[:, 0] * width + hubbed[:, 1]]),
+                                                np.concatenate([all_counts, hub_count]))
     keep = all_counts >= min_count
     picked = all_codes[keep]
     return np.stack([picked // width, picked % width, all_counts[keep]], axis=1)
@@ -198,6 +195,22 @@ class CandidateIndex:
         """Every indexed posting of ``keys`` (an on-disk kind name): parallel (key, article number)."""
         return _postings_of(self.segments, kind, keys)
 
+    def boilerplate(self, keys: np.ndarray, ranks: np.ndarray, fetch: SignatureFetch,
+                    new_winnowed: list[np.ndarray] | None = None) -> np.ndarray:
+        """Which of the winnowed ``keys`` are corpus boilerplate (``wiretrace.boilerplate``), judged over
+        the indexed articles plus ``new_winnowed`` ones numbered after them: sorted uint64 keys.
+        ``ranks`` and ``fetch`` (signatures and sizes) take those article numbers."""
+        if len(keys) == 0:
+            return np.zeros(0, np.uint64)
+        old_k, old_d = self.postings("prints", keys)
+        new = new_winnowed or []
+        new_k = np.concatenate(new).astype(np.uint64) if new else np.zeros(0, np.uint64)
+        new_d = np.repeat(np.arange(len(self), len(self) + len(new), dtype=np.int64), [len(w) for w in new])
+        inside = np.isin(new_k, keys)
+        frequent, samples = frequent_postings(np.concatenate([old_k, new_k[inside]]),
+                                              np.concatenate([old_d, new_d[inside]]), ranks, self.settings)
+        return boilerplate_keys(frequent, samples, fetch, self.settings)
+
     def scored_candidates(self, signatures: np.ndarray, winnowed: list[np.ndarray],
                           boilerplate: np.ndarray | None = None, ranks: np.ndarray | None = None) -> np.ndarray:
         """``candidates`` with a third column: how many band keys and rare fingerprints each pair shares."""
@@ -214,8 +227,7 @@ class CandidateIndex:
         if len(both) == 0:
             return both
         width = n_old + n_new
-        pairs, inverse = np.unique(both[:, 0] * width + both[:, 1], return_inverse=True)
-        shared = np.bincount(inverse, weights=both[:, 2]).astype(np.int64)
+        pairs, shared = sum_by_code(both[:, 0] * width + both[:, 1], both[:, 2])
         return np.stack([pairs // width, pairs % width, shared], axis=1)
 
     def add(self, ids: list[str], signatures: np.ndarray, winnowed: list[np.ndarray]) -> Segment | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .boilerplate import boilerplate_keys, doc_ranks, frequent_postings
+from .boilerplate import doc_ranks
 from .model import Article, PairResult
 from .pipeline import Prepared, compare_prepared, prepare, prepare_to_compare, with_boilerplate
 from .postings import StoredIndex, index_dir, open_index
@@ -73,9 +73,8 @@ class Index:
         unknown = np.asarray([k for k in keys.tolist() if k not in self._verdicts], dtype=np.uint64)
         if len(unknown):
             self._rank_all()
-            frequent, samples = frequent_postings(*index.postings("prints", unknown), self._ranks, self.settings)
-            found = set(boilerplate_keys(frequent, samples, lambda docs: self.store.signatures(
-                [index.ids[i] for i in docs.tolist()]), self.settings).tolist())
+            found = set(index.boilerplate(unknown, self._ranks, lambda docs: self.store.signatures(
+                [index.ids[i] for i in docs.tolist()])).tolist())
             if len(self._verdicts) > 1_000_000:  # bounded: verdicts are cheap to redo
                 self._verdicts.clear()
             self._verdicts.update((k, k in found) for k in unknown.tolist())

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVa
 
 import numpy as np
 
-from ..boilerplate import boilerplate_keys, doc_ranks, frequent_postings
+from ..boilerplate import doc_ranks
 from ..cluster import build_clusters, edge_of, grade_articles
 from ..model import Article, PairResult, QuarantineEntry
 from ..pipeline import Prepared, compare_prepared, prepare, prepare_to_compare, with_boilerplate
-from ..postings import CandidateIndex, index_dir, open_index
+from ..postings import index_dir, open_index
 from ..read import ReadOptions, iter_articles
 from ..settings import DEFAULT, Settings
 from ..store import Store, publish_snapshot
@@ -227,7 +227,11 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
         numbered = stored.index.ids + ids
         ranks = np.concatenate([ranks, doc_ranks(numbered[len(ranks):])])
         wave_keys = _unique_keys(wins)
-        boilerplate = wave_boilerplate(stored.index, store, numbered, ranks, wins, wave_keys, settings)
+
+        def fetch(docs: np.ndarray, numbered: list[str] = numbered) -> tuple[np.ndarray, np.ndarray]:
+            return store.signatures([numbered[i] for i in docs.tolist()])
+
+        boilerplate = stored.index.boilerplate(wave_keys, ranks, fetch, wins)
         pairs = stored.index.candidates(sigs, wins, boilerplate, ranks)
         if semantic is not None:  # embedding neighbours among all articles, pairs with the wave only
             for article in store.articles([x for x in numbered if x not in vectors]):
@@ -241,8 +245,7 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
         if len(old):  # the old partners' own fingerprints too, so their footers are tagged as well
             old_keys = np.setdiff1d(_unique_keys(store.fingerprints([numbered[i] for i in old.tolist()])[2]),
                                     wave_keys, assume_unique=True)
-            boilerplate = np.union1d(boilerplate, wave_boilerplate(stored.index, store, numbered, ranks, wins,
-                                                                   old_keys, settings))
+            boilerplate = np.union1d(boilerplate, stored.index.boilerplate(old_keys, ranks, fetch, wins))
         related = align_pairs(store, numbered, pairs, settings, result, advance, jobs, chunk, semantic, vectors,
                               boilerplate)
         store.add_pairs(related, ids)
@@ -251,26 +254,6 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
 
 def _unique_keys(winnowed: list[np.ndarray]) -> np.ndarray:
     return np.unique(np.concatenate(winnowed)) if winnowed else np.zeros(0, np.uint64)
-
-
-def wave_boilerplate(index: CandidateIndex, store: Store, numbered: list[str], ranks: np.ndarray,
-                     wave_winnowed: list[np.ndarray], keys: np.ndarray, settings: Settings) -> np.ndarray:
-    """Which of ``keys`` are corpus boilerplate, judged over the indexed articles plus the wave
-    (numbered after them); sorted uint64 keys (``wiretrace.boilerplate``)."""
-    if len(keys) == 0:
-        return np.zeros(0, np.uint64)
-    old_k, old_d = index.postings("prints", keys)
-    lengths = [len(w) for w in wave_winnowed]
-    new_k = np.concatenate(wave_winnowed).astype(np.uint64) if wave_winnowed else np.zeros(0, np.uint64)
-    new_d = np.repeat(np.arange(len(index), len(index) + len(wave_winnowed), dtype=np.int64), lengths)
-    inside = np.isin(new_k, keys)
-    frequent, samples = frequent_postings(np.concatenate([old_k, new_k[inside]]),
-                                          np.concatenate([old_d, new_d[inside]]), ranks, settings)
-
-    def fetch(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return store.signatures([numbered[i] for i in docs.tolist()])
-
-    return boilerplate_keys(frequent, samples, fetch, settings)
 
 
 def grouped_order(pairs: np.ndarray) -> np.ndarray:
