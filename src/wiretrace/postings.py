@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import arrays
 from . import candidates as _candidates
 from .boilerplate import SignatureFetch, boilerplate_keys, frequent_postings
 from .candidates import (KeyRule, band_keys, hub_pairs, key_rules, pairs_from_postings, stored_fingerprints,
@@ -138,7 +139,7 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
         hi = np.searchsorted(seg.keys[kind], new_keys, side="right")
         df += hi - lo
         ranges.append((seg, lo, hi))
-    excluded = np.isin(new_keys, exclude) if exclude is not None and len(exclude) else np.zeros(len(new_keys), bool)
+    excluded = arrays.isin(new_keys, exclude) if exclude is not None and len(exclude) else np.zeros(len(new_keys), bool)
     ok = (df <= max_df) & ~excluded
     width = n_old + int(new_docs.max()) + 1
     codes = []
@@ -153,9 +154,9 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
     all_counts = np.concatenate([old_new_count, within_count])
     over = (df > max_df) & ~excluded
     if rule.hubs > 0 and over.any():  # keys over the cap: every holder (old or new) with the key's hubs
-        hub_keys = np.unique(new_keys[over])
+        hub_keys = arrays.unique(new_keys[over])
         old_k, old_d = _postings_of(segments, kind, hub_keys)
-        mine = np.isin(new_keys, hub_keys)
+        mine = arrays.isin(new_keys, hub_keys)
         keys = np.concatenate([old_k, new_keys[mine]])
         docs = np.concatenate([old_d, new_docs[mine] + n_old])
         is_new = np.zeros(width, dtype=bool)
@@ -206,7 +207,7 @@ class CandidateIndex:
         new = new_winnowed or []
         new_k = np.concatenate(new).astype(np.uint64) if new else np.zeros(0, np.uint64)
         new_d = np.repeat(np.arange(len(self), len(self) + len(new), dtype=np.int64), [len(w) for w in new])
-        inside = np.isin(new_k, keys)
+        inside = arrays.isin(new_k, keys)
         frequent, samples = frequent_postings(np.concatenate([old_k, new_k[inside]]),
                                               np.concatenate([old_d, new_d[inside]]), ranks, self.settings)
         return boilerplate_keys(frequent, samples, fetch, self.settings)

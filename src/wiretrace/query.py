@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import arrays
 from .boilerplate import doc_ranks
 from .model import Article, PairResult
 from .pipeline import Prepared, compare_prepared, prepare, prepare_to_compare, with_boilerplate
@@ -69,7 +70,7 @@ class Index:
         """The query's fingerprints that are corpus boilerplate of the store (``wiretrace.boilerplate``):
         judged over the indexed articles, each verdict kept for the next queries."""
         index = self.index.index
-        keys = np.unique(query.fp.winnowed)
+        keys = arrays.unique(query.fp.winnowed)
         unknown = np.asarray([k for k in keys.tolist() if k not in self._verdicts], dtype=np.uint64)
         if len(unknown):
             self._rank_all()

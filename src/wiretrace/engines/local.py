@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVa
 
 import numpy as np
 
+from .. import arrays
 from ..boilerplate import doc_ranks
 from ..cluster import build_clusters, edge_of, grade_articles
 from ..model import Article, PairResult, QuarantineEntry
@@ -241,11 +242,10 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
             new[len(stored.index.ids):] = True
             pairs = semantic.merge_candidates(pairs, [vectors[x] for x in numbered], [dates[x] for x in numbered],
                                               settings, new)
-        old = np.unique(pairs[pairs < len(stored.index)]) if len(pairs) else np.zeros(0, np.int64)
+        old = arrays.unique(pairs[pairs < len(stored.index)]) if len(pairs) else np.zeros(0, np.int64)
         if len(old):  # the old partners' own fingerprints too, so their footers are tagged as well
-            old_keys = np.setdiff1d(_unique_keys(store.fingerprints([numbered[i] for i in old.tolist()])[2]),
-                                    wave_keys, assume_unique=True)
-            boilerplate = np.union1d(boilerplate, stored.index.boilerplate(old_keys, ranks, fetch, wins))
+            old_keys = arrays.setdiff(_unique_keys(store.fingerprints([numbered[i] for i in old.tolist()])[2]), wave_keys)
+            boilerplate = arrays.union(boilerplate, stored.index.boilerplate(old_keys, ranks, fetch, wins))
         related = align_pairs(store, numbered, pairs, settings, result, advance, jobs, chunk, semantic, vectors,
                               boilerplate)
         store.add_pairs(related, ids)
@@ -253,7 +253,7 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
 
 
 def _unique_keys(winnowed: list[np.ndarray]) -> np.ndarray:
-    return np.unique(np.concatenate(winnowed)) if winnowed else np.zeros(0, np.uint64)
+    return arrays.unique(np.concatenate(winnowed)) if winnowed else np.zeros(0, np.uint64)
 
 
 def grouped_order(pairs: np.ndarray) -> np.ndarray:
