@@ -22,7 +22,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from .cluster import Reuse
+from .cluster import Edge, Reuse
 from .errors import NotFoundError, StoreError
 from .model import Article, ArticleGrade, Cluster, Passage, PairResult
 
@@ -255,6 +255,16 @@ class Store:
         """Related pairs (all, or those involving one article), with passages if asked."""
         where, params = ("a = ? OR b = ?", [article_id, article_id]) if article_id is not None else ("TRUE", [])
         return self._pairs_where(where, params, with_passages)
+
+    def edges(self) -> list[Edge]:
+        """Every related pair as a clustering ``Edge`` (``cluster.edge_of``), in (a, b) order, read
+        column by column: at a million articles, whole ``PairResult`` objects with their scores,
+        reasons and spans would take gigabytes that clustering never looks at."""
+        rows = self.con.execute(
+            "SELECT a, b, relation, source, direction_confidence, coalesce(CASE WHEN source = b "
+            "THEN json_extract(scores, '$.coverage_a') ELSE json_extract(scores, '$.coverage_b') END::DOUBLE, 0.0) "
+            "FROM pairs ORDER BY a, b").fetchall()
+        return [Edge(*r) for r in rows]
 
     def iter_pairs(self, with_passages: bool = True, batch: int = 20_000) -> Iterator[PairResult]:
         """Every related pair in (a, b) order, read ``batch`` pairs at a time: writing a million

@@ -1,6 +1,7 @@
 import json
 import shutil
 
+from wiretrace.cluster import edge_of
 from wiretrace.engines.local import ScanResult, ingest, scan
 from wiretrace.read import iter_articles
 from wiretrace.settings import DEFAULT
@@ -81,6 +82,8 @@ def test_incremental_scans_give_the_same_pairs_as_one_full_scan(tmp_path):
         expected = [p.to_json() for p in a.pairs()]
         assert expected and [p.to_json() for p in b.pairs()] == expected
         assert a.counts() == b.counts() == full.counts
+        edges = a.edges()  # read column by column, equal to the edges of whole pairs
+        assert any(e.source for e in edges) and edges == [edge_of(p) for p in a.pairs(with_passages=False)]
 
 
 def test_two_worker_processes_find_the_same_pairs_as_one(tmp_path):
