@@ -76,7 +76,7 @@ def run_bench(corpus: str | Path, out: str | Path, systems: tuple[str, ...] = SY
             result["systems"][name] = {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
             continue
         figures = json.loads((work / f"{name}.json").read_text(encoding="utf-8"))
-        figures.update(score_system(gold, _read_pairs(work / f"{name}.pairs.jsonl"), name == "wiretrace"))
+        figures.update(score_system(gold, _read_pairs(work / f"{name}.pairs.jsonl"), name.startswith("wiretrace")))
         result["systems"][name] = figures
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
