@@ -16,7 +16,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple, Sequence
 
 import duckdb
 import numpy as np
@@ -92,6 +92,15 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[
     """Bulk-insert rows given as columns (names as in the table)."""
     with _registered(con, columns) as rows:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {rows}")
+
+
+class FingerprintRows(NamedTuple):
+    """What candidate search needs of stored articles, in insertion order."""
+
+    ids: list[str]
+    seqs: list[int]  # insertion numbers: the fast way back to an article (``Store.articles(seqs=...)``)
+    signatures: np.ndarray
+    winnowed: list[np.ndarray]
 
 
 class Store:
@@ -174,37 +183,50 @@ class Store:
     def compared_ids(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT id FROM articles WHERE compared ORDER BY seq").fetchall()]
 
-    def fingerprints(self, ids: list[str] | None = None,
-                     compared: bool | None = None) -> tuple[list[str], np.ndarray, list[np.ndarray]]:
-        """Articles' ids (in insertion order), signatures and winnowed fingerprints: all, those in
-        ``ids``, or those (not) compared yet."""
-        sql = "SELECT id, signature, winnowed FROM articles"
+    def fingerprints(self, ids: list[str] | None = None, compared: bool | None = None,
+                     seqs: Sequence[int] | None = None) -> FingerprintRows:
+        """Articles' ids and insertion numbers (in insertion order), signatures and winnowed
+        fingerprints: all, those in ``ids`` or ``seqs``, or those (not) compared yet."""
+        sql = "SELECT id, seq, signature, winnowed FROM articles"
         if compared is not None:
             rows = self.con.execute(sql + f" WHERE {'' if compared else 'NOT '}compared ORDER BY seq").fetchall()
+        elif seqs is not None:
+            rows = self.con.execute(sql + " WHERE seq = any(?::BIGINT[]) ORDER BY seq", [list(seqs)]).fetchall()
         elif ids is None:
             rows = self.con.execute(sql + " ORDER BY seq").fetchall()
         else:
             rows = self.con.execute(sql + " WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY seq", [list(ids)]).fetchall()
-        ids = [r[0] for r in rows]
-        sigs = np.stack([np.frombuffer(r[1], dtype=np.uint32) for r in rows]) if rows else np.zeros((0, 0), np.uint32)
-        wins = [np.frombuffer(r[2], dtype=np.uint64) for r in rows]
-        return ids, sigs, wins
+        sigs = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows]) if rows else np.zeros((0, 0), np.uint32)
+        return FingerprintRows([r[0] for r in rows], [r[1] for r in rows], sigs,
+                               [np.frombuffer(r[3], dtype=np.uint64) for r in rows])
 
-    def signatures(self, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """MinHash signatures and content-token counts of ``ids``, in the order given (all must exist)."""
-        rows = self.con.execute("SELECT id, signature, n_content FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-                                [list(ids)]).fetchall()
+    def signatures(self, ids: list[str] | None = None, seqs: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """MinHash signatures and content-token counts of ``ids`` (or of the articles numbered
+        ``seqs``), in the order given (all must exist)."""
+        if seqs is not None:
+            keys: list[Any] = [int(x) for x in seqs]
+            rows = self.con.execute("SELECT seq, signature, n_content FROM articles WHERE seq = any(?::BIGINT[])",
+                                    [keys]).fetchall()
+        else:
+            keys = list(ids or [])
+            rows = self.con.execute("SELECT id, signature, n_content FROM articles WHERE id IN "
+                                    "(SELECT unnest(?::VARCHAR[]))", [keys]).fetchall()
         found = {r[0]: r for r in rows}
-        missing = [i for i in ids if i not in found]
+        missing = [str(i) for i in keys if i not in found]
         if missing:
             raise NotFoundError(f"articles not in the store: {', '.join(missing[:5])}")
-        sigs = [np.frombuffer(found[i][1], dtype=np.uint32) for i in ids]
+        sigs = [np.frombuffer(found[i][1], dtype=np.uint32) for i in keys]
         return (np.stack(sigs) if sigs else np.zeros((0, 0), np.uint32),
-                np.asarray([found[i][2] for i in ids], dtype=np.int64))
+                np.asarray([found[i][2] for i in keys], dtype=np.int64))
 
-    def articles(self, ids: list[str] | None = None) -> list[Article]:
+    def articles(self, ids: list[str] | None = None, seqs: Sequence[int] | None = None) -> list[Article]:
+        """Articles in insertion order: all, those in ``ids``, or those numbered ``seqs`` (the fast
+        lookup: DuckDB scans only the integer column for it, where ids cost a join over every id)."""
         cols = "id, text, title, date, outlet, url, origin, meta"
-        if ids is None:
+        if seqs is not None:
+            rows = self.con.execute(f"SELECT {cols} FROM articles WHERE seq = any(?::BIGINT[]) ORDER BY seq",
+                                    [[int(x) for x in seqs]]).fetchall()
+        elif ids is None:
             rows = self.con.execute(f"SELECT {cols} FROM articles ORDER BY seq").fetchall()
         else:
             rows = self.con.execute(f"SELECT {cols} FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY seq",

@@ -220,17 +220,19 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
     ranks = np.zeros(0, dtype=np.int64)
     for start in range(0, len(pending), settings.scan_wave):
         wave = pending[start:start + settings.scan_wave]
-        ids, sigs, wins = store.fingerprints(wave)
+        rows = store.fingerprints(wave)
+        ids, sigs, wins = rows.ids, rows.signatures, rows.winnowed
 
         def advance(done: int, total: int, start: int = start, size: int = len(ids)) -> None:
             progress("align", start + (size * done // total if total else size), len(pending))
 
         numbered = stored.index.ids + ids
+        seqs = np.asarray(stored.index.seqs + rows.seqs, dtype=np.int64)  # the store's fast lookup key
         ranks = np.concatenate([ranks, doc_ranks(numbered[len(ranks):])])
         wave_keys = _unique_keys(wins)
 
-        def fetch(docs: np.ndarray, numbered: list[str] = numbered) -> tuple[np.ndarray, np.ndarray]:
-            return store.signatures([numbered[i] for i in docs.tolist()])
+        def fetch(docs: np.ndarray, seqs: np.ndarray = seqs) -> tuple[np.ndarray, np.ndarray]:
+            return store.signatures(seqs=seqs[docs].tolist())
 
         boilerplate = stored.index.boilerplate(wave_keys, ranks, fetch, wins)
         pairs = stored.index.candidates(sigs, wins, boilerplate, ranks)
@@ -244,12 +246,12 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
                                               settings, new)
         old = arrays.unique(pairs[pairs < len(stored.index)]) if len(pairs) else np.zeros(0, np.int64)
         if len(old):  # the old partners' own fingerprints too, so their footers are tagged as well
-            old_keys = arrays.setdiff(_unique_keys(store.fingerprints([numbered[i] for i in old.tolist()])[2]), wave_keys)
+            old_keys = arrays.setdiff(_unique_keys(store.fingerprints(seqs=seqs[old].tolist()).winnowed), wave_keys)
             boilerplate = arrays.union(boilerplate, stored.index.boilerplate(old_keys, ranks, fetch, wins))
         related = align_pairs(store, numbered, pairs, settings, result, advance, jobs, chunk, semantic, vectors,
-                              boilerplate)
+                              boilerplate, seqs)
         store.add_pairs(related, ids)
-        stored.append(ids, sigs, wins)
+        stored.append(rows)
 
 
 def _unique_keys(winnowed: list[np.ndarray]) -> np.ndarray:
@@ -278,17 +280,24 @@ def grouped_order(pairs: np.ndarray) -> np.ndarray:
 
 def align_pairs(store: Store, numbered: list[str], pairs: np.ndarray, settings: Settings, result: ScanResult,
                 advance: Callable[[int, int], None], jobs: int, chunk: int, semantic: Semantic | None = None,
-                vectors: dict | None = None, boilerplate: np.ndarray | None = None) -> list[PairResult]:
-    """Align candidate pairs (rows of article numbers into ``numbered``) in chunks read from the
-    store, in ``jobs`` worker processes when there are several; returns the related pairs.
-    ``boilerplate`` fingerprints tag the corpus boilerplate of each article before alignment."""
-    pair_ids = [(numbered[i], numbered[j]) for i, j in pairs[grouped_order(pairs)].tolist()]
+                vectors: dict | None = None, boilerplate: np.ndarray | None = None,
+                seqs: np.ndarray | None = None) -> list[PairResult]:
+    """Align candidate pairs (rows of article numbers into ``numbered``, and into ``seqs``, their store
+    numbers, when given) in chunks read from the store, in ``jobs`` worker processes when there are
+    several; returns the related pairs. ``boilerplate`` fingerprints tag the corpus boilerplate of
+    each article before alignment."""
+    ordered = pairs[grouped_order(pairs)]
+    pair_ids = [(numbered[i], numbered[j]) for i, j in ordered.tolist()]
     result.candidates += len(pair_ids)
 
     def work() -> Iterator[tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict, "np.ndarray | None"]]:
         for begin in range(0, len(pair_ids), chunk):
             part = pair_ids[begin:begin + chunk]
-            arts = {a.id: a for a in store.articles(list({x for pair in part for x in pair}))}
+            if seqs is not None:
+                found = store.articles(seqs=arrays.unique(seqs[ordered[begin:begin + chunk]]).tolist())
+            else:
+                found = store.articles(list({x for pair in part for x in pair}))
+            arts = {a.id: a for a in found}
             vecs = {x: vectors[x] for x in arts} if semantic is not None and vectors else {}
             yield [(arts[a], arts[b]) for a, b in part], settings, semantic, vecs, boilerplate
 
