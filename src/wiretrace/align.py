@@ -178,8 +178,14 @@ def _doc_seeds(doc: Document, ids: DocIds, k: int) -> _Seeds:
     memo = doc.__dict__.setdefault("_align_memo", {})
     seeds = memo.get((k, ids.generation))
     if seeds is None:
-        seeds = memo[(k, ids.generation)] = _Seeds.of(ids.words, _packed_seed_keys(ids.words, k, _VOCAB.bits),
-                                                      doc.breaks, k)
+        from . import _kernels  # numba: imported on first use
+
+        keys = _packed_seed_keys(ids.words, k, _VOCAB.bits)
+        if len(ids.words) < k:
+            seeds = _Seeds.of(ids.words, keys, doc.breaks, k)
+        else:
+            seeds = _Seeds(ids.words, *_kernels.seed_index(keys, doc.breaks, k))
+        memo[(k, ids.generation)] = seeds
     return seeds  # type: ignore[no-any-return]
 
 
