@@ -738,3 +738,26 @@ def seed_index(keys: np.ndarray, brk: np.ndarray, k: int) -> tuple[np.ndarray, n
             startable[order[y]] = count
         x = end
     return sorted_keys, starts, common, startable
+
+
+@njit(cache=True, nogil=True)
+def uncovered_runs(covered: np.ndarray, brk: np.ndarray, starts: np.ndarray, ends: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """``align.uncovered_spans``: first and last-plus-one character (from the tokens' ``starts`` and
+    ``ends``) of each run of uncovered tokens, a run also ending before a break."""
+    n = covered.shape[0]
+    lo = np.empty(n, dtype=np.int64)
+    hi = np.empty(n, dtype=np.int64)
+    m = 0
+    i = 0
+    while i < n:
+        if covered[i]:
+            i += 1
+            continue
+        s = i
+        i += 1
+        while i < n and not covered[i] and not brk[i]:
+            i += 1
+        lo[m], hi[m] = starts[s], ends[i - 1]
+        m += 1
+    return lo[:m], hi[:m]

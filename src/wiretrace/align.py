@@ -603,14 +603,13 @@ def _runs(opens: np.ndarray, covered: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def uncovered_spans(doc: Document, covered: np.ndarray) -> list[tuple[int, int]]:
     """Character spans of the runs of content tokens no passage covers (split at boilerplate breaks):
-    the article's new material; ``uncovered_spans_reference`` without a Python loop."""
+    the article's new material; ``uncovered_spans_reference`` in one compiled call."""
     if not len(covered):
         return []
-    opens = ~covered
-    opens[1:] &= covered[:-1] | doc.breaks[1:]
-    starts, ends = _runs(opens, covered)
-    c = doc.content
-    return list(zip(doc.tokens.starts[c[starts]].tolist(), doc.tokens.ends[c[ends - 1]].tolist()))
+    from . import _kernels  # numba: imported on first use
+
+    lo, hi = _kernels.uncovered_runs(covered, doc.breaks, *_char_arrays(doc))
+    return list(zip(lo.tolist(), hi.tolist()))
 
 
 def uncovered_spans_reference(doc: Document, covered: np.ndarray) -> list[tuple[int, int]]:
