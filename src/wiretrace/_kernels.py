@@ -233,19 +233,6 @@ def minhash(shingles: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def load() -> None:
-    """Compile (or load from the cache) every kernel now, with tiny inputs: called before forking
-    worker processes, which then inherit the machine code instead of each loading it."""
-    words = np.arange(4, dtype=np.int64)
-    keys = np.arange(2, dtype=np.int64)
-    brk = np.zeros(4, dtype=np.bool_)
-    matches = seed_matches(keys, keys, keys, keys, keys, words, words, words, brk, brk, 3, 20)
-    greedy_tiles(matches, 4, 4, 3)
-    units = np.array([[0, 4]], dtype=np.int64)
-    sentence_matches(words, units, keys[:0], words, units, keys[:0], 0.5)
-    minhash(np.arange(3, dtype=np.uint64), np.ones(2, dtype=np.uint64), np.ones(2, dtype=np.uint64))
-
-
 # ----------------------------------------------------------------------------------------------
 # one pair end to end: tiles -> regions -> rewritten sentences -> tidy (``align.align_reference``)
 # Spans are int64 rows (a0, a1, b0, b1, kind) in content-token space, kind REWRITTEN < VERBATIM as
@@ -761,3 +748,21 @@ def uncovered_runs(covered: np.ndarray, brk: np.ndarray, starts: np.ndarray, end
         lo[m], hi[m] = starts[s], ends[i - 1]
         m += 1
     return lo[:m], hi[:m]
+
+
+def load() -> None:
+    """Compile (or load from the cache) every kernel now, with tiny inputs: called before forking
+    worker processes, which then inherit the machine code instead of each loading it."""
+    words = np.arange(4, dtype=np.int64)
+    keys = np.arange(2, dtype=np.int64)
+    brk = np.zeros(4, dtype=np.bool_)
+    matches = seed_matches(keys, keys, keys, keys, keys, words, words, words, brk, brk, 3, 20)
+    greedy_tiles(matches, 4, 4, 3)
+    units = np.array([[0, 4]], dtype=np.int64)
+    sentence_matches(words, units, keys[:0], words, units, keys[:0], 0.5)
+    minhash(np.arange(3, dtype=np.uint64), np.ones(2, dtype=np.uint64), np.ones(2, dtype=np.uint64))
+    keys, starts, common, startable = seed_index(keys, brk, 3)
+    sentence = np.zeros(4, dtype=np.int32)
+    spans, covered, _, _, _ = align_pair(keys, starts, common, words, brk, sentence, words, keys, starts, startable,
+                                         words, brk, sentence, words, brk, 3, 20, 12, 3, 8, 0.5, 0.67, 0.34, 20, 5)
+    uncovered_runs(covered, brk, words, words)
