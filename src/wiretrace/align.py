@@ -82,6 +82,7 @@ class _Vocabulary:
         self.stem_of = np.zeros(1024, dtype=np.int64)  # id of each word's stem
         self.matched = np.zeros(1024, dtype=bool)  # not a stopword, two letters or more: sentence matching
         self.counted = np.zeros(1024, dtype=bool)  # not a stopword, three letters or more: the stem cosine
+        self.stop = np.zeros(1024, dtype=bool)  # a stopword: stray matches of these only are dropped
 
     def encode(self, words: list[str]) -> np.ndarray:
         """Ids of the words (new words, and their stems, get new ids)."""
@@ -98,12 +99,13 @@ class _Vocabulary:
             return have
         i = self.ids[word] = len(self.ids)
         if i >= len(self.stem_of):
-            self.stem_of, self.matched, self.counted = (np.concatenate([t, np.zeros_like(t)])
-                                                        for t in (self.stem_of, self.matched, self.counted))
+            self.stem_of, self.matched, self.counted, self.stop = (
+                np.concatenate([t, np.zeros_like(t)]) for t in (self.stem_of, self.matched, self.counted, self.stop))
         s = stem(word)
         self.stem_of[i] = i if s == word else self._add(s)
         self.matched[i] = word not in STOPWORDS and len(word) > 1
         self.counted[i] = word not in STOPWORDS and len(word) > 2
+        self.stop[i] = word in STOPWORDS
         return i
 
 
@@ -176,8 +178,14 @@ def _doc_seeds(doc: Document, ids: DocIds, k: int) -> _Seeds:
     memo = doc.__dict__.setdefault("_align_memo", {})
     seeds = memo.get((k, ids.generation))
     if seeds is None:
-        seeds = memo[(k, ids.generation)] = _Seeds.of(ids.words, _packed_seed_keys(ids.words, k, _VOCAB.bits),
-                                                      doc.breaks, k)
+        from . import _kernels  # numba: imported on first use
+
+        keys = _packed_seed_keys(ids.words, k, _VOCAB.bits)
+        if len(ids.words) < k:
+            seeds = _Seeds.of(ids.words, keys, doc.breaks, k)
+        else:
+            seeds = _Seeds(ids.words, *_kernels.seed_index(keys, doc.breaks, k))
+        memo[(k, ids.generation)] = seeds
     return seeds  # type: ignore[no-any-return]
 
 
@@ -496,8 +504,53 @@ def _spans_of_mixed(doc: Document, lo: int, hi: int) -> list[tuple[int, int]]:
     return out
 
 
+_KINDS = ("rewritten", "verbatim")  # span kind codes of ``_kernels`` (REWRITTEN, VERBATIM)
+
+
 def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Alignment:
-    """Align two normalised documents into verbatim and rewritten passages (see module doc)."""
+    """Align two normalised documents into verbatim and rewritten passages (see module doc):
+    ``align_reference`` in one compiled call per pair (``_kernels.align_pair``), from the memoised
+    word ids and seeds of each document."""
+    k = settings.seed_size
+    ids = pair_ids(a_doc, b_doc)
+    if ids is None or k * _VOCAB.bits > 63:  # seeds do not pack into one int64
+        return align_reference(a_doc, b_doc, settings)
+    ia, ib = ids
+    na, nb = len(ia.words), len(ib.words)
+    if (min(na, nb) + 1) * (na + 1) * (nb + 1) >= 2**62:  # greedy_tiles' heap keys must fit in int64
+        return align_reference(a_doc, b_doc, settings)
+    from . import _kernels  # numba: imported on first use
+
+    sa, sb = _doc_seeds(a_doc, ia, k), _doc_seeds(b_doc, ib, k)
+    spans, covered_a, covered_b, verbatim_a, verbatim_b = _kernels.align_pair(
+        sa.keys, sa.starts, sa.common, ia.words, a_doc.breaks, ia.sentence, ia.stems,
+        sb.keys, sb.starts, sb.startable, ib.words, b_doc.breaks, ib.sentence, ib.stems,
+        _VOCAB.stop, k, settings.max_seed_occurrences, settings.max_gap, settings.min_tile,
+        settings.min_verbatim_tokens, float(settings.sentence_similarity), float(settings.sentence_fill_share),
+        float(settings.swapped_sentence_share), settings.bridge_gap, settings.long_run)
+    starts_a, ends_a = _char_arrays(a_doc)
+    starts_b, ends_b = _char_arrays(b_doc)
+    a0, a1, b0, b1, kind = spans.T
+    passages = [Passage(a=(x0, x1), b=(y0, y1), kind=_KINDS[c], a_tokens=(s0, s1),  # type: ignore[arg-type]
+                        b_tokens=(t0, t1))
+                for x0, x1, y0, y1, c, s0, s1, t0, t1 in zip(
+                    starts_a[a0].tolist(), ends_a[a1 - 1].tolist(), starts_b[b0].tolist(), ends_b[b1 - 1].tolist(),
+                    kind.tolist(), a0.tolist(), a1.tolist(), b0.tolist(), b1.tolist())]
+    return Alignment(passages, covered_a, covered_b, verbatim_a, verbatim_b)
+
+
+def _char_arrays(doc: Document) -> tuple[np.ndarray, np.ndarray]:
+    """First and last-plus-one character of every content token, as arrays, memoised on the document."""
+    memo = doc.__dict__.setdefault("_align_memo", {})
+    bounds = memo.get("char_arrays")
+    if bounds is None:
+        c = doc.content
+        bounds = memo["char_arrays"] = (doc.tokens.starts[c], doc.tokens.ends[c])
+    return bounds  # type: ignore[no-any-return]
+
+
+def align_reference(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Alignment:
+    """Reference ``align``: tiles, regions, rewritten sentences and ``passages.tidy`` step by step."""
     a, b = a_doc.content_words, b_doc.content_words
     brk_a, brk_b = a_doc.breaks, b_doc.breaks
     tiles = doc_tiles(a_doc, b_doc, settings)
@@ -550,14 +603,13 @@ def _runs(opens: np.ndarray, covered: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def uncovered_spans(doc: Document, covered: np.ndarray) -> list[tuple[int, int]]:
     """Character spans of the runs of content tokens no passage covers (split at boilerplate breaks):
-    the article's new material; ``uncovered_spans_reference`` without a Python loop."""
+    the article's new material; ``uncovered_spans_reference`` in one compiled call."""
     if not len(covered):
         return []
-    opens = ~covered
-    opens[1:] &= covered[:-1] | doc.breaks[1:]
-    starts, ends = _runs(opens, covered)
-    c = doc.content
-    return list(zip(doc.tokens.starts[c[starts]].tolist(), doc.tokens.ends[c[ends - 1]].tolist()))
+    from . import _kernels  # numba: imported on first use
+
+    lo, hi = _kernels.uncovered_runs(covered, doc.breaks, *_char_arrays(doc))
+    return list(zip(lo.tolist(), hi.tolist()))
 
 
 def uncovered_spans_reference(doc: Document, covered: np.ndarray) -> list[tuple[int, int]]:
