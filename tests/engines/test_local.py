@@ -1,7 +1,7 @@
 import json
 import shutil
 
-from wiretrace.cluster import edge_of
+from wiretrace.cluster import edge_of, grade_articles, grades_from_coverage
 from wiretrace.engines.local import ScanResult, ingest, scan
 from wiretrace.read import iter_articles
 from wiretrace.settings import DEFAULT
@@ -84,6 +84,9 @@ def test_incremental_scans_give_the_same_pairs_as_one_full_scan(tmp_path):
         assert a.counts() == b.counts() == full.counts
         edges = a.edges()  # read column by column, equal to the edges of whole pairs
         assert any(e.source for e in edges) and edges == [edge_of(p) for p in a.pairs(with_passages=False)]
+        info = a.article_info()  # grades reduced in the store, equal to grading every Reuse range
+        graded = grades_from_coverage(info, a.reuse_coverage())
+        assert any(g.reused_share > 0 for g in graded) and graded == grade_articles(info, a.reuse())
 
 
 def test_two_worker_processes_find_the_same_pairs_as_one(tmp_path):

@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import arrays
 from ..boilerplate import doc_ranks
-from ..cluster import build_clusters, grade_articles
+from ..cluster import build_clusters, grades_from_coverage
 from ..model import Article, PairResult, QuarantineEntry
 from ..pipeline import Prepared, compare_prepared, prepare, prepare_to_compare, with_boilerplate
 from ..postings import index_dir, open_index
@@ -319,7 +319,7 @@ def align_pairs(store: Store, numbered: list[str], pairs: np.ndarray, settings: 
 def recluster(store: Store, settings: Settings) -> None:
     """Rebuild clusters, source trees, stories and article grades from the stored pairs."""
     clusters = build_clusters(store.edges())
-    grades = grade_articles(store.article_info(), store.reuse(), settings)
+    grades = grades_from_coverage(store.article_info(), store.reuse_coverage(), settings)
     store.replace_clusters(clusters, grades)
 
 
