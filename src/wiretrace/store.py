@@ -291,6 +291,35 @@ class Store:
     def iter_pairs(self, with_passages: bool = True, batch: int = 20_000) -> Iterator[PairResult]:
         """Every related pair in (a, b) order, read ``batch`` pairs at a time: writing a million
         pairs' JSON needs one batch in memory, not all of them (the 100k-article store: 4.6 GB)."""
+        for where, params in self._pair_batches(batch):
+            yield from self._pairs_where(where, params, with_passages)
+
+    def iter_pairs_json(self, with_passages: bool = True, batch: int = 20_000) -> Iterator[dict[str, Any]]:
+        """``p.to_json(passages=with_passages)`` of every pair of ``iter_pairs``, built straight from
+        the rows (no ``PairResult``/``Passage`` objects): what ``pairs.jsonl`` is written from."""
+        for where, params in self._pair_batches(batch):
+            passages: dict[tuple[str, str], list[dict[str, Any]]] = {}
+            if with_passages:
+                psql = f"SELECT a, b, kind, a_start, a_end, b_start, b_end FROM passages WHERE {where} ORDER BY a, b, idx"
+                for a, b, kind, a0, a1, b0, b1 in self.con.execute(psql, params).fetchall():
+                    passages.setdefault((a, b), []).append({"a": [a0, a1], "b": [b0, b1], "kind": kind})
+            sql = ("SELECT a, b, relation, degree, source, direction_confidence, scores, reasons, "
+                   f"direction_reasons, new_in_a, new_in_b FROM pairs WHERE {where} ORDER BY a, b")
+            for a, b, relation, degree, source, confidence, scores, reasons, why, new_a, new_b in \
+                    self.con.execute(sql, params).fetchall():
+                out = {"a": a, "b": b, "relation": relation, "degree": degree, "source": source,
+                       "direction_confidence": round(confidence, 4),
+                       "scores": {k: round(v, 4) for k, v in json.loads(scores).items()},
+                       "reasons": json.loads(reasons), "direction_reasons": json.loads(why)}
+                if with_passages:
+                    out["passages"] = passages.get((a, b), [])
+                    out["new_in_a"] = json.loads(new_a)
+                    out["new_in_b"] = json.loads(new_b)
+                yield out
+
+    def _pair_batches(self, batch: int) -> Iterator[tuple[str, list[Any]]]:
+        """WHERE clauses (and parameters) selecting the pairs ``batch`` at a time in (a, b) order
+        (keyset pagination: each page starts after the last key of the one before)."""
         last: tuple[str, str] | None = None
         while True:
             after = ("TRUE", []) if last is None else ("(a > ? OR (a = ? AND b > ?))", [last[0], last[0], last[1]])
@@ -299,8 +328,7 @@ class Store:
             if not keys:
                 return
             upto = "(a < ? OR (a = ? AND b <= ?))"
-            yield from self._pairs_where(f"{after[0]} AND {upto}", [*after[1], keys[-1][0], keys[-1][0], keys[-1][1]],
-                                         with_passages)
+            yield f"{after[0]} AND {upto}", [*after[1], keys[-1][0], keys[-1][0], keys[-1][1]]
             last = keys[-1]
 
     def _pairs_where(self, where: str, params: list[Any], with_passages: bool) -> list[PairResult]:

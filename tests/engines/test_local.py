@@ -84,6 +84,8 @@ def test_incremental_scans_give_the_same_pairs_as_one_full_scan(tmp_path):
         assert a.counts() == b.counts() == full.counts
         edges = a.edges()  # read column by column, equal to the edges of whole pairs
         assert any(e.source for e in edges) and edges == [edge_of(p) for p in a.pairs(with_passages=False)]
+        for passages in (True, False):  # pairs.jsonl is written from rows: the same JSON as the objects give
+            assert list(a.iter_pairs_json(passages, batch=7)) == [p.to_json(passages) for p in a.iter_pairs(batch=11)]
         info = a.article_info()  # grades reduced in the store, equal to grading every Reuse range
         graded = grades_from_coverage(info, a.reuse_coverage())
         assert any(g.reused_share > 0 for g in graded) and graded == grade_articles(info, a.reuse())

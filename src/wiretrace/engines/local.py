@@ -329,7 +329,7 @@ def write_outputs(store: Store, out_dir: Path, quarantine: Sequence[QuarantineEn
     out_dir.mkdir(parents=True, exist_ok=True)
     grades = store.grades()
     clusters = store.clusters()
-    _write_jsonl(out_dir / "pairs.jsonl", (p.to_json(passages=passages) for p in store.iter_pairs(with_passages=True)))
+    _write_jsonl(out_dir / "pairs.jsonl", store.iter_pairs_json(with_passages=passages))
     _write_jsonl(out_dir / "articles.jsonl", (g.to_json() for g in grades))
     _write_jsonl(out_dir / "clusters.jsonl", (c.to_json() for c in clusters))
     _write_jsonl(out_dir / "quarantine.jsonl", (q.to_json() for q in quarantine))
