@@ -340,8 +340,8 @@ def region_spans(tiles: np.ndarray, brk_a: np.ndarray, brk_b: np.ndarray, max_ga
 
 @njit(cache=True, nogil=True)
 def unit_bounds(sentence: np.ndarray, brk: np.ndarray, covered: np.ndarray, min_len: int) -> np.ndarray:
-    """``align._unit_bounds``: runs of uncovered tokens within one sentence and no break, rows
-    (start, end) of at least ``min_len`` tokens."""
+    """``align._sentence_units`` of at least ``min_len`` tokens: runs of uncovered tokens within one
+    sentence and no break, rows (start, end)."""
     n = covered.shape[0]
     units = np.empty((n // max(min_len, 1) + 1, 2), dtype=np.int64)
     m = 0
@@ -362,7 +362,7 @@ def unit_bounds(sentence: np.ndarray, brk: np.ndarray, covered: np.ndarray, min_
 
 @njit(cache=True, nogil=True)
 def _adjacent_units(brk: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """``align._adjacent_units``."""
+    """``align._adjacent`` over unit rows: x where unit x+1 starts where unit x ends, with no break there."""
     out = np.empty(max(units.shape[0] - 1, 0), dtype=np.int64)
     m = 0
     for x in range(units.shape[0] - 1):
@@ -376,7 +376,8 @@ def _adjacent_units(brk: np.ndarray, units: np.ndarray) -> np.ndarray:
 def rewritten_sentences(stems_a: np.ndarray, sent_a: np.ndarray, brk_a: np.ndarray, covered_a: np.ndarray,
                         stems_b: np.ndarray, sent_b: np.ndarray, brk_b: np.ndarray, covered_b: np.ndarray,
                         similarity: float) -> np.ndarray:
-    """``align.align_rewritten_sentences`` in one compiled call: rows (a0, a1, b0, b1)."""
+    """``align.align_rewritten_sentences_reference`` over stem ids (below 0: not matched) in one
+    compiled call: rows (a0, a1, b0, b1)."""
     units_a = unit_bounds(sent_a, brk_a, covered_a, 4)
     units_b = unit_bounds(sent_b, brk_b, covered_b, 4)
     if units_a.shape[0] == 0 or units_b.shape[0] == 0:
@@ -687,9 +688,10 @@ def align_pair(keys_a: np.ndarray, pos_a: np.ndarray, common_a: np.ndarray, ia: 
 
 @njit(cache=True, nogil=True)
 def seed_index(keys: np.ndarray, brk: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``align._Seeds.of`` in one pass over a stable sort of the keys: the keys of the seeds that may
-    start (no break inside tokens j+1..j+k-1) sorted, with their positions; per position how often its
-    seed occurs anywhere, and how often among the starts."""
+    """A text's seed index (``align._Seeds``) in one pass over a stable sort of the keys (one per
+    position 0..len(words)-k, equal seeds equal keys): the keys of the seeds that may start (no break
+    inside tokens j+1..j+k-1, as ``align._seed_starts``) sorted, with their positions; per position how
+    often its seed occurs anywhere, and how often among the starts."""
     n = keys.shape[0]  # one key per position 0..len(words)-k
     order = np.argsort(keys, kind="mergesort")
     may = np.zeros(n, dtype=np.bool_)
@@ -730,8 +732,8 @@ def seed_index(keys: np.ndarray, brk: np.ndarray, k: int) -> tuple[np.ndarray, n
 @njit(cache=True, nogil=True)
 def uncovered_runs(covered: np.ndarray, brk: np.ndarray, starts: np.ndarray, ends: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray]:
-    """``align.uncovered_spans``: first and last-plus-one character (from the tokens' ``starts`` and
-    ``ends``) of each run of uncovered tokens, a run also ending before a break."""
+    """``align.uncovered_spans_reference``: first and last-plus-one character (from the tokens'
+    ``starts`` and ``ends``) of each run of uncovered tokens, a run also ending before a break."""
     n = covered.shape[0]
     lo = np.empty(n, dtype=np.int64)
     hi = np.empty(n, dtype=np.int64)
@@ -751,15 +753,12 @@ def uncovered_runs(covered: np.ndarray, brk: np.ndarray, starts: np.ndarray, end
 
 
 def load() -> None:
-    """Compile (or load from the cache) every kernel now, with tiny inputs: called before forking
-    worker processes, which then inherit the machine code instead of each loading it."""
+    """Compile (or load from the cache) every kernel Python calls now, with tiny inputs (the others
+    compile with ``align_pair``): called before forking worker processes, which then inherit the
+    machine code instead of each loading it."""
     words = np.arange(4, dtype=np.int64)
     keys = np.arange(2, dtype=np.int64)
     brk = np.zeros(4, dtype=np.bool_)
-    matches = seed_matches(keys, keys, keys, keys, keys, words, words, words, brk, brk, 3, 20)
-    greedy_tiles(matches, 4, 4, 3)
-    units = np.array([[0, 4]], dtype=np.int64)
-    sentence_matches(words, units, keys[:0], words, units, keys[:0], 0.5)
     minhash(np.arange(3, dtype=np.uint64), np.ones(2, dtype=np.uint64), np.ones(2, dtype=np.uint64))
     keys, starts, common, startable = seed_index(keys, brk, 3)
     sentence = np.zeros(4, dtype=np.int32)
