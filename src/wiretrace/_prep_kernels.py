@@ -133,9 +133,122 @@ def fingerprints(th: np.ndarray, n: int, window: int, a: np.ndarray,
     return uniq, signature, unique(sh[winnow_positions(sh, window)])
 
 
+_ASCII_WORD = np.zeros(128, dtype=np.bool_)
+for _c in range(128):
+    _ASCII_WORD[_c] = chr(_c).isalnum()
+_SPACE, _NEWLINE = 32, 10
+_CLOSERS = np.array([ord(c) for c in "\"'\u201d\u2019)]"], dtype=np.uint32)  # may follow . ! ?
+_OPENERS = np.array([ord(c) for c in "\"'\u201c\u2018(["], dtype=np.uint32)  # may open the next sentence
+
+
+@njit(cache=True, nogil=True)
+def words(codes: np.ndarray, word_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start and end offsets of the maximal runs of word characters (ASCII letters and digits, and
+    the sorted non-ASCII ``word_codes``), and the text with ASCII capitals lowered and every other
+    character a space (``str.split`` of it gives the words)."""
+    n = codes.shape[0]
+    spaced = np.empty(n, dtype=np.uint32)
+    starts = np.empty(n // 2 + 1, dtype=np.int64)
+    ends = np.empty(n // 2 + 1, dtype=np.int64)
+    m = 0
+    inside = False
+    for i in range(n):
+        c = codes[i]
+        if c < 128:
+            word = _ASCII_WORD[c]
+            spaced[i] = c + 32 if 65 <= c <= 90 else (c if word else _SPACE)
+        else:
+            k = np.searchsorted(word_codes, c)
+            word = k < word_codes.shape[0] and word_codes[k] == c
+            spaced[i] = c if word else _SPACE
+        if word and not inside:
+            starts[m] = i
+        elif inside and not word:
+            ends[m] = i
+            m += 1
+        inside = word
+    if inside:
+        ends[m] = n
+        m += 1
+    return starts[:m].copy(), ends[:m].copy(), spaced
+
+
+@njit(cache=True, nogil=True)
+def _is_space(c: np.uint32) -> bool:
+    return c == 32 or 9 <= c <= 13
+
+
+@njit(cache=True, nogil=True)
+def _member(c: np.uint32, chars: np.ndarray) -> bool:
+    for x in chars:
+        if c == x:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _capital_or_digit(c: np.uint32) -> bool:
+    return 65 <= c <= 90 or 48 <= c <= 57
+
+
+@njit(cache=True, nogil=True)
+def sentence_ends(codes: np.ndarray, closers: np.ndarray, openers: np.ndarray) -> np.ndarray:
+    """End offsets of the matches of ``normalize._SENTENCE_END`` in a text that holds no character
+    its other alternatives need (no non-ASCII space, no Arabic, Hebrew, Syriac or Thaana letter, no
+    full-width stop): '. ! ?' with an optional closer, spaces, then an optional opener and a capital
+    or digit; or a run of line breaks. Matches are found left to right without overlap, as
+    ``finditer`` does."""
+    n = codes.shape[0]
+    out = np.empty(n // 2 + 1, dtype=np.int64)
+    m = 0
+    i = 0
+    while i < n:
+        c = codes[i]
+        if c == 46 or c == 33 or c == 63:  # . ! ?
+            k = i + 1
+            if k < n and _member(codes[k], closers):
+                k += 1
+            j = k
+            while j < n and _is_space(codes[j]):
+                j += 1
+            if j > k and j < n and (_capital_or_digit(codes[j]) or (
+                    _member(codes[j], openers) and j + 1 < n and _capital_or_digit(codes[j + 1]))):
+                out[m] = j
+                m += 1
+                i = j
+                continue
+        elif c == _NEWLINE:
+            j = i + 1
+            while j < n and codes[j] == _NEWLINE:
+                j += 1
+            out[m] = j
+            m += 1
+            i = j
+            continue
+        i += 1
+    return out[:m].copy()
+
+
+@njit(cache=True, nogil=True)
+def paragraph_ends(codes: np.ndarray) -> np.ndarray:
+    """End offsets of the runs of line breaks (``normalize._PARAGRAPH_END``)."""
+    n = codes.shape[0]
+    out = np.empty(n // 2 + 1, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        if codes[i] == _NEWLINE and (i + 1 == n or codes[i + 1] != _NEWLINE):
+            out[m] = i + 1
+            m += 1
+    return out[:m].copy()
+
+
 def load() -> None:
     """Compile (or load from the cache) every kernel now, with tiny inputs (see ``_kernels.load``)."""
     th = np.arange(8, dtype=np.uint64)
     perm = np.ones(2, dtype=np.uint64)
     fingerprints(th, 3, 2, perm, perm, True)
     minhash(th, perm, perm)
+    codes = np.array([ord(c) for c in "A b. C\n"], dtype=np.uint32)
+    words(codes, np.zeros(0, dtype=np.uint32))
+    sentence_ends(codes, _CLOSERS, _OPENERS)
+    paragraph_ends(codes)

@@ -224,6 +224,23 @@ def _char_kind(ch: str) -> int:
     return kind
 
 
+_NO_CODES = np.zeros(0, dtype=np.uint32)
+# Non-ASCII characters the compiled sentence splitter does not know (spaces, letters of the scripts
+# without case, full-width stops, « »): a text holding one has its sentences split by the regex.
+_SENTENCE_SPECIAL = regex.compile(r"[\s\u3002\uff01\uff1f\u061f\u06d4\u00ab\u00bb"
+                                  r"\p{Arabic}\p{Hebrew}\p{Syriac}\p{Thaana}]")
+_code_kinds: dict[int, tuple[int, bool]] = {}
+
+
+def _code_kind(code: int) -> tuple[int, bool]:
+    """``_char_kind`` of a non-ASCII code point, and whether it is a sentence-special character."""
+    kind = _code_kinds.get(code)
+    if kind is None:
+        ch = chr(code)
+        kind = _code_kinds[code] = (_char_kind(ch), bool(_SENTENCE_SPECIAL.match(ch)))
+    return kind
+
+
 def _word_mask(body: str, word_chars: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """The text's code points and, per code point, whether it is a word character (an ASCII letter
     or digit, or one of ``word_chars``)."""
@@ -248,10 +265,39 @@ def tokenize(text: str, boilerplate: list[Span] | None = None, limit: int | None
     """Split text into normalised word tokens with offsets, sentence/paragraph numbers and the
     boilerplate mask; only the first ``limit`` characters are tokenised when a limit is given.
 
-    Vectorised: when every word is a run of letters and digits (no combining marks, no script
-    written without spaces), words are found in C (str.split) and offsets with NumPy; other texts
-    go through ``tokenize_reference``, which gives the same tokens for all text (a test asserts it).
+    Compiled: when every word is a run of letters and digits (no combining marks, no script written
+    without spaces), one pass over the code points finds the words, lowers ASCII capitals and blanks
+    separators (``str.split`` then gives the words), another the sentence and paragraph breaks;
+    other texts go through ``tokenize_reference``, which gives the same tokens for all text (a test
+    asserts it), and ``tokenize_vectorised`` is the NumPy version of this one.
     """
+    from . import _prep_kernels  # numba, imported on first use
+
+    body = text if limit is None else text[:limit]
+    codes = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if body.isascii():
+        word_codes, plain_sentences = _NO_CODES, True
+    else:
+        other = np.unique(codes[codes >= 128])
+        kinds, special = zip(*map(_code_kind, other.tolist()))
+        if _NO_SPACE in kinds or _WORD_CONTINUE in kinds:
+            return tokenize_reference(text, boilerplate, limit)
+        word_codes = other[[kind == _WORD_START for kind in kinds]]
+        plain_sentences = not any(special)
+    starts, ends, spaced = _prep_kernels.words(codes, word_codes)
+    words = spaced.tobytes().decode("utf-32-le").split()
+    if len(word_codes):  # words with non-ASCII letters: case-folded and stripped of accents
+        words = [w if w.isascii() else normalize_word(w) for w in words]
+        if "" in words:  # a word that normalises to nothing (a lone tatweel) is no word
+            keep = np.asarray([bool(w) for w in words])
+            words, starts, ends = [w for w in words if w], starts[keep], ends[keep]
+    sentence_breaks = (_prep_kernels.sentence_ends(codes, _prep_kernels._CLOSERS, _prep_kernels._OPENERS)
+                       if plain_sentences else None)
+    return _tokens(body, words, starts, ends, boilerplate, sentence_breaks, _prep_kernels.paragraph_ends(codes))
+
+
+def tokenize_vectorised(text: str, boilerplate: list[Span] | None = None, limit: int | None = None) -> Tokens:
+    """NumPy ``tokenize`` (words found by str.split, offsets by NumPy, breaks by regex): the same tokens."""
     body = text if limit is None else text[:limit]
     if body.isascii():
         codes, is_word = _word_mask(body, [])
@@ -277,10 +323,14 @@ def tokenize(text: str, boilerplate: list[Span] | None = None, limit: int | None
 
 
 def _tokens(body: str, words: list[str], start_arr: np.ndarray, end_arr: np.ndarray,
-            boilerplate: list[Span] | None) -> Tokens:
-    """Tokens from words and their offsets: sentence and paragraph numbers, boilerplate mask."""
-    sentence_breaks = np.asarray([m.end() for m in _SENTENCE_END.finditer(body)], dtype=np.int64)
-    paragraph_breaks = np.asarray([m.end() for m in _PARAGRAPH_END.finditer(body)], dtype=np.int64)
+            boilerplate: list[Span] | None, sentence_breaks: np.ndarray | None = None,
+            paragraph_breaks: np.ndarray | None = None) -> Tokens:
+    """Tokens from words and their offsets: sentence and paragraph numbers, boilerplate mask (the
+    break offsets are found by regex unless given)."""
+    if sentence_breaks is None:
+        sentence_breaks = np.asarray([m.end() for m in _SENTENCE_END.finditer(body)], dtype=np.int64)
+    if paragraph_breaks is None:
+        paragraph_breaks = np.asarray([m.end() for m in _PARAGRAPH_END.finditer(body)], dtype=np.int64)
     mask = np.zeros(len(words), dtype=bool)
     for span in boilerplate or ():
         lo = np.searchsorted(start_arr, span.start, side="left")
