@@ -64,12 +64,14 @@ _DATELINE_ANYWHERE = re.compile(rf"(?:^|(?<=\d{{4}}-\d{{2}}-\d{{2}} )){_DATELINE
 _DATELINE_AT_LINE_START = re.compile(rf"^{_DATELINE}", re.M)
 _DATE_PREFIX = re.compile(r"-\d\d-\d\d ")  # part of every date prefix; a literal first, so a fast scan
 
-# Each pattern tags one kind of boilerplate; all are searched line by line (re.M). The third item
-# lists strings of which a match holds at least one (none: always search): a text holding none of
-# them is not searched, which halves the cost of tagging. For a case-insensitive pattern they are
-# lower case and tested against the lowered text, only when it is ASCII (Unicode case folding
-# lets 'ſ' match 's').
-_BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
+# Each pattern tags one kind of boilerplate; all are searched line by line (re.M). The third item is
+# a gate, a cheap necessary condition: either strings of which a match holds at least one (none:
+# always search), or a regex whose match every match contains (one that starts with a literal, so
+# the scan is fast). A text failing the gate is not searched, which halves the cost of tagging. For
+# a case-insensitive pattern the strings are lower case and tested against the text with its ASCII
+# letters lowered, unless it holds one of the four non-ASCII letters that re.I matches with an
+# ASCII one (_CASE_ALIKE: 'ſ' matches 's').
+_BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...] | re.Pattern[str]]] = [
     # Scraped metadata prefix: " date 2021-05-27 " at the very start of a file.
     ("metadata", re.compile(r"\A\s*date\s+\d{4}-\d{2}-\d{2}\b"), ()),
     # "FILE - In this May 12, 2021 file photo, ... (AP Photo/Majdi Mohammed, File)"
@@ -82,7 +84,8 @@ _BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # headline line that often sits right above it.
     ("caption", re.compile(
         r"^(?:[^\n.!?]{1,90}\n)?[^\n]*\b[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)*/(?:[A-Z][\w&-]*(?: [A-Z][\w&-]*)* via )?"
-        r"(?:Getty Images|AFP|AP|Reuters|Bloomberg|EPA|Shutterstock|Alamy)[^\n]{0,40}$", re.M), ("/",)),
+        r"(?:Getty Images|AFP|AP|Reuters|Bloomberg|EPA|Shutterstock|Alamy)[^\n]{0,40}$", re.M),
+     re.compile(r"/(?:[A-Z][\w&-]*(?: [A-Z][\w&-]*)* via )?(?:Getty Images|AFP|AP|Reuters|Bloomberg|EPA|Shutterstock|Alamy)")),
     ("caption", re.compile(rf"\((?:{_AGENCY_PHOTO}) Photos?/[^)\n]*\)"), (" Photo",)),
     # Credit and rights lines.
     ("credit", re.compile(r"^[^\S\n]*For more (?:reporting|coverage|news) (?:from|by) [^\n]{3,80}$", re.M | re.I),
@@ -106,9 +109,14 @@ _BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ("byline", re.compile(r"^[^\S\n]*By [A-Z][\w.'’-]+(?:,? [A-Z][\w.'’-]+){0,5}[^\S\n]*$", re.M), ("By ",)),
     ("dateline", _DATELINE_ANYWHERE, ("-", "–", "—")),
     # Wire-service slug lines ("12:45 27/01/00: Page 2 (HHH) COURTS Pinochet") and rules of dashes.
-    ("wire_header", re.compile(r"^[^\S\n]*\d{1,2}:\d{2} \d{1,2}/\d{1,2}/\d{2,4}:[^\n]*$", re.M), (":",)),
-    ("wire_header", re.compile(r"^[^\S\n]*[-=_*]{8,}[^\S\n]*$", re.M), ("-", "=", "_", "*")),
+    ("wire_header", re.compile(r"^[^\S\n]*\d{1,2}:\d{2} \d{1,2}/\d{1,2}/\d{2,4}:[^\n]*$", re.M),
+     re.compile(r":\d{2} \d{1,2}/\d{1,2}/\d{2,4}:")),
+    ("wire_header", re.compile(r"^[^\S\n]*[-=_*]{8,}[^\S\n]*$", re.M), re.compile(r"[-=_*]{8}")),
 ]
+
+# The needles of the case-insensitive patterns as UTF-8 bytes, to test against the ASCII-lowered text.
+_FOLDED_NEEDLES = [tuple(n.encode() for n in gate) if pattern.flags & re.I and isinstance(gate, tuple) else ()
+                   for _, pattern, gate in _BOILERPLATE_PATTERNS]
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being
@@ -144,13 +152,22 @@ def stem(word: str) -> str:
     return word[:5]
 
 
+_CASE_ALIKE = ("\u0130", "\u0131", "\u017f", "\u212a")  # İ ı ſ K: re.I matches each with an ASCII letter
+
+
 def tag_boilerplate(text: str) -> list[Span]:
     """Find boilerplate spans (captions, credits, datelines, bylines, footers), merged and sorted."""
     spans: list[Span] = []
-    lowered = text.lower() if text.isascii() else None
-    for kind, pattern, needles in _BOILERPLATE_PATTERNS:
-        haystack = lowered if pattern.flags & re.I else text
-        if needles and haystack is not None and not any(n in haystack for n in needles):
+    folded = (text.encode("utf-8", "surrogatepass").lower()
+              if text.isascii() or not any(ch in text for ch in _CASE_ALIKE) else None)
+    for (kind, pattern, gate), folded_needles in zip(_BOILERPLATE_PATTERNS, _FOLDED_NEEDLES):
+        if isinstance(gate, re.Pattern):
+            if not gate.search(text):
+                continue
+        elif folded_needles:
+            if folded is not None and not any(n in folded for n in folded_needles):
+                continue
+        elif gate and not any(n in text for n in gate):
             continue
         if pattern is _DATELINE_ANYWHERE and not _DATE_PREFIX.search(text):
             pattern = _DATELINE_AT_LINE_START
@@ -158,6 +175,12 @@ def tag_boilerplate(text: str) -> list[Span]:
             if m.end() > m.start():
                 spans.append(Span(m.start(), m.end(), kind))
     return _merge_spans(spans)
+
+
+def tag_boilerplate_reference(text: str) -> list[Span]:
+    """Reference ``tag_boilerplate``: every pattern searched, no gate; both must give the same spans."""
+    return _merge_spans([Span(m.start(), m.end(), kind) for kind, pattern, _ in _BOILERPLATE_PATTERNS
+                         for m in pattern.finditer(text) if m.end() > m.start()])
 
 
 def _merge_spans(spans: list[Span]) -> list[Span]:
