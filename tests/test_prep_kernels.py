@@ -78,3 +78,42 @@ def test_fingerprint_equals_reference(body, candidates, n, window):
     for field in ("shingles", "signature", "winnowed"):
         assert getattr(got, field).dtype == getattr(want, field).dtype
         assert getattr(got, field).tolist() == getattr(want, field).tolist()
+
+
+_SENTENCES = st.lists(st.lists(st.sampled_from("the wire copy story Cairo talks truce sign up for our newsletter "
+                                               "Ελλάδα Côte 北京".split()), min_size=1, max_size=12)
+                      .map(lambda ws: " ".join(ws) + "."), min_size=1, max_size=12).map(" ".join)
+
+
+@hsettings(max_examples=120, deadline=None)
+@given(_SENTENCES, st.data())
+def test_repeated_spans_equal_reference(body, data):
+    from wiretrace.boilerplate import repeated_spans, repeated_spans_reference
+    from wiretrace.settings import DEFAULT
+
+    doc = normalize(Article(id="x", text=body))
+    fp = fingerprint(doc)
+    keys = data.draw(st.lists(st.sampled_from(fp.winnowed.tolist() or [1]), max_size=8))
+    keys += data.draw(st.lists(st.integers(0, 2**64 - 1), max_size=3))
+    boilerplate = np.asarray(data.draw(st.sampled_from([sorted(set(keys)), keys])), dtype=np.uint64)
+    want = repeated_spans_reference(doc, boilerplate, DEFAULT)
+    assert repeated_spans(doc, boilerplate, DEFAULT) == want
+    assert repeated_spans(doc, boilerplate, DEFAULT, token_hashes(doc.content_words), fp.winnowed) == want
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(_SENTENCES, st.data())
+def test_with_boilerplate_equals_the_reference_steps(body, data):
+    from wiretrace.boilerplate import repeated_spans_reference, tag_repeated
+    from wiretrace.pipeline import prepare, prepare_to_compare, with_boilerplate
+
+    for p in (prepare(Article(id="x", text=body)), prepare_to_compare(Article(id="x", text=body))):
+        keys = data.draw(st.lists(st.sampled_from(fingerprint(p.doc).winnowed.tolist() or [1]), max_size=6))
+        boilerplate = np.asarray(sorted(set(keys)), dtype=np.uint64)
+        got = with_boilerplate(p, boilerplate)
+        spans = repeated_spans_reference(p.doc, boilerplate)
+        doc = tag_repeated(p.doc, spans) if spans else p.doc
+        want = fingerprint_reference(doc, candidates=bool(p.fp.signature.size))
+        assert got.doc.boilerplate == doc.boilerplate and got.doc.content.tolist() == doc.content.tolist()
+        for field in ("shingles", "signature", "winnowed"):
+            assert getattr(got.fp, field).tolist() == getattr(want, field).tolist()

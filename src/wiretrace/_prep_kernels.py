@@ -133,6 +133,76 @@ def fingerprints(th: np.ndarray, n: int, window: int, a: np.ndarray,
     return uniq, signature, unique(sh[winnow_positions(sh, window)])
 
 
+@njit(cache=True, nogil=True)
+def winnowed(th: np.ndarray, n: int, window: int) -> np.ndarray:
+    """Unique winnowed fingerprints of the token hashes ``th`` (as ``fingerprints`` gives them)."""
+    sh = shingles(th, n)
+    return unique(sh[winnow_positions(sh, window)])
+
+
+@njit(cache=True, nogil=True)
+def shared_keys(keys: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """Sorted distinct values in both ``keys`` and ``found`` (``np.intersect1d``); fastest when both
+    are sorted and distinct, as corpus boilerplate and winnowed fingerprints are."""
+    for x in (keys, found):
+        for i in range(1, x.shape[0]):
+            if x[i] <= x[i - 1]:
+                return shared_keys(unique(keys), unique(found))
+    out = np.empty(min(keys.shape[0], found.shape[0]), dtype=np.uint64)
+    i, j, m = 0, 0, 0
+    while i < keys.shape[0] and j < found.shape[0]:
+        if keys[i] < found[j]:
+            i += 1
+        elif keys[i] > found[j]:
+            j += 1
+        else:
+            out[m] = keys[i]
+            m += 1
+            i += 1
+            j += 1
+    return out[:m]
+
+
+@njit(cache=True, nogil=True)
+def repeated_tokens(th: np.ndarray, n: int, window: int, own: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+    """Per content token, whether its sentence is at least half covered by the document's own
+    boilerplate fingerprints ``own`` (sorted, distinct; ``boilerplate.repeated_spans_reference``): the
+    shingles equal to one each cover their n words, and hits at most ``window`` shingles apart the
+    words between them. ``sentence`` numbers the content tokens' sentences."""
+    count = th.shape[0]
+    tagged = np.zeros(count, dtype=np.bool_)
+    sh = shingles(th, n)
+    if sh.shape[0] == 0 or own.shape[0] == 0:
+        return tagged
+    covered = np.zeros(count, dtype=np.bool_)
+    last = -1  # the previous hit, and where the current run of hits began
+    run_start = -1
+    for i in range(sh.shape[0]):
+        k = np.searchsorted(own, sh[i])
+        if not (k < own.shape[0] and own[k] == sh[i]):
+            continue
+        if last >= 0 and i - last > window:
+            covered[run_start:last + n] = True
+            run_start = i
+        elif last < 0:
+            run_start = i
+        last = i
+    if last < 0:
+        return tagged
+    covered[run_start:last + n] = True
+    top = 0
+    for i in range(count):
+        top = max(top, sentence[i])
+    hits = np.zeros(top + 1, dtype=np.float64)
+    words = np.zeros(top + 1, dtype=np.float64)
+    for i in range(count):  # each sentence: tagged when at least half its content words are covered
+        hits[sentence[i]] += covered[i]
+        words[sentence[i]] += 1.0
+    for i in range(count):
+        tagged[i] = hits[sentence[i]] / words[sentence[i]] >= 0.5
+    return tagged
+
+
 _ASCII_WORD = np.zeros(128, dtype=np.bool_)
 for _c in range(128):
     _ASCII_WORD[_c] = chr(_c).isalnum()
@@ -247,6 +317,8 @@ def load() -> None:
     th = np.arange(8, dtype=np.uint64)
     perm = np.ones(2, dtype=np.uint64)
     fingerprints(th, 3, 2, perm, perm, True)
+    own = shared_keys(th, winnowed(th, 3, 2))
+    repeated_tokens(th, 3, 2, own, np.zeros(8, dtype=np.int32))
     minhash(th, perm, perm)
     codes = np.array([ord(c) for c in "A b. C\n"], dtype=np.uint32)
     words(codes, np.zeros(0, dtype=np.uint32))

@@ -155,17 +155,19 @@ class Fingerprints:
 _PERMS: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
 
 
-def fingerprint(doc: Document, settings: Settings = DEFAULT, candidates: bool = True) -> Fingerprints:
+def fingerprint(doc: Document, settings: Settings = DEFAULT, candidates: bool = True,
+                hashes: np.ndarray | None = None) -> Fingerprints:
     """Shingles, MinHash signature and winnowed fingerprints of a document's content tokens.
 
     Without ``candidates`` only the shingles are hashed (signature and winnowed stay empty): all
-    that comparing a pair needs, at a third of the cost.
+    that comparing a pair needs, at a third of the cost. ``hashes``: the content tokens'
+    ``token_hashes``, when known. Compiled; ``fingerprint_reference`` gives the same arrays.
     """
     from . import _prep_kernels  # numba, imported on first use: one pass instead of five NumPy calls
 
     a, b = _permutations(settings.num_perm)
     unique, signature, winnowed = _prep_kernels.fingerprints(
-        token_hashes(doc.content_words), settings.shingle_size, settings.winnow_window, a, b, candidates)
+        token_hashes(doc.content_words) if hashes is None else hashes, settings.shingle_size, settings.winnow_window, a, b, candidates)
     return Fingerprints(shingles=unique, signature=signature, winnowed=winnowed)
 
 
