@@ -1,3 +1,4 @@
+from hypothesis import given, settings as hsettings, strategies as st
 from wiretrace.model import Article
 from wiretrace.pipeline import compare
 
@@ -68,3 +69,41 @@ def test_a_shared_run_of_function_words_is_chance_not_copy():
     from wiretrace.settings import Settings
 
     assert compare(a, b, Settings(long_run_content_words=0)).relation == "derived"  # what the rule prevents
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from("the a of said Cairo talks truce wire copy Égypte 北京".split()), max_size=80),
+       st.lists(st.tuples(st.integers(0, 90), st.integers(0, 30), st.sampled_from(["verbatim", "rewritten"])),
+                max_size=8),
+       st.integers(1, 12), st.integers(0, 8))
+def test_long_run_words_equals_reference(words, spans, long_run, content_words):
+    from types import SimpleNamespace
+
+    from wiretrace.model import Article
+    from wiretrace.normalize import normalize
+    from wiretrace.relate import _long_run_words, _long_run_words_reference
+    from wiretrace.settings import Settings
+
+    doc = normalize(Article(id="a", text=" ".join(words)))
+    alignment = SimpleNamespace(passages=[SimpleNamespace(a_tokens=(lo, lo + n), kind=kind) for lo, n, kind in spans])
+    settings = Settings(long_run=long_run, long_run_content_words=content_words)
+    assert _long_run_words(doc, alignment, settings) == _long_run_words_reference(doc, alignment, settings)
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 40), max_size=30), st.lists(st.integers(0, 40), max_size=30), st.booleans())
+def test_merged_overlaps_equal_numpy(a, b, ordered):
+    import numpy as np
+
+    from wiretrace.fingerprint import _shared
+    from wiretrace._prep_kernels import shared_dot
+
+    x = np.asarray(sorted(set(a)) if ordered else a, dtype=np.uint64)
+    y = np.asarray(sorted(set(b)), dtype=np.uint64)
+    if ordered or len(set(a)) == len(a):  # distinct, as intersect1d's assume_unique needs
+        assert _shared(x, y) == len(np.intersect1d(x, y, assume_unique=True))
+    xs = np.asarray(sorted(set(a)), dtype=np.int64)
+    counts_x, counts_y = np.arange(1, len(xs) + 1, dtype=np.int64), np.arange(2, len(y) + 2, dtype=np.int64)
+    assert shared_dot(xs, counts_x, y.astype(np.int64), counts_y) == int(
+        sum(cx * cy for k, cx in zip(xs.tolist(), counts_x.tolist())
+            for j, cy in zip(y.tolist(), counts_y.tolist()) if k == j))

@@ -312,6 +312,52 @@ def paragraph_ends(codes: np.ndarray) -> np.ndarray:
     return out[:m].copy()
 
 
+@njit(cache=True, nogil=True)
+def _increasing(x: np.ndarray) -> bool:
+    for i in range(1, x.shape[0]):
+        if x[i] <= x[i - 1]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def shared_count(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two sorted, distinct arrays share (a merge); -1 when either is not sorted
+    and distinct (the caller then asks NumPy)."""
+    if not (_increasing(a) and _increasing(b)):
+        return -1
+    i, j, n = 0, 0, 0
+    while i < a.shape[0] and j < b.shape[0]:
+        if a[i] < b[j]:
+            i += 1
+        elif a[i] > b[j]:
+            j += 1
+        else:
+            n += 1
+            i += 1
+            j += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def shared_dot(keys_a: np.ndarray, counts_a: np.ndarray, keys_b: np.ndarray, counts_b: np.ndarray) -> int:
+    """Sum of counts_a * counts_b over the keys two sorted, distinct key arrays share; -1 when either
+    is not sorted and distinct (the caller then asks NumPy)."""
+    if not (_increasing(keys_a) and _increasing(keys_b)):
+        return -1
+    i, j, dot = 0, 0, 0
+    while i < keys_a.shape[0] and j < keys_b.shape[0]:
+        if keys_a[i] < keys_b[j]:
+            i += 1
+        elif keys_a[i] > keys_b[j]:
+            j += 1
+        else:
+            dot += counts_a[i] * counts_b[j]
+            i += 1
+            j += 1
+    return dot
+
+
 def load() -> None:
     """Compile (or load from the cache) every kernel now, with tiny inputs (see ``_kernels.load``)."""
     th = np.arange(8, dtype=np.uint64)
@@ -320,6 +366,8 @@ def load() -> None:
     own = shared_keys(th, winnowed(th, 3, 2))
     repeated_tokens(th, 3, 2, own, np.zeros(8, dtype=np.int32))
     minhash(th, perm, perm)
+    shared_count(th, th)
+    shared_dot(th, th.astype(np.int64), th, th.astype(np.int64))
     codes = np.array([ord(c) for c in "A b. C\n"], dtype=np.uint32)
     words(codes, np.zeros(0, dtype=np.uint32))
     sentence_ends(codes, _CLOSERS, _OPENERS)

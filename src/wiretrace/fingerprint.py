@@ -210,8 +210,20 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
     return len(np.intersect1d(a, b, assume_unique=True)) / len(a)
 
 
+def _shared(a: np.ndarray, b: np.ndarray) -> int:
+    """``len(np.intersect1d(a, b, assume_unique=True))``; a merge when both are sorted and distinct
+    (as ``Fingerprints.shingles`` are)."""
+    if a.dtype == np.uint64 and b.dtype == np.uint64:
+        from . import _prep_kernels  # numba, imported on first use
+
+        n = _prep_kernels.shared_count(a, b)
+        if n >= 0:
+            return int(n)
+    return len(np.intersect1d(a, b, assume_unique=True))
+
+
 def overlap_scores(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
     """``jaccard(a, b)``, ``containment(a, b)`` and ``containment(b, a)`` from one intersection."""
     la, lb = len(a), len(b)
-    inter = len(np.intersect1d(a, b, assume_unique=True)) if la and lb else 0
+    inter = _shared(a, b) if la and lb else 0
     return (inter / (la + lb - inter) if la or lb else 0.0, inter / la if la else 0.0, inter / lb if lb else 0.0)

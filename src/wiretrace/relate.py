@@ -131,8 +131,12 @@ def stem_cosine(a_doc: Document, b_doc: Document) -> float:
     a, b = ids
     if not len(a.counted) or not len(b.counted):
         return 0.0
-    _, ia, ib = np.intersect1d(a.counted, b.counted, assume_unique=True, return_indices=True)
-    dot = int((a.counts[ia] * b.counts[ib]).sum())
+    from . import _prep_kernels  # numba, imported on first use: a merge of the two sorted stem lists
+
+    dot = _prep_kernels.shared_dot(a.counted, a.counts, b.counted, b.counts)
+    if dot < 0:  # stems not sorted and distinct (never, from np.unique): NumPy's intersection
+        _, ia, ib = np.intersect1d(a.counted, b.counted, assume_unique=True, return_indices=True)
+        dot = int((a.counts[ia] * b.counts[ib]).sum())
     return dot / math.sqrt(a.norm * b.norm)
 
 
@@ -217,7 +221,43 @@ def grade(share: float, settings: Settings = DEFAULT) -> Degree:
 
 
 def _share(mask: np.ndarray) -> float:
-    return float(mask.mean()) if len(mask) else 0.0
+    """Share of True in a boolean mask (``mask.mean()``: the count over the length, in float64)."""
+    return np.count_nonzero(mask) / len(mask) if len(mask) else 0.0
+
+
+def _long_run_words(a_doc: Document, alignment: Alignment, settings: Settings) -> int:
+    """Words of A in verbatim passages of at least ``long_run`` words holding at least
+    ``long_run_content_words`` content words (not stopwords); ``_long_run_words_reference`` without
+    a loop over each passage's words: a running count of A's content words, once per document."""
+    total = 0
+    before: np.ndarray | None = None
+    for p in alignment.passages:
+        lo, hi = p.a_tokens
+        if p.kind != "verbatim" or hi - lo < settings.long_run:
+            continue
+        if before is None:
+            before = _memo(a_doc, "content_words_before", _content_words_before)
+        last = len(before) - 1
+        if before[min(max(hi, lo), last)] - before[min(lo, last)] >= settings.long_run_content_words:
+            total += hi - lo
+    return total
+
+
+def _content_words_before(doc: Document) -> np.ndarray:
+    """How many of the document's first i content tokens are not stopwords, for i = 0 .. n."""
+    words = doc.content_words
+    before = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(STOPWORDS.__contains__, words), dtype=bool, count=len(words)) == 0, out=before[1:])
+    return before
+
+
+def _long_run_words_reference(a_doc: Document, alignment: Alignment, settings: Settings) -> int:
+    """Reference ``_long_run_words``: each passage's words counted one by one."""
+    words = a_doc.content_words
+    return sum(p.a_tokens[1] - p.a_tokens[0] for p in alignment.passages
+               if p.kind == "verbatim" and p.a_tokens[1] - p.a_tokens[0] >= settings.long_run
+               and sum(w not in STOPWORDS for w in words[p.a_tokens[0]:p.a_tokens[1]])
+               >= settings.long_run_content_words)
 
 
 def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerprints,
@@ -249,11 +289,7 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
 
     # copying leaves runs of several words; independent reports of one event share only short ones
     # (a run of function words — "so they say we should" — is chance, not copy: it must carry content words)
-    words = a_doc.content_words
-    long_run_words = sum(p.a_tokens[1] - p.a_tokens[0] for p in alignment.passages
-                         if p.kind == "verbatim" and p.a_tokens[1] - p.a_tokens[0] >= settings.long_run
-                         and sum(w not in STOPWORDS for w in words[p.a_tokens[0]:p.a_tokens[1]])
-                         >= settings.long_run_content_words)
+    long_run_words = _long_run_words(a_doc, alignment, settings)
     shares_copy = long_run_words >= settings.min_verbatim_tokens
     d = direction(a_doc, b_doc, cov_a, cov_b)
     source: str | None = None
