@@ -142,3 +142,22 @@ def test_compiled_tokenizer_equals_vectorised_and_its_breaks_the_regex(text):
     codes = np.frombuffer(plain.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     got_ends = _prep_kernels.sentence_ends(codes, _prep_kernels._CLOSERS, _prep_kernels._OPENERS).tolist()
     assert got_ends == [m.end() for m in _SENTENCE_END.finditer(plain)]
+
+
+_GATE_PIECES = st.one_of(
+    _PIECES,
+    st.sampled_from(list(" \t\r\n\x0b\x0c\x1c\x85\u00a0\u2003\u3000-=_*:/İıſK")),
+    st.sampled_from(["Sign up for", "SUBSCRIBE TO", "follow us on", "Related:", "This story first appeared",
+                     "this article originally was published", "For more news from", "All Rights Reserved",
+                     "This material may not be published, broadcast, rewritten or redistributed", "©", "Copyright",
+                     "(Additional reporting by", "Editing by", "By Jane Doe", "By ", "LONDON, March 14 (Reuters) -",
+                     "HARBOR CITY, Md. (AP) — ", "A ", "US-", "=-=-=-=-", "********", "12:45 27/01/00:",
+                     "Said Khatib/AFP via Getty Images", "/AP", " date 2021-05-27 ", "2021-05-27 CAIRO — "]))
+
+
+@hsettings(max_examples=500, deadline=None)
+@given(st.lists(_GATE_PIECES, max_size=40).map("".join))
+def test_gated_boilerplate_tagging_equals_reference(text):
+    from wiretrace.normalize import tag_boilerplate_reference
+
+    assert tag_boilerplate(text) == tag_boilerplate_reference(text)
