@@ -107,3 +107,39 @@ def test_merged_overlaps_equal_numpy(a, b, ordered):
     assert shared_dot(xs, counts_x, y.astype(np.int64), counts_y) == int(
         sum(cx * cy for k, cx in zip(xs.tolist(), counts_x.tolist())
             for j, cy in zip(y.tolist(), counts_y.tolist()) if k == j))
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from("the a of said Cairo talks truce wire copy Égypte 北京 x".split()), max_size=150),
+       st.lists(st.sampled_from("the a of said Cairo talks truce wire copy Égypte 北京 y".split()), max_size=150),
+       st.booleans())
+def test_edit_similarity_equals_rapidfuzz(a_words, b_words, copy):
+    from wiretrace.normalize import normalize
+    from wiretrace.relate import edit_similarity, edit_similarity_reference
+
+    if copy:  # a copy with an edit: long common prefix and suffix
+        b_words = a_words[: len(a_words) // 2] + b_words[:3] + a_words[len(a_words) // 2 + 1:]
+    a, b = normalize(Article(id="a", text=" ".join(a_words))), normalize(Article(id="b", text=" ".join(b_words)))
+    assert edit_similarity(a, b) == edit_similarity_reference(a, b)
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 70), max_size=200), st.lists(st.integers(0, 70), max_size=200))
+def test_lcs_kernel_agrees_with_rapidfuzz_indel(a, b):
+    import numpy as np
+    from rapidfuzz.distance import Indel
+
+    from wiretrace._prep_kernels import lcs_length
+
+    rows = np.full(80, -1, dtype=np.int32)
+    common = lcs_length(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64), rows)
+    assert len(a) + len(b) - 2 * common == Indel.distance(a, b)
+    assert (rows == -1).all()  # the scratch is left as found
+
+
+def test_names_equal_reference_on_a_wire_story():
+    from wiretrace.normalize import normalize
+    from wiretrace.relate import names, names_reference
+
+    doc = normalize(Article(id="w", text=WIRE))
+    assert names(doc) == names_reference(doc)

@@ -358,6 +358,55 @@ def shared_dot(keys_a: np.ndarray, counts_a: np.ndarray, keys_b: np.ndarray, cou
     return dot
 
 
+@njit(cache=True, nogil=True)
+def lcs_length(a: np.ndarray, b: np.ndarray, rows: np.ndarray) -> int:
+    """Length of the longest common subsequence of two sequences of small non-negative integers:
+    the common prefix and suffix, then bit-parallel over the rest (Hyyrö 2004: 64 positions of
+    ``a`` per machine word, one step per element of ``b``), as RapidFuzz's Indel counts it.
+    ``rows``: scratch of -1 longer than the largest value, left as it was found."""
+    lo = 0
+    while lo < a.shape[0] and lo < b.shape[0] and a[lo] == b[lo]:
+        lo += 1
+    hi_a, hi_b = a.shape[0], b.shape[0]
+    while hi_a > lo and hi_b > lo and a[hi_a - 1] == b[hi_b - 1]:
+        hi_a -= 1
+        hi_b -= 1
+    same = lo + a.shape[0] - hi_a
+    a, b = a[lo:hi_a], b[lo:hi_b]
+    m = a.shape[0]
+    if m == 0 or b.shape[0] == 0:
+        return same
+    symbols = 0
+    for i in range(m):  # number a's distinct values in order of first appearance
+        if rows[a[i]] < 0:
+            rows[a[i]] = symbols
+            symbols += 1
+    blocks = (m + 63) // 64
+    match = np.zeros((symbols, blocks), dtype=np.uint64)  # per symbol: its positions in a
+    for i in range(m):
+        match[rows[a[i]], i // 64] |= np.uint64(1) << np.uint64(i % 64)
+    s = np.full(blocks, np.uint64(0xFFFFFFFFFFFFFFFF), dtype=np.uint64)
+    for j in range(b.shape[0]):
+        row = rows[b[j]] if b[j] < rows.shape[0] else -1
+        if row < 0:
+            continue  # a value not in a changes nothing
+        carry = np.uint64(0)
+        for w in range(blocks):
+            v = s[w]
+            u = v & match[row, w]
+            t = v + carry
+            x = t + u
+            carry = np.uint64(1) if (t < v or x < t) else np.uint64(0)
+            s[w] = x | (v - u)
+    for i in range(m):
+        rows[a[i]] = -1
+    zeros = 0
+    for i in range(m):
+        if not (s[i // 64] >> np.uint64(i % 64)) & np.uint64(1):
+            zeros += 1
+    return same + zeros
+
+
 def load() -> None:
     """Compile (or load from the cache) every kernel now, with tiny inputs (see ``_kernels.load``)."""
     th = np.arange(8, dtype=np.uint64)

@@ -7,6 +7,7 @@ with the logistic function; each piece of evidence adds a sentence to ``directio
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,6 +64,10 @@ def _credits(doc: Document) -> frozenset[str]:
     return _memo(doc, "credits", lambda d: frozenset(credited_agencies(d.article.text, d.boilerplate)))
 
 
+def _wire(doc: Document) -> str | None:
+    return _memo(doc, "wire", lambda d: agency_of_outlet(d.article.outlet))  # type: ignore[no-any-return]
+
+
 def _marks(doc: Document) -> frozenset[str]:
     return _memo(doc, "marks", lambda d: frozenset(marked_agencies(d.article.text, d.boilerplate)))
 
@@ -92,8 +97,7 @@ def direction(a_doc: Document, b_doc: Document, coverage_a: float, coverage_b: f
             score -= weight
             reasons.append(reason_a)
 
-    wire_a = agency_of_outlet(a_doc.article.outlet)
-    wire_b = agency_of_outlet(b_doc.article.outlet)
+    wire_a, wire_b = _wire(a_doc), _wire(b_doc)
     vote(bool(wire_b), bool(wire_a), W_WIRE_OUTLET, f"B is wire copy from {wire_b}", f"A is wire copy from {wire_a}")
 
     credits_a = _credits(a_doc) - {wire_a}
@@ -178,9 +182,8 @@ def names(doc: Document) -> set[str]:
         distinct = np.unique(codes[other])
         capital = distinct[[chr(x).isupper() for x in distinct.tolist()]]
         upper |= np.isin(codes, capital)
-    words = t.words
-    return {w for w in (words[i] for i in c[upper].tolist())
-            if w not in STOPWORDS and w not in _CALENDAR and len(w) > 2}
+    capitalised = set(map(t.words.__getitem__, c[upper].tolist()))  # distinct first: news repeats its names
+    return {w for w in capitalised if len(w) > 2 and w not in STOPWORDS and w not in _CALENDAR}
 
 
 def names_reference(doc: Document) -> set[str]:
@@ -199,16 +202,46 @@ def names_reference(doc: Document) -> set[str]:
 def name_overlap(a_doc: Document, b_doc: Document) -> tuple[int, float]:
     """How many names two articles share, and the Jaccard of their name sets."""
     na, nb = _memo(a_doc, "names", names), _memo(b_doc, "names", names)
-    shared = len(na & nb)
-    return shared, (shared / len(na | nb) if na or nb else 0.0)
+    shared = len(na & nb) if len(na) <= len(nb) else len(nb & na)
+    return shared, (shared / (len(na) + len(nb) - shared) if na or nb else 0.0)  # |A ∪ B| = |A| + |B| - |A ∩ B|
 
 
 def edit_similarity(a_doc: Document, b_doc: Document) -> float:
     """Indel similarity of the two content-word sequences (1 - edits / total words): near 1 for a
-    copy with typos or OCR noise, lower once paragraphs move or words are substituted."""
+    copy with typos or OCR noise, lower once paragraphs move or words are substituted.
+
+    The longest common subsequence of the documents' word ids, compiled (``_prep_kernels.lcs_length``);
+    ``edit_similarity_reference`` asks RapidFuzz for the same number."""
+    if not len(a_doc.content) and not len(b_doc.content):
+        return 0.0
+    ids = pair_ids(a_doc, b_doc)
+    if ids is None:
+        return edit_similarity_reference(a_doc, b_doc)
+    from . import _prep_kernels  # numba, imported on first use
+
+    a, b = ids[0].words, ids[1].words
+    total = len(a) + len(b)
+    common = _prep_kernels.lcs_length(a, b, _lcs_scratch(max(int(a.max(initial=0)), int(b.max(initial=0))) + 1))
+    return 1.0 - (total - 2 * common) / total
+
+
+def edit_similarity_reference(a_doc: Document, b_doc: Document) -> float:
+    """Reference ``edit_similarity``: RapidFuzz's Indel over the word strings."""
     if not len(a_doc.content) and not len(b_doc.content):
         return 0.0
     return float(Indel.normalized_similarity(a_doc.content_words, b_doc.content_words))
+
+
+_scratch = threading.local()
+
+
+def _lcs_scratch(size: int) -> np.ndarray:
+    """This thread's scratch for ``lcs_length``: -1 at least ``size`` long (the kernel restores it)."""
+    rows = getattr(_scratch, "rows", None)
+    if rows is None or len(rows) < size:
+        rows = _scratch.rows = np.full(max(size, 1 << 16, 2 * len(rows) if rows is not None else 0), -1,
+                                       dtype=np.int32)
+    return rows  # type: ignore[no-any-return]
 
 
 def grade(share: float, settings: Settings = DEFAULT) -> Degree:
