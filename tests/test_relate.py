@@ -143,3 +143,20 @@ def test_names_equal_reference_on_a_wire_story():
 
     doc = normalize(Article(id="w", text=WIRE))
     assert names(doc) == names_reference(doc)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), max_size=400))
+def test_share_is_the_python_float_mean(values):
+    import numpy as np
+
+    from wiretrace.relate import _share
+
+    mask = np.asarray(values, dtype=bool)
+    got, want = _share(mask), (float(mask.mean()) if len(mask) else 0.0)
+    assert type(got) is float and got == want and round(got, 4) == round(want, 4)
+
+
+def test_scores_of_a_pair_are_python_floats():
+    result = compare(Article("a", WIRE), Article("b", WIRE + " " + OWN_WORDS))
+    assert all(type(v) is float for v in result.scores.values()), result.scores

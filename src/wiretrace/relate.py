@@ -254,8 +254,9 @@ def grade(share: float, settings: Settings = DEFAULT) -> Degree:
 
 
 def _share(mask: np.ndarray) -> float:
-    """Share of True in a boolean mask (``mask.mean()``: the count over the length, in float64)."""
-    return np.count_nonzero(mask) / len(mask) if len(mask) else 0.0
+    """Share of True in a boolean mask: ``float(mask.mean())``, the count over the length as a Python
+    float (a NumPy float64 would round differently in the JSON: round(np.float64(0.48125), 4) is 0.4812)."""
+    return int(np.count_nonzero(mask)) / len(mask) if len(mask) else 0.0
 
 
 def _long_run_words(a_doc: Document, alignment: Alignment, settings: Settings) -> int:
