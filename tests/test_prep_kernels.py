@@ -117,3 +117,30 @@ def test_with_boilerplate_equals_the_reference_steps(body, data):
         assert got.doc.boilerplate == doc.boilerplate and got.doc.content.tolist() == doc.content.tolist()
         for field in ("shingles", "signature", "winnowed"):
             assert getattr(got.fp, field).tolist() == getattr(want, field).tolist()
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(max_codepoint=200), max_size=140), max_size=8))
+def test_compiled_token_hashes_are_xxh3_of_the_lowered_token(tokens):
+    import xxhash
+
+    from wiretrace._prep_kernels import ascii_token_hashes
+
+    text = "".join(tokens)
+    bounds = np.cumsum([0] + [len(t) for t in tokens])
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    hashes, done = ascii_token_hashes(codes, bounds[:-1].astype(np.int64), bounds[1:].astype(np.int64))
+    for t, h, ok in zip(tokens, hashes.tolist(), done.tolist()):
+        assert ok == (t.isascii() and len(t) <= 128)
+        if ok:
+            assert h == xxhash.xxh3_64_intdigest(t.lower().encode())
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.one_of(text, st.text(max_size=300)))
+def test_content_hashes_equal_token_hashes_of_the_content_words(body):
+    from wiretrace.fingerprint import content_hashes
+
+    doc = normalize(Article(id="x", text=body))
+    assert content_hashes(doc).tolist() == token_hashes_reference(doc.content_words).tolist()
+    assert content_hashes(doc).dtype == np.uint64

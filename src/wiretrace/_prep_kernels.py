@@ -203,6 +203,132 @@ def repeated_tokens(th: np.ndarray, n: int, window: int, own: np.ndarray, senten
     return tagged
 
 
+_SECRET = np.array([
+    0xb8, 0xfe, 0x6c, 0x39, 0x23, 0xa4, 0x4b, 0xbe, 0x7c, 0x01, 0x81, 0x2c, 0xf7, 0x21, 0xad, 0x1c,
+    0xde, 0xd4, 0x6d, 0xe9, 0x83, 0x90, 0x97, 0xdb, 0x72, 0x40, 0xa4, 0xa4, 0xb7, 0xb3, 0x67, 0x1f,
+    0xcb, 0x79, 0xe6, 0x4e, 0xcc, 0xc0, 0xe5, 0x78, 0x82, 0x5a, 0xd0, 0x7d, 0xcc, 0xff, 0x72, 0x21,
+    0xb8, 0x08, 0x46, 0x74, 0xf7, 0x43, 0x24, 0x8e, 0xe0, 0x35, 0x90, 0xe6, 0x81, 0x3a, 0x26, 0x4c,
+    0x3c, 0x28, 0x52, 0xbb, 0x91, 0xc3, 0x00, 0xcb, 0x88, 0xd0, 0x65, 0x8b, 0x1b, 0x53, 0x2e, 0xa3,
+    0x71, 0x64, 0x48, 0x97, 0xa2, 0x0d, 0xf9, 0x4e, 0x38, 0x19, 0xef, 0x46, 0xa9, 0xde, 0xac, 0xd8,
+    0xa8, 0xfa, 0x76, 0x3f, 0xe3, 0x9c, 0x34, 0x3f, 0xf9, 0xdc, 0xbb, 0xc7, 0xc7, 0x0b, 0x4f, 0x1d,
+    0x8a, 0x51, 0xe0, 0x4b, 0xcd, 0xb4, 0x59, 0x31, 0xc8, 0x9f, 0x7e, 0xc9, 0xd9, 0x78, 0x73, 0x64,
+], dtype=np.uint32)  # the first 128 bytes of XXH3's default secret (all that keys up to 128 bytes read)
+_P64_1 = np.uint64(0x9E3779B185EBCA87)
+_P64_2 = np.uint64(0xC2B2AE3D27D4EB4F)
+_P64_3 = np.uint64(0x165667B19E3779F9)
+_MX1 = np.uint64(0x165667919E3779F9)
+_MX2 = np.uint64(0x9FB21C651E98DF25)
+_M32 = np.uint64(0xFFFFFFFF)
+
+
+@njit(cache=True, nogil=True)
+def _read(buf, pos, size):
+    """Little-endian unsigned integer of ``size`` bytes at ``pos`` of a byte-valued array."""
+    v = np.uint64(0)
+    for k in range(size):
+        v |= np.uint64(buf[pos + k]) << np.uint64(8 * k)
+    return v
+
+
+@njit(cache=True, nogil=True)
+def _fold(a, b):
+    """Low 64 bits xor high 64 bits of the 128-bit product a * b."""
+    lo_lo = (a & _M32) * (b & _M32)
+    hi_lo = (a >> np.uint64(32)) * (b & _M32)
+    lo_hi = (a & _M32) * (b >> np.uint64(32))
+    hi_hi = (a >> np.uint64(32)) * (b >> np.uint64(32))
+    cross = (lo_lo >> np.uint64(32)) + (hi_lo & _M32) + lo_hi
+    upper = (hi_lo >> np.uint64(32)) + (cross >> np.uint64(32)) + hi_hi
+    lower = (cross << np.uint64(32)) | (lo_lo & _M32)
+    return lower ^ upper
+
+
+@njit(cache=True, nogil=True)
+def _avalanche(h):
+    h ^= h >> np.uint64(37)
+    h *= _MX1
+    return h ^ (h >> np.uint64(32))
+
+
+@njit(cache=True, nogil=True)
+def _avalanche64(h):
+    h ^= h >> np.uint64(33)
+    h *= _P64_2
+    h ^= h >> np.uint64(29)
+    h *= _P64_3
+    return h ^ (h >> np.uint64(32))
+
+
+@njit(cache=True, nogil=True)
+def _mix16(buf, pos, s):
+    return _fold(_read(buf, pos, 8) ^ _read(_SECRET, s, 8), _read(buf, pos + 8, 8) ^ _read(_SECRET, s + 8, 8))
+
+
+@njit(cache=True, nogil=True)
+def xxh3_64(buf, pos, n):
+    """XXH3 64-bit hash (seed 0) of the ``n`` <= 128 bytes at ``pos`` of a byte-valued array."""
+    if n == 0:
+        return _avalanche64(_read(_SECRET, 56, 8) ^ _read(_SECRET, 64, 8))
+    if n <= 3:
+        c1, c2, c3 = np.uint64(buf[pos]), np.uint64(buf[pos + (n >> 1)]), np.uint64(buf[pos + n - 1])
+        combined = (c1 << np.uint64(16)) | (c2 << np.uint64(24)) | c3 | (np.uint64(n) << np.uint64(8))
+        return _avalanche64(combined ^ (_read(_SECRET, 0, 4) ^ _read(_SECRET, 4, 4)))
+    if n <= 8:
+        x = _read(buf, pos + n - 4, 4) + (_read(buf, pos, 4) << np.uint64(32))
+        h = x ^ (_read(_SECRET, 8, 8) ^ _read(_SECRET, 16, 8))
+        h ^= ((h << np.uint64(49)) | (h >> np.uint64(15))) ^ ((h << np.uint64(24)) | (h >> np.uint64(40)))
+        h *= _MX2
+        h ^= (h >> np.uint64(35)) + np.uint64(n)
+        h *= _MX2
+        return h ^ (h >> np.uint64(28))
+    if n <= 16:
+        lo = _read(buf, pos, 8) ^ (_read(_SECRET, 24, 8) ^ _read(_SECRET, 32, 8))
+        hi = _read(buf, pos + n - 8, 8) ^ (_read(_SECRET, 40, 8) ^ _read(_SECRET, 48, 8))
+        swapped = np.uint64(0)
+        for k in range(8):
+            swapped |= ((lo >> np.uint64(8 * k)) & np.uint64(0xFF)) << np.uint64(56 - 8 * k)
+        return _avalanche(np.uint64(n) + swapped + hi + _fold(lo, hi))
+    acc = np.uint64(n) * _P64_1
+    if n > 32:
+        if n > 64:
+            if n > 96:
+                acc += _mix16(buf, pos + 48, 96)
+                acc += _mix16(buf, pos + n - 64, 112)
+            acc += _mix16(buf, pos + 32, 64)
+            acc += _mix16(buf, pos + n - 48, 80)
+        acc += _mix16(buf, pos + 16, 32)
+        acc += _mix16(buf, pos + n - 32, 48)
+    acc += _mix16(buf, pos, 0)
+    acc += _mix16(buf, pos + n - 16, 16)
+    return _avalanche(acc)
+
+
+@njit(cache=True, nogil=True)
+def ascii_token_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """XXH3 hash (``fingerprint.token_hash``) of each token ``codes[starts[i]:ends[i]]`` lower-cased,
+    for the tokens of at most 128 ASCII characters (an ASCII token's normalised word is its text
+    lower-cased); ``done[i]`` is False for the others, left to the caller."""
+    n = starts.shape[0]
+    out = np.zeros(n, dtype=np.uint64)
+    done = np.zeros(n, dtype=np.bool_)
+    buf = np.empty(128, dtype=np.uint32)
+    for i in range(n):
+        size = ends[i] - starts[i]
+        if size > 128:
+            continue
+        ascii = True
+        for k in range(size):
+            c = codes[starts[i] + k]
+            if c >= 128:
+                ascii = False
+                break
+            buf[k] = c + 32 if 65 <= c <= 90 else c
+        if ascii:
+            out[i] = xxh3_64(buf, 0, size)
+            done[i] = True
+    return out, done
+
+
 _ASCII_WORD = np.zeros(128, dtype=np.bool_)
 for _c in range(128):
     _ASCII_WORD[_c] = chr(_c).isalnum()
@@ -421,3 +547,4 @@ def load() -> None:
     words(codes, np.zeros(0, dtype=np.uint32))
     sentence_ends(codes, _CLOSERS, _OPENERS)
     paragraph_ends(codes)
+    ascii_token_hashes(codes, np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64))

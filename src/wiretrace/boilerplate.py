@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 import xxhash
 
-from .fingerprint import shingle_hashes, token_hashes, winnow
+from .fingerprint import content_hashes, shingle_hashes, token_hashes, winnow
 from .model import Document, Span
 from .settings import DEFAULT, Settings
 
@@ -149,7 +149,7 @@ def repeated_spans(doc: Document, boilerplate: np.ndarray, settings: Settings = 
     from . import _prep_kernels  # numba, imported on first use
 
     if hashes is None:
-        hashes = token_hashes(doc.content_words)
+        hashes = content_hashes(doc)
     if winnowed is None:
         winnowed = _prep_kernels.winnowed(hashes, n, settings.winnow_window)
     own = own_boilerplate(boilerplate, winnowed)

@@ -41,6 +41,23 @@ def token_hashes(words: list[str]) -> np.ndarray:
         return np.fromiter(map(token_hash, words), dtype=np.uint64, count=len(words))
 
 
+def content_hashes(doc: Document) -> np.ndarray:
+    """``token_hashes(doc.content_words)``, hashed in a compiled loop straight from the text (an
+    ASCII token's word is its text lower-cased); other tokens go through ``token_hash``."""
+    content = doc.content
+    if not len(content):
+        return np.zeros(0, dtype=np.uint64)
+    from . import _prep_kernels  # numba, imported on first use
+
+    codes = np.frombuffer(doc.article.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    hashes, done = _prep_kernels.ascii_token_hashes(codes, doc.tokens.starts[content], doc.tokens.ends[content])
+    if not done.all():
+        words = doc.tokens.words
+        for i in np.flatnonzero(~done).tolist():
+            hashes[i] = token_hash(words[content[i]])
+    return hashes
+
+
 def token_hashes_reference(words: list[str]) -> np.ndarray:
     """Reference ``token_hashes``: one ``token_hash`` call per token."""
     return np.array([token_hash(w) for w in words], dtype=np.uint64).reshape(len(words))
@@ -167,7 +184,7 @@ def fingerprint(doc: Document, settings: Settings = DEFAULT, candidates: bool = 
 
     a, b = _permutations(settings.num_perm)
     unique, signature, winnowed = _prep_kernels.fingerprints(
-        token_hashes(doc.content_words) if hashes is None else hashes, settings.shingle_size, settings.winnow_window, a, b, candidates)
+        content_hashes(doc) if hashes is None else hashes, settings.shingle_size, settings.winnow_window, a, b, candidates)
     return Fingerprints(shingles=unique, signature=signature, winnowed=winnowed)
 
 

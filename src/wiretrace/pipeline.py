@@ -9,7 +9,7 @@ import numpy as np
 
 from .align import align
 from .boilerplate import own_boilerplate, remap_vectors, repeated_spans, tag_repeated
-from .fingerprint import Fingerprints, fingerprint, token_hashes
+from .fingerprint import Fingerprints, content_hashes, fingerprint
 from .model import Article, Document, PairResult
 from .normalize import normalize
 from .relate import relate
@@ -47,7 +47,7 @@ def with_boilerplate(p: Prepared, boilerplate: np.ndarray | None, settings: Sett
     winnowed = p.fp.winnowed if p.fp.signature.size else None  # empty when fingerprinted to compare only
     if winnowed is not None and not len(own_boilerplate(boilerplate, winnowed)):
         return p
-    hashes = token_hashes(p.doc.content_words)  # hashed once: for the spans and the new fingerprints
+    hashes = content_hashes(p.doc)  # hashed once: for the spans and the new fingerprints
     spans = repeated_spans(p.doc, boilerplate, settings, hashes, winnowed)
     if not spans:
         return p
