@@ -111,3 +111,53 @@ def test_boilerplate_needles_never_skip_a_match(text):
              for m in pattern.finditer(text) if m.end() > m.start()]
     assert tag_boilerplate(text) == _merge_spans(spans)
     assert _DATELINE_ANYWHERE is _BOILERPLATE_PATTERNS[13][1]
+
+
+_SENTENCE_PIECES = st.one_of(
+    st.sampled_from(list(".!?\"'”’“‘()[]«» \t\n\r\x0b\x0c\x1c\x85\u00a0\u3000。؟۔aZ9é£—")),
+    st.sampled_from(["Mr. Smith", ". The", "!\" He", "? (A", ".’ ‘B", ".\n\n", "، ש", ". مر", "。北", "\n\n\n"]))
+_SENTENCE_TEXTS = st.one_of(st.text(), st.lists(_SENTENCE_PIECES, max_size=40).map("".join))
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(_SENTENCE_TEXTS)
+def test_compiled_tokenizer_equals_vectorised_and_its_breaks_the_regex(text):
+    from wiretrace.normalize import _PARAGRAPH_END, _SENTENCE_END, tokenize_vectorised
+
+    spans = tag_boilerplate(text)
+    got, want = tokenize(text, spans), tokenize_vectorised(text, spans)
+    assert got.words == want.words
+    for field in ("starts", "ends", "boilerplate", "sentence", "paragraph"):
+        assert getattr(got, field).tolist() == getattr(want, field).tolist()
+        assert getattr(got, field).dtype == getattr(want, field).dtype
+    # the break scanners themselves, on texts without the regex-only characters
+    import numpy as np
+
+    from wiretrace import _prep_kernels
+    from wiretrace.normalize import _SENTENCE_SPECIAL
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    assert _prep_kernels.paragraph_ends(codes).tolist() == [m.end() for m in _PARAGRAPH_END.finditer(text)]
+    plain = "".join(ch for ch in text if ch.isascii() or not _SENTENCE_SPECIAL.match(ch))
+    codes = np.frombuffer(plain.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    got_ends = _prep_kernels.sentence_ends(codes, _prep_kernels._CLOSERS, _prep_kernels._OPENERS).tolist()
+    assert got_ends == [m.end() for m in _SENTENCE_END.finditer(plain)]
+
+
+_GATE_PIECES = st.one_of(
+    _PIECES,
+    st.sampled_from(list(" \t\r\n\x0b\x0c\x1c\x85\u00a0\u2003\u3000-=_*:/İıſK")),
+    st.sampled_from(["Sign up for", "SUBSCRIBE TO", "follow us on", "Related:", "This story first appeared",
+                     "this article originally was published", "For more news from", "All Rights Reserved",
+                     "This material may not be published, broadcast, rewritten or redistributed", "©", "Copyright",
+                     "(Additional reporting by", "Editing by", "By Jane Doe", "By ", "LONDON, March 14 (Reuters) -",
+                     "HARBOR CITY, Md. (AP) — ", "A ", "US-", "=-=-=-=-", "********", "12:45 27/01/00:",
+                     "Said Khatib/AFP via Getty Images", "/AP", " date 2021-05-27 ", "2021-05-27 CAIRO — "]))
+
+
+@hsettings(max_examples=500, deadline=None)
+@given(st.lists(_GATE_PIECES, max_size=40).map("".join))
+def test_gated_boilerplate_tagging_equals_reference(text):
+    from wiretrace.normalize import tag_boilerplate_reference
+
+    assert tag_boilerplate(text) == tag_boilerplate_reference(text)

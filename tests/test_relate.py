@@ -1,3 +1,4 @@
+from hypothesis import given, settings as hsettings, strategies as st
 from wiretrace.model import Article
 from wiretrace.pipeline import compare
 
@@ -68,3 +69,94 @@ def test_a_shared_run_of_function_words_is_chance_not_copy():
     from wiretrace.settings import Settings
 
     assert compare(a, b, Settings(long_run_content_words=0)).relation == "derived"  # what the rule prevents
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from("the a of said Cairo talks truce wire copy Égypte 北京".split()), max_size=80),
+       st.lists(st.tuples(st.integers(0, 90), st.integers(0, 30), st.sampled_from(["verbatim", "rewritten"])),
+                max_size=8),
+       st.integers(1, 12), st.integers(0, 8))
+def test_long_run_words_equals_reference(words, spans, long_run, content_words):
+    from types import SimpleNamespace
+
+    from wiretrace.model import Article
+    from wiretrace.normalize import normalize
+    from wiretrace.relate import _long_run_words, _long_run_words_reference
+    from wiretrace.settings import Settings
+
+    doc = normalize(Article(id="a", text=" ".join(words)))
+    alignment = SimpleNamespace(passages=[SimpleNamespace(a_tokens=(lo, lo + n), kind=kind) for lo, n, kind in spans])
+    settings = Settings(long_run=long_run, long_run_content_words=content_words)
+    assert _long_run_words(doc, alignment, settings) == _long_run_words_reference(doc, alignment, settings)
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 40), max_size=30), st.lists(st.integers(0, 40), max_size=30), st.booleans())
+def test_merged_overlaps_equal_numpy(a, b, ordered):
+    import numpy as np
+
+    from wiretrace.fingerprint import _shared
+    from wiretrace._prep_kernels import shared_dot
+
+    x = np.asarray(sorted(set(a)) if ordered else a, dtype=np.uint64)
+    y = np.asarray(sorted(set(b)), dtype=np.uint64)
+    if ordered or len(set(a)) == len(a):  # distinct, as intersect1d's assume_unique needs
+        assert _shared(x, y) == len(np.intersect1d(x, y, assume_unique=True))
+    xs = np.asarray(sorted(set(a)), dtype=np.int64)
+    counts_x, counts_y = np.arange(1, len(xs) + 1, dtype=np.int64), np.arange(2, len(y) + 2, dtype=np.int64)
+    assert shared_dot(xs, counts_x, y.astype(np.int64), counts_y) == int(
+        sum(cx * cy for k, cx in zip(xs.tolist(), counts_x.tolist())
+            for j, cy in zip(y.tolist(), counts_y.tolist()) if k == j))
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from("the a of said Cairo talks truce wire copy Égypte 北京 x".split()), max_size=150),
+       st.lists(st.sampled_from("the a of said Cairo talks truce wire copy Égypte 北京 y".split()), max_size=150),
+       st.booleans())
+def test_edit_similarity_equals_rapidfuzz(a_words, b_words, copy):
+    from wiretrace.normalize import normalize
+    from wiretrace.relate import edit_similarity, edit_similarity_reference
+
+    if copy:  # a copy with an edit: long common prefix and suffix
+        b_words = a_words[: len(a_words) // 2] + b_words[:3] + a_words[len(a_words) // 2 + 1:]
+    a, b = normalize(Article(id="a", text=" ".join(a_words))), normalize(Article(id="b", text=" ".join(b_words)))
+    assert edit_similarity(a, b) == edit_similarity_reference(a, b)
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 70), max_size=200), st.lists(st.integers(0, 70), max_size=200))
+def test_lcs_kernel_agrees_with_rapidfuzz_indel(a, b):
+    import numpy as np
+    from rapidfuzz.distance import Indel
+
+    from wiretrace._prep_kernels import lcs_length
+
+    rows = np.full(80, -1, dtype=np.int32)
+    common = lcs_length(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64), rows)
+    assert len(a) + len(b) - 2 * common == Indel.distance(a, b)
+    assert (rows == -1).all()  # the scratch is left as found
+
+
+def test_names_equal_reference_on_a_wire_story():
+    from wiretrace.normalize import normalize
+    from wiretrace.relate import names, names_reference
+
+    doc = normalize(Article(id="w", text=WIRE))
+    assert names(doc) == names_reference(doc)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), max_size=400))
+def test_share_is_the_python_float_mean(values):
+    import numpy as np
+
+    from wiretrace.relate import _share
+
+    mask = np.asarray(values, dtype=bool)
+    got, want = _share(mask), (float(mask.mean()) if len(mask) else 0.0)
+    assert type(got) is float and got == want and round(got, 4) == round(want, 4)
+
+
+def test_scores_of_a_pair_are_python_floats():
+    result = compare(Article("a", WIRE), Article("b", WIRE + " " + OWN_WORDS))
+    assert all(type(v) is float for v in result.scores.values()), result.scores

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 import xxhash
 
-from .fingerprint import shingle_hashes, token_hashes, winnow
+from .fingerprint import content_hashes, shingle_hashes, token_hashes, winnow
 from .model import Document, Span
 from .settings import DEFAULT, Settings
 
@@ -131,8 +131,54 @@ def corpus_boilerplate(winnowed: list[np.ndarray], signatures: np.ndarray, sizes
     return boilerplate_keys(frequent, samples, lambda d: (signatures[d], sizes[d]), settings)
 
 
-def repeated_spans(doc: Document, boilerplate: np.ndarray, settings: Settings = DEFAULT) -> list[Span]:
+def repeated_spans(doc: Document, boilerplate: np.ndarray, settings: Settings = DEFAULT,
+                   hashes: np.ndarray | None = None, winnowed: np.ndarray | None = None) -> list[Span]:
     """Sentences of ``doc`` that its own boilerplate fingerprints cover for at least half their words.
+
+    Only the document's own winnowed fingerprints count (those every engine judged). A fingerprint
+    covers its ``shingle_size`` content words; fingerprints at most ``winnow_window`` shingles apart
+    cover the words between them (winnowing leaves no longer gap inside shared text). Whole sentences
+    are tagged so a footer's edges go with it, while a stock phrase inside a longer sentence of copy
+    does not split that copy. ``hashes`` (the content tokens' ``token_hashes``) and ``winnowed`` (the
+    document's winnowed fingerprints) save recomputing them when known. Compiled
+    (``_prep_kernels``); ``repeated_spans_reference`` gives the same spans.
+    """
+    n = settings.shingle_size
+    if len(boilerplate) == 0 or len(doc.content) < n:
+        return []
+    from . import _prep_kernels  # numba, imported on first use
+
+    if hashes is None:
+        hashes = content_hashes(doc)
+    if winnowed is None:
+        winnowed = _prep_kernels.winnowed(hashes, n, settings.winnow_window)
+    own = own_boilerplate(boilerplate, winnowed)
+    if not len(own):
+        return []
+    tagged = _prep_kernels.repeated_tokens(hashes, n, settings.winnow_window, own, doc.tokens.sentence[doc.content])
+    return _tagged_spans(doc, tagged)
+
+
+def own_boilerplate(boilerplate: np.ndarray, winnowed: np.ndarray) -> np.ndarray:
+    """The corpus-boilerplate fingerprints among a document's winnowed ones: sorted uint64."""
+    from . import _prep_kernels  # numba, imported on first use
+
+    return _prep_kernels.shared_keys(np.ascontiguousarray(boilerplate, dtype=np.uint64),
+                                     np.ascontiguousarray(winnowed, dtype=np.uint64))
+
+
+def _tagged_spans(doc: Document, tagged: np.ndarray) -> list[Span]:
+    """One ``repeated`` span per run of tagged content tokens, from its first word to its last."""
+    spans: list[Span] = []
+    starts, ends = doc.tokens.starts, doc.tokens.ends
+    edges = np.flatnonzero(np.diff(np.r_[0, tagged.astype(np.int8), 0]))
+    for lo, hi in zip(edges[::2].tolist(), edges[1::2].tolist()):
+        spans.append(Span(int(starts[doc.content[lo]]), int(ends[doc.content[hi - 1]]), REPEATED))
+    return spans
+
+
+def repeated_spans_reference(doc: Document, boilerplate: np.ndarray, settings: Settings = DEFAULT) -> list[Span]:
+    """Reference ``repeated_spans`` in NumPy steps. Sentences of ``doc`` that its own boilerplate fingerprints cover for at least half their words.
 
     Only the document's own winnowed fingerprints count (those every engine judged). A fingerprint
     covers its ``shingle_size`` content words; fingerprints at most ``winnow_window`` shingles apart

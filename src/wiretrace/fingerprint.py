@@ -33,12 +33,34 @@ def token_hash(word: str) -> int:
 
 
 def token_hashes(words: list[str]) -> np.ndarray:
-    """Hash every token; returns uint64[len(words)]. One dict lookup per token, a call only for
-    words not seen yet (the per-token call was a tenth of a scan's time)."""
-    found = list(map(_token_cache.get, words))
-    if None in found:
-        found = [h if h is not None else token_hash(w) for h, w in zip(found, words)]
-    return np.array(found, dtype=np.uint64) if found else np.zeros(0, dtype=np.uint64)
+    """Hash every token; returns uint64[len(words)]. One dict lookup per token straight into the
+    array, a call only for words not seen yet (the per-token call was a tenth of a scan's time)."""
+    try:
+        return np.fromiter(map(_token_cache.get, words), dtype=np.uint64, count=len(words))
+    except TypeError:  # a word not seen yet (None): hash it and cache it
+        return np.fromiter(map(token_hash, words), dtype=np.uint64, count=len(words))
+
+
+def content_hashes(doc: Document) -> np.ndarray:
+    """``token_hashes(doc.content_words)``, hashed in a compiled loop straight from the text (an
+    ASCII token's word is its text lower-cased); other tokens go through ``token_hash``."""
+    content = doc.content
+    if not len(content):
+        return np.zeros(0, dtype=np.uint64)
+    from . import _prep_kernels  # numba, imported on first use
+
+    codes = np.frombuffer(doc.article.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    hashes, done = _prep_kernels.ascii_token_hashes(codes, doc.tokens.starts[content], doc.tokens.ends[content])
+    if not done.all():
+        words = doc.tokens.words
+        for i in np.flatnonzero(~done).tolist():
+            hashes[i] = token_hash(words[content[i]])
+    return hashes
+
+
+def token_hashes_reference(words: list[str]) -> np.ndarray:
+    """Reference ``token_hashes``: one ``token_hash`` call per token."""
+    return np.array([token_hash(w) for w in words], dtype=np.uint64).reshape(len(words))
 
 
 def _mix(h: int) -> int:
@@ -150,26 +172,44 @@ class Fingerprints:
 _PERMS: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
 
 
-def fingerprint(doc: Document, settings: Settings = DEFAULT, candidates: bool = True) -> Fingerprints:
+def fingerprint(doc: Document, settings: Settings = DEFAULT, candidates: bool = True,
+                hashes: np.ndarray | None = None) -> Fingerprints:
     """Shingles, MinHash signature and winnowed fingerprints of a document's content tokens.
 
     Without ``candidates`` only the shingles are hashed (signature and winnowed stay empty): all
-    that comparing a pair needs, at a third of the cost.
+    that comparing a pair needs, at a third of the cost. ``hashes``: the content tokens'
+    ``token_hashes``, when known. Compiled; ``fingerprint_reference`` gives the same arrays.
     """
-    sh = shingle_hashes(token_hashes(doc.content_words), settings.shingle_size)
+    from . import _prep_kernels  # numba, imported on first use: one pass instead of five NumPy calls
+
+    a, b = _permutations(settings.num_perm)
+    unique, signature, winnowed = _prep_kernels.fingerprints(
+        content_hashes(doc) if hashes is None else hashes, settings.shingle_size, settings.winnow_window, a, b, candidates)
+    return Fingerprints(shingles=unique, signature=signature, winnowed=winnowed)
+
+
+def fingerprint_reference(doc: Document, settings: Settings = DEFAULT, candidates: bool = True) -> Fingerprints:
+    """Reference ``fingerprint`` from the NumPy steps; both must give the same arrays."""
+    sh = shingle_hashes(token_hashes_reference(doc.content_words), settings.shingle_size)
     unique = np.unique(sh)
     if not candidates:
         return Fingerprints(shingles=unique, signature=np.zeros(0, dtype=np.uint32),
                             winnowed=np.zeros(0, dtype=np.uint64))
-    key = (settings.num_perm, 1)
-    if key not in _PERMS:
-        _PERMS[key] = permutations(settings.num_perm)
-    a, b = _PERMS[key]
+    a, b = _permutations(settings.num_perm)
     return Fingerprints(
         shingles=unique,
-        signature=_minhash_unique(unique, a, b),
+        signature=np.asarray(minhash_reference(unique.tolist(), a, b), dtype=np.uint32),
         winnowed=np.unique(winnow(sh, settings.winnow_window)),
     )
+
+
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """``permutations(num_perm)``, made once per size (contiguous uint64, as the kernels take them)."""
+    key = (num_perm, 1)
+    if key not in _PERMS:
+        a, b = permutations(num_perm)
+        _PERMS[key] = np.ascontiguousarray(a, dtype=np.uint64), np.ascontiguousarray(b, dtype=np.uint64)
+    return _PERMS[key]
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -187,8 +227,20 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
     return len(np.intersect1d(a, b, assume_unique=True)) / len(a)
 
 
+def _shared(a: np.ndarray, b: np.ndarray) -> int:
+    """``len(np.intersect1d(a, b, assume_unique=True))``; a merge when both are sorted and distinct
+    (as ``Fingerprints.shingles`` are)."""
+    if a.dtype == np.uint64 and b.dtype == np.uint64:
+        from . import _prep_kernels  # numba, imported on first use
+
+        n = _prep_kernels.shared_count(a, b)
+        if n >= 0:
+            return int(n)
+    return len(np.intersect1d(a, b, assume_unique=True))
+
+
 def overlap_scores(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
     """``jaccard(a, b)``, ``containment(a, b)`` and ``containment(b, a)`` from one intersection."""
     la, lb = len(a), len(b)
-    inter = len(np.intersect1d(a, b, assume_unique=True)) if la and lb else 0
+    inter = _shared(a, b) if la and lb else 0
     return (inter / (la + lb - inter) if la or lb else 0.0, inter / la if la else 0.0, inter / lb if lb else 0.0)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import replace
-from functools import lru_cache
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
 
 import numpy as np
 import regex
@@ -62,52 +63,132 @@ _DATELINE = (
 _DATELINE_ANYWHERE = re.compile(rf"(?:^|(?<=\d{{4}}-\d{{2}}-\d{{2}} )){_DATELINE}", re.M)
 # The same for a text without a scraped date prefix, where the look-behind never holds: 5x faster.
 _DATELINE_AT_LINE_START = re.compile(rf"^{_DATELINE}", re.M)
-_DATE_PREFIX = re.compile(r"-\d\d-\d\d ")  # part of every date prefix; a literal first, so a fast scan
+_DATE_PREFIX = re.compile(r"-\d\d-\d\d ")
+# How a dateline line opens, after a line break (a literal first: a fast scan) or at the text's start.
+_DATELINE_OPENING = re.compile(r"\n[^\S\n]*[A-Z][A-Z.'’ -]")
+_DATELINE_OPENING_AT_START = re.compile(r"[^\S\n]*[A-Z][A-Z.'’ -]")  # part of every date prefix; a literal first, so a fast scan
 
-# Each pattern tags one kind of boilerplate; all are searched line by line (re.M). The third item
-# lists strings of which a match holds at least one (none: always search): a text holding none of
-# them is not searched, which halves the cost of tagging. For a case-insensitive pattern they are
-# lower case and tested against the lowered text, only when it is ASCII (Unicode case folding
-# lets 'ſ' match 's').
-_BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
+# Each pattern tags one kind of boilerplate; all are searched line by line (re.M). The third item is
+# a gate, a cheap necessary condition of a match (strings one of which it holds, perhaps at a line
+# start; a regex with a literal first, whose match it contains; a run of rule characters): a text
+# failing the gate is not searched, which cuts the cost of tagging by more than half. For a
+# case-insensitive pattern the strings are lower case and sought in the text with its ASCII letters
+# lowered, unless it holds one of the four non-ASCII letters that re.I matches with an ASCII one
+# (_CASE_ALIKE: 'ſ' matches 's'); then the gate always holds.
+_CASE_ALIKE = ("\u0130", "\u0131", "\u017f", "\u212a")  # İ ı ſ K
+
+
+@dataclass(frozen=True)
+class _Needles:
+    """A match holds one of ``strings`` (lower case and sought in the ASCII-lowered UTF-8 text when
+    ``folded``); with ``at_line_start``, one that opens a line after spaces only (the pattern starts
+    with ``^[^\\S\\n]*``). No strings: always holds."""
+
+    strings: tuple[str, ...]
+    folded: bool = False
+    at_line_start: bool = False
+
+    @cached_property
+    def encoded(self) -> tuple[bytes, ...]:
+        return tuple(n.encode() for n in self.strings)
+
+    def holds(self, text: str, raw: bytes, folded: bytes | None) -> bool:
+        if not self.strings:
+            return True
+        if self.folded:
+            return folded is None or _found(folded, self.encoded, self.at_line_start)
+        return _found(text, self.strings, self.at_line_start)
+
+
+def _found(haystack: str | bytes, needles: tuple, at_line_start: bool) -> bool:
+    """Whether a needle occurs in the haystack (with ``at_line_start``: preceded on its line by
+    whitespace only, as ``^[^\\S\\n]*`` in re.M requires; str.isspace is sre's \\s)."""
+    if not at_line_start:
+        return any(n in haystack for n in needles)
+    newline = b"\n" if isinstance(haystack, bytes) else "\n"
+    for needle in needles:
+        k = haystack.find(needle)
+        while k >= 0:
+            line = haystack.rfind(newline, 0, k) + 1
+            before = haystack[line:k]
+            if not before or (before.decode("utf-8", "surrogatepass") if isinstance(before, bytes)
+                              else before).isspace():
+                return True
+            k = haystack.find(needle, k + 1)
+    return False
+
+
+@dataclass(frozen=True)
+class _Contains:
+    """A match contains a match of ``regex`` (one starting with a literal: a fast scan)."""
+
+    regex: re.Pattern[str]
+
+    def holds(self, text: str, raw: bytes, folded: bytes | None) -> bool:
+        return self.regex.search(text) is not None
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A match holds ``length`` consecutive characters among the ASCII ``chars``."""
+
+    chars: str
+    length: int
+
+    @cached_property
+    def table(self) -> bytes:
+        return bytes.maketrans(self.chars.encode(), self.chars[0].encode() * len(self.chars))
+
+    def holds(self, text: str, raw: bytes, folded: bytes | None) -> bool:
+        return self.chars[0].encode() * self.length in raw.translate(self.table)
+
+
+_Gate = _Needles | _Contains | _Run
+_ALWAYS = _Needles(())
+
+_BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str], _Gate]] = [
     # Scraped metadata prefix: " date 2021-05-27 " at the very start of a file.
-    ("metadata", re.compile(r"\A\s*date\s+\d{4}-\d{2}-\d{2}\b"), ()),
+    ("metadata", re.compile(r"\A\s*date\s+\d{4}-\d{2}-\d{2}\b"), _ALWAYS),
     # "FILE - In this May 12, 2021 file photo, ... (AP Photo/Majdi Mohammed, File)"
     ("caption", re.compile(
-        rf"\bFILE\s*{_DASH}[^\n]*?\((?:{_AGENCY_PHOTO}) Photos?/[^)\n]*\)", re.M), ("FILE",)),
+        rf"\bFILE\s*{_DASH}[^\n]*?\((?:{_AGENCY_PHOTO}) Photos?/[^)\n]*\)", re.M), _Needles(("FILE",))),
     ("caption", re.compile(
         rf"\bIn this (?:\w+ \d{{1,2}}, \d{{4}},? )?(?:file )?photo\b[^\n]*?\((?:{_AGENCY_PHOTO}) Photos?/[^)\n]*\)",
-        re.M), ("In this ",)),
+        re.M), _Needles(("In this ",))),
     # A caption line ending in a photo credit ("Said Khatib/AFP via Getty Images"), with the short
     # headline line that often sits right above it.
     ("caption", re.compile(
         r"^(?:[^\n.!?]{1,90}\n)?[^\n]*\b[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)*/(?:[A-Z][\w&-]*(?: [A-Z][\w&-]*)* via )?"
-        r"(?:Getty Images|AFP|AP|Reuters|Bloomberg|EPA|Shutterstock|Alamy)[^\n]{0,40}$", re.M), ("/",)),
-    ("caption", re.compile(rf"\((?:{_AGENCY_PHOTO}) Photos?/[^)\n]*\)"), (" Photo",)),
+        r"(?:Getty Images|AFP|AP|Reuters|Bloomberg|EPA|Shutterstock|Alamy)[^\n]{0,40}$", re.M),
+     _Contains(re.compile(
+         r"/(?:[A-Z][\w&-]*(?: [A-Z][\w&-]*)* via )?(?:Getty Images|AFP|AP|Reuters|Bloomberg|EPA|Shutterstock|Alamy)"))),
+    ("caption", re.compile(rf"\((?:{_AGENCY_PHOTO}) Photos?/[^)\n]*\)"), _Needles((" Photo",))),
     # Credit and rights lines.
     ("credit", re.compile(r"^[^\S\n]*For more (?:reporting|coverage|news) (?:from|by) [^\n]{3,80}$", re.M | re.I),
-     ("for more ",)),
-    ("credit", re.compile(r"^[^\S\n]*(?:Copyright|©)[^\n]{0,120}$", re.M), ("Copyright", "©")),
+     _Needles(("for more ",), folded=True, at_line_start=True)),
+    ("credit", re.compile(r"^[^\S\n]*(?:Copyright|©)[^\n]{0,120}$", re.M), _Needles(("Copyright", "©"), at_line_start=True)),
     ("credit", re.compile(r"^[^\S\n]*All rights reserved\.?[^\n]{0,60}$", re.M | re.I),
-     ("all rights reserved",)),
+     _Needles(("all rights reserved",), folded=True, at_line_start=True)),
     ("credit", re.compile(
         r"^[^\S\n]*This material may not be published, broadcast, rewritten,? or redistributed\.?[^\n]*$", re.M),
-     ("This material may not be published",)),
+     _Needles(("This material may not be published",), at_line_start=True)),
     ("credit", re.compile(
-        r"^[^\S\n]*\(?(?:Additional )?(?:Reporting|Writing|Editing) by [^\n]{2,200}$", re.M | re.I), ("ing by ",)),
-    ("credit", re.compile(r"^[^\n]{0,200}\bcontributed (?:to )?this report\.?[^\S\n]*$", re.M), ("contributed ",)),
+        r"^[^\S\n]*\(?(?:Additional )?(?:Reporting|Writing|Editing) by [^\n]{2,200}$", re.M | re.I), _Needles(("ing by ",), folded=True)),
+    ("credit", re.compile(r"^[^\n]{0,200}\bcontributed (?:to )?this report\.?[^\S\n]*$", re.M), _Needles(("contributed ",))),
     # Newsletter and promotion footers.
     ("footer", re.compile(
         r"^[^\S\n]*(?:Sign up for|Subscribe to|Follow us on|Click here to|Read more:|Related:|"
         r"This (?:article|story) (?:originally|first) (?:appeared|was published))[^\n]*$", re.M | re.I),
-     ("sign up for", "subscribe to", "follow us on", "click here to", "read more:", "related:", "this article ",
-      "this story ")),
+     _Needles(("sign up for", "subscribe to", "follow us on", "click here to", "read more:", "related:",
+               "this article originally", "this article first", "this story originally", "this story first"),
+              folded=True, at_line_start=True)),
     # Bylines on a line of their own: "By JOHN SMITH Associated Press".
-    ("byline", re.compile(r"^[^\S\n]*By [A-Z][\w.'’-]+(?:,? [A-Z][\w.'’-]+){0,5}[^\S\n]*$", re.M), ("By ",)),
-    ("dateline", _DATELINE_ANYWHERE, ("-", "–", "—")),
+    ("byline", re.compile(r"^[^\S\n]*By [A-Z][\w.'’-]+(?:,? [A-Z][\w.'’-]+){0,5}[^\S\n]*$", re.M), _Needles(("By ",), at_line_start=True)),
+    ("dateline", _DATELINE_ANYWHERE, _Needles(("-", "–", "—"))),
     # Wire-service slug lines ("12:45 27/01/00: Page 2 (HHH) COURTS Pinochet") and rules of dashes.
-    ("wire_header", re.compile(r"^[^\S\n]*\d{1,2}:\d{2} \d{1,2}/\d{1,2}/\d{2,4}:[^\n]*$", re.M), (":",)),
-    ("wire_header", re.compile(r"^[^\S\n]*[-=_*]{8,}[^\S\n]*$", re.M), ("-", "=", "_", "*")),
+    ("wire_header", re.compile(r"^[^\S\n]*\d{1,2}:\d{2} \d{1,2}/\d{1,2}/\d{2,4}:[^\n]*$", re.M),
+     _Contains(re.compile(r":\d{2} \d{1,2}/\d{1,2}/\d{2,4}:"))),
+    ("wire_header", re.compile(r"^[^\S\n]*[-=_*]{8,}[^\S\n]*$", re.M), _Run("-=_*", 8)),
 ]
 
 STOPWORDS = frozenset(
@@ -147,17 +228,41 @@ def stem(word: str) -> str:
 def tag_boilerplate(text: str) -> list[Span]:
     """Find boilerplate spans (captions, credits, datelines, bylines, footers), merged and sorted."""
     spans: list[Span] = []
-    lowered = text.lower() if text.isascii() else None
-    for kind, pattern, needles in _BOILERPLATE_PATTERNS:
-        haystack = lowered if pattern.flags & re.I else text
-        if needles and haystack is not None and not any(n in haystack for n in needles):
+    raw = text.encode("utf-8", "surrogatepass")
+    folded = raw.lower() if text.isascii() or not any(ch in text for ch in _CASE_ALIKE) else None
+    for kind, pattern, gate in _BOILERPLATE_PATTERNS:
+        if not gate.holds(text, raw, folded):
             continue
-        if pattern is _DATELINE_ANYWHERE and not _DATE_PREFIX.search(text):
-            pattern = _DATELINE_AT_LINE_START
-        for m in pattern.finditer(text):
+        matches = _dateline_matches(text) if pattern is _DATELINE_ANYWHERE else pattern.finditer(text)
+        for m in matches:
             if m.end() > m.start():
                 spans.append(Span(m.start(), m.end(), kind))
     return _merge_spans(spans)
+
+
+def _dateline_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_DATELINE_ANYWHERE.finditer(text)``. Without a scraped date prefix a dateline opens a line,
+    so the pattern is tried only at the line starts where its first two letters stand (found by a
+    fast scan): the same matches, as no two overlap and none is empty."""
+    if _DATE_PREFIX.search(text):
+        yield from _DATELINE_ANYWHERE.finditer(text)
+        return
+    starts = [m.start() + 1 for m in _DATELINE_OPENING.finditer(text)]
+    if _DATELINE_OPENING_AT_START.match(text):
+        starts.insert(0, 0)
+    end = 0
+    for start in starts:
+        if start >= end:
+            m = _DATELINE_AT_LINE_START.match(text, start)
+            if m:
+                end = m.end()
+                yield m
+
+
+def tag_boilerplate_reference(text: str) -> list[Span]:
+    """Reference ``tag_boilerplate``: every pattern searched, no gate; both must give the same spans."""
+    return _merge_spans([Span(m.start(), m.end(), kind) for kind, pattern, _ in _BOILERPLATE_PATTERNS
+                         for m in pattern.finditer(text) if m.end() > m.start()])
 
 
 def _merge_spans(spans: list[Span]) -> list[Span]:
@@ -224,6 +329,23 @@ def _char_kind(ch: str) -> int:
     return kind
 
 
+_NO_CODES = np.zeros(0, dtype=np.uint32)
+# Non-ASCII characters the compiled sentence splitter does not know (spaces, letters of the scripts
+# without case, full-width stops, « »): a text holding one has its sentences split by the regex.
+_SENTENCE_SPECIAL = regex.compile(r"[\s\u3002\uff01\uff1f\u061f\u06d4\u00ab\u00bb"
+                                  r"\p{Arabic}\p{Hebrew}\p{Syriac}\p{Thaana}]")
+_code_kinds: dict[int, tuple[int, bool]] = {}
+
+
+def _code_kind(code: int) -> tuple[int, bool]:
+    """``_char_kind`` of a non-ASCII code point, and whether it is a sentence-special character."""
+    kind = _code_kinds.get(code)
+    if kind is None:
+        ch = chr(code)
+        kind = _code_kinds[code] = (_char_kind(ch), bool(_SENTENCE_SPECIAL.match(ch)))
+    return kind
+
+
 def _word_mask(body: str, word_chars: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """The text's code points and, per code point, whether it is a word character (an ASCII letter
     or digit, or one of ``word_chars``)."""
@@ -248,10 +370,39 @@ def tokenize(text: str, boilerplate: list[Span] | None = None, limit: int | None
     """Split text into normalised word tokens with offsets, sentence/paragraph numbers and the
     boilerplate mask; only the first ``limit`` characters are tokenised when a limit is given.
 
-    Vectorised: when every word is a run of letters and digits (no combining marks, no script
-    written without spaces), words are found in C (str.split) and offsets with NumPy; other texts
-    go through ``tokenize_reference``, which gives the same tokens for all text (a test asserts it).
+    Compiled: when every word is a run of letters and digits (no combining marks, no script written
+    without spaces), one pass over the code points finds the words, lowers ASCII capitals and blanks
+    separators (``str.split`` then gives the words), another the sentence and paragraph breaks;
+    other texts go through ``tokenize_reference``, which gives the same tokens for all text (a test
+    asserts it), and ``tokenize_vectorised`` is the NumPy version of this one.
     """
+    from . import _prep_kernels  # numba, imported on first use
+
+    body = text if limit is None else text[:limit]
+    codes = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if body.isascii():
+        word_codes, plain_sentences = _NO_CODES, True
+    else:
+        other = np.unique(codes[codes >= 128])
+        kinds, special = zip(*map(_code_kind, other.tolist()))
+        if _NO_SPACE in kinds or _WORD_CONTINUE in kinds:
+            return tokenize_reference(text, boilerplate, limit)
+        word_codes = other[[kind == _WORD_START for kind in kinds]]
+        plain_sentences = not any(special)
+    starts, ends, spaced = _prep_kernels.words(codes, word_codes)
+    words = spaced.tobytes().decode("utf-32-le").split()
+    if len(word_codes):  # words with non-ASCII letters: case-folded and stripped of accents
+        words = [w if w.isascii() else normalize_word(w) for w in words]
+        if "" in words:  # a word that normalises to nothing (a lone tatweel) is no word
+            keep = np.asarray([bool(w) for w in words])
+            words, starts, ends = [w for w in words if w], starts[keep], ends[keep]
+    sentence_breaks = (_prep_kernels.sentence_ends(codes, _prep_kernels._CLOSERS, _prep_kernels._OPENERS)
+                       if plain_sentences else None)
+    return _tokens(body, words, starts, ends, boilerplate, sentence_breaks, _prep_kernels.paragraph_ends(codes))
+
+
+def tokenize_vectorised(text: str, boilerplate: list[Span] | None = None, limit: int | None = None) -> Tokens:
+    """NumPy ``tokenize`` (words found by str.split, offsets by NumPy, breaks by regex): the same tokens."""
     body = text if limit is None else text[:limit]
     if body.isascii():
         codes, is_word = _word_mask(body, [])
@@ -277,10 +428,14 @@ def tokenize(text: str, boilerplate: list[Span] | None = None, limit: int | None
 
 
 def _tokens(body: str, words: list[str], start_arr: np.ndarray, end_arr: np.ndarray,
-            boilerplate: list[Span] | None) -> Tokens:
-    """Tokens from words and their offsets: sentence and paragraph numbers, boilerplate mask."""
-    sentence_breaks = np.asarray([m.end() for m in _SENTENCE_END.finditer(body)], dtype=np.int64)
-    paragraph_breaks = np.asarray([m.end() for m in _PARAGRAPH_END.finditer(body)], dtype=np.int64)
+            boilerplate: list[Span] | None, sentence_breaks: np.ndarray | None = None,
+            paragraph_breaks: np.ndarray | None = None) -> Tokens:
+    """Tokens from words and their offsets: sentence and paragraph numbers, boilerplate mask (the
+    break offsets are found by regex unless given)."""
+    if sentence_breaks is None:
+        sentence_breaks = np.asarray([m.end() for m in _SENTENCE_END.finditer(body)], dtype=np.int64)
+    if paragraph_breaks is None:
+        paragraph_breaks = np.asarray([m.end() for m in _PARAGRAPH_END.finditer(body)], dtype=np.int64)
     mask = np.zeros(len(words), dtype=bool)
     for span in boilerplate or ():
         lo = np.searchsorted(start_arr, span.start, side="left")

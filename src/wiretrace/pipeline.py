@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .align import align
-from .boilerplate import remap_vectors, repeated_spans, tag_repeated
-from .fingerprint import Fingerprints, fingerprint
+from .boilerplate import own_boilerplate, remap_vectors, repeated_spans, tag_repeated
+from .fingerprint import Fingerprints, content_hashes, fingerprint
 from .model import Article, Document, PairResult
 from .normalize import normalize
 from .relate import relate
@@ -44,11 +44,16 @@ def with_boilerplate(p: Prepared, boilerplate: np.ndarray | None, settings: Sett
     follow; ``p`` itself when none of its fingerprints is among ``boilerplate``."""
     if boilerplate is None or not len(boilerplate):
         return p
-    spans = repeated_spans(p.doc, boilerplate, settings)
+    winnowed = p.fp.winnowed if p.fp.signature.size else None  # empty when fingerprinted to compare only
+    if winnowed is not None and not len(own_boilerplate(boilerplate, winnowed)):
+        return p
+    hashes = content_hashes(p.doc)  # hashed once: for the spans and the new fingerprints
+    spans = repeated_spans(p.doc, boilerplate, settings, hashes, winnowed)
     if not spans:
         return p
     doc = tag_repeated(p.doc, spans)
-    return Prepared(doc, fingerprint(doc, settings, candidates=bool(p.fp.signature.size)),
+    kept = np.searchsorted(p.doc.content, doc.content)  # tagging only removes content tokens
+    return Prepared(doc, fingerprint(doc, settings, candidates=bool(p.fp.signature.size), hashes=hashes[kept]),
                     remap_vectors(p.vectors, p.doc, doc) if p.vectors else None)
 
 

@@ -7,6 +7,7 @@ with the logistic function; each piece of evidence adds a sentence to ``directio
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,6 +64,10 @@ def _credits(doc: Document) -> frozenset[str]:
     return _memo(doc, "credits", lambda d: frozenset(credited_agencies(d.article.text, d.boilerplate)))
 
 
+def _wire(doc: Document) -> str | None:
+    return _memo(doc, "wire", lambda d: agency_of_outlet(d.article.outlet))  # type: ignore[no-any-return]
+
+
 def _marks(doc: Document) -> frozenset[str]:
     return _memo(doc, "marks", lambda d: frozenset(marked_agencies(d.article.text, d.boilerplate)))
 
@@ -92,8 +97,7 @@ def direction(a_doc: Document, b_doc: Document, coverage_a: float, coverage_b: f
             score -= weight
             reasons.append(reason_a)
 
-    wire_a = agency_of_outlet(a_doc.article.outlet)
-    wire_b = agency_of_outlet(b_doc.article.outlet)
+    wire_a, wire_b = _wire(a_doc), _wire(b_doc)
     vote(bool(wire_b), bool(wire_a), W_WIRE_OUTLET, f"B is wire copy from {wire_b}", f"A is wire copy from {wire_a}")
 
     credits_a = _credits(a_doc) - {wire_a}
@@ -131,8 +135,12 @@ def stem_cosine(a_doc: Document, b_doc: Document) -> float:
     a, b = ids
     if not len(a.counted) or not len(b.counted):
         return 0.0
-    _, ia, ib = np.intersect1d(a.counted, b.counted, assume_unique=True, return_indices=True)
-    dot = int((a.counts[ia] * b.counts[ib]).sum())
+    from . import _prep_kernels  # numba, imported on first use: a merge of the two sorted stem lists
+
+    dot = _prep_kernels.shared_dot(a.counted, a.counts, b.counted, b.counts)
+    if dot < 0:  # stems not sorted and distinct (never, from np.unique): NumPy's intersection
+        _, ia, ib = np.intersect1d(a.counted, b.counted, assume_unique=True, return_indices=True)
+        dot = int((a.counts[ia] * b.counts[ib]).sum())
     return dot / math.sqrt(a.norm * b.norm)
 
 
@@ -174,9 +182,8 @@ def names(doc: Document) -> set[str]:
         distinct = np.unique(codes[other])
         capital = distinct[[chr(x).isupper() for x in distinct.tolist()]]
         upper |= np.isin(codes, capital)
-    words = t.words
-    return {w for w in (words[i] for i in c[upper].tolist())
-            if w not in STOPWORDS and w not in _CALENDAR and len(w) > 2}
+    capitalised = set(map(t.words.__getitem__, c[upper].tolist()))  # distinct first: news repeats its names
+    return {w for w in capitalised if len(w) > 2 and w not in STOPWORDS and w not in _CALENDAR}
 
 
 def names_reference(doc: Document) -> set[str]:
@@ -195,16 +202,46 @@ def names_reference(doc: Document) -> set[str]:
 def name_overlap(a_doc: Document, b_doc: Document) -> tuple[int, float]:
     """How many names two articles share, and the Jaccard of their name sets."""
     na, nb = _memo(a_doc, "names", names), _memo(b_doc, "names", names)
-    shared = len(na & nb)
-    return shared, (shared / len(na | nb) if na or nb else 0.0)
+    shared = len(na & nb) if len(na) <= len(nb) else len(nb & na)
+    return shared, (shared / (len(na) + len(nb) - shared) if na or nb else 0.0)  # |A ∪ B| = |A| + |B| - |A ∩ B|
 
 
 def edit_similarity(a_doc: Document, b_doc: Document) -> float:
     """Indel similarity of the two content-word sequences (1 - edits / total words): near 1 for a
-    copy with typos or OCR noise, lower once paragraphs move or words are substituted."""
+    copy with typos or OCR noise, lower once paragraphs move or words are substituted.
+
+    The longest common subsequence of the documents' word ids, compiled (``_prep_kernels.lcs_length``);
+    ``edit_similarity_reference`` asks RapidFuzz for the same number."""
+    if not len(a_doc.content) and not len(b_doc.content):
+        return 0.0
+    ids = pair_ids(a_doc, b_doc)
+    if ids is None:
+        return edit_similarity_reference(a_doc, b_doc)
+    from . import _prep_kernels  # numba, imported on first use
+
+    a, b = ids[0].words, ids[1].words
+    total = len(a) + len(b)
+    common = _prep_kernels.lcs_length(a, b, _lcs_scratch(max(int(a.max(initial=0)), int(b.max(initial=0))) + 1))
+    return 1.0 - (total - 2 * common) / total
+
+
+def edit_similarity_reference(a_doc: Document, b_doc: Document) -> float:
+    """Reference ``edit_similarity``: RapidFuzz's Indel over the word strings."""
     if not len(a_doc.content) and not len(b_doc.content):
         return 0.0
     return float(Indel.normalized_similarity(a_doc.content_words, b_doc.content_words))
+
+
+_scratch = threading.local()
+
+
+def _lcs_scratch(size: int) -> np.ndarray:
+    """This thread's scratch for ``lcs_length``: -1 at least ``size`` long (the kernel restores it)."""
+    rows = getattr(_scratch, "rows", None)
+    if rows is None or len(rows) < size:
+        rows = _scratch.rows = np.full(max(size, 1 << 16, 2 * len(rows) if rows is not None else 0), -1,
+                                       dtype=np.int32)
+    return rows  # type: ignore[no-any-return]
 
 
 def grade(share: float, settings: Settings = DEFAULT) -> Degree:
@@ -217,7 +254,44 @@ def grade(share: float, settings: Settings = DEFAULT) -> Degree:
 
 
 def _share(mask: np.ndarray) -> float:
-    return float(mask.mean()) if len(mask) else 0.0
+    """Share of True in a boolean mask: ``float(mask.mean())``, the count over the length as a Python
+    float (a NumPy float64 would round differently in the JSON: round(np.float64(0.48125), 4) is 0.4812)."""
+    return int(np.count_nonzero(mask)) / len(mask) if len(mask) else 0.0
+
+
+def _long_run_words(a_doc: Document, alignment: Alignment, settings: Settings) -> int:
+    """Words of A in verbatim passages of at least ``long_run`` words holding at least
+    ``long_run_content_words`` content words (not stopwords); ``_long_run_words_reference`` without
+    a loop over each passage's words: a running count of A's content words, once per document."""
+    total = 0
+    before: np.ndarray | None = None
+    for p in alignment.passages:
+        lo, hi = p.a_tokens
+        if p.kind != "verbatim" or hi - lo < settings.long_run:
+            continue
+        if before is None:
+            before = _memo(a_doc, "content_words_before", _content_words_before)
+        last = len(before) - 1
+        if before[min(max(hi, lo), last)] - before[min(lo, last)] >= settings.long_run_content_words:
+            total += hi - lo
+    return total
+
+
+def _content_words_before(doc: Document) -> np.ndarray:
+    """How many of the document's first i content tokens are not stopwords, for i = 0 .. n."""
+    words = doc.content_words
+    before = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(STOPWORDS.__contains__, words), dtype=bool, count=len(words)) == 0, out=before[1:])
+    return before
+
+
+def _long_run_words_reference(a_doc: Document, alignment: Alignment, settings: Settings) -> int:
+    """Reference ``_long_run_words``: each passage's words counted one by one."""
+    words = a_doc.content_words
+    return sum(p.a_tokens[1] - p.a_tokens[0] for p in alignment.passages
+               if p.kind == "verbatim" and p.a_tokens[1] - p.a_tokens[0] >= settings.long_run
+               and sum(w not in STOPWORDS for w in words[p.a_tokens[0]:p.a_tokens[1]])
+               >= settings.long_run_content_words)
 
 
 def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerprints,
@@ -249,11 +323,7 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
 
     # copying leaves runs of several words; independent reports of one event share only short ones
     # (a run of function words — "so they say we should" — is chance, not copy: it must carry content words)
-    words = a_doc.content_words
-    long_run_words = sum(p.a_tokens[1] - p.a_tokens[0] for p in alignment.passages
-                         if p.kind == "verbatim" and p.a_tokens[1] - p.a_tokens[0] >= settings.long_run
-                         and sum(w not in STOPWORDS for w in words[p.a_tokens[0]:p.a_tokens[1]])
-                         >= settings.long_run_content_words)
+    long_run_words = _long_run_words(a_doc, alignment, settings)
     shares_copy = long_run_words >= settings.min_verbatim_tokens
     d = direction(a_doc, b_doc, cov_a, cov_b)
     source: str | None = None

@@ -141,9 +141,10 @@ def ingest(store: Store, articles: Iterable[Article], settings: Settings, result
 def _load_kernels() -> None:
     """Load the compiled kernels in this process before worker processes fork from it (each would
     otherwise import numba and load them itself, a second of CPU per worker and pool)."""
-    from .. import _kernels
+    from .. import _kernels, _prep_kernels
 
     _kernels.load()
+    _prep_kernels.load()
 
 
 def _ordered_map(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], ahead: int) -> Iterator[R]:
