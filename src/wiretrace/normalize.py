@@ -198,7 +198,9 @@ STOPWORDS = frozenset(
     most my myself no nor not now of off on once only or other our ours ourselves out over own s said
     same say says she should so some such t than that the their theirs them themselves then there these
     they this those through to too under until up very was we were what when where which while who whom
-    why will with would you your yours yourself yourselves mr mrs ms""".split()
+    why will with would you your yours yourself yourselves mr mrs ms although among another around either
+    even ever every however least less many may might much must neither one per rather since though two
+    upon us via whether whose within without yet""".split()
 )
 
 
