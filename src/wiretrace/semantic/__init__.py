@@ -25,7 +25,7 @@ from ..settings import DEFAULT, Settings
 from .align import semantic_passages
 from .encoder import load_encoder
 from .neighbours import day_numbers, embedding_pairs
-from .vectors import TextEncoder, Vectors, cosine, embed_documents
+from .vectors import ParagraphCache, TextEncoder, Vectors, cosine, embed_documents
 
 if TYPE_CHECKING:
     from ..pipeline import Prepared
@@ -43,15 +43,17 @@ def semantic_available() -> bool:
 class Semantic:
     """The embedding stage: which model (``None``: the packaged one) and how it is run.
 
-    Only the model path and backend are pickled, so worker processes load their own copy once.
+    Only the model path and backend are pickled (not the encoder, not the paragraph cache), so
+    worker processes load their own copy once.
     """
 
     model: str | None = None
     backend: str = "auto"
     _encoder: TextEncoder | None = field(default=None, repr=False, compare=False)
+    cache: ParagraphCache = field(default_factory=ParagraphCache, repr=False, compare=False)
 
     def __getstate__(self) -> dict:
-        return {"model": self.model, "backend": self.backend, "_encoder": None}
+        return {"model": self.model, "backend": self.backend, "_encoder": None, "cache": ParagraphCache()}
 
     @property
     def encoder(self) -> TextEncoder:
@@ -61,7 +63,7 @@ class Semantic:
 
     def vectors(self, docs: Sequence[Document]) -> list[Vectors]:
         """Paragraph and article vectors of each document."""
-        return embed_documents(docs, self.encoder)
+        return embed_documents(docs, self.encoder, self.cache)
 
     def candidates(self, pairs: np.ndarray, prepared: Sequence[Prepared], settings: Settings = DEFAULT,
                    new: np.ndarray | None = None) -> np.ndarray:
