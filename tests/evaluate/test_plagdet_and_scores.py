@@ -212,3 +212,11 @@ def test_same_story_is_scored_as_a_relation_and_outcomes_are_counted_per_type() 
     assert wrong["per_label"]["same_story"]["recall"] == 0.0
     assert wrong["outcomes_by_type"]["same_event"]["derived"] == 1.0
     assert wrong["detection"]["false_positive_rate_by_type"]["same_event"] == 1.0
+
+
+def test_precision_per_reuse_type_counts_the_pairs_touching_a_copy_of_that_type() -> None:
+    gold = _gold()
+    gold.clusters["z"] = "k4"
+    d = detection_scores(gold, [pair_key("c1", "o1"), pair_key("c2", "z"), pair_key("c1", "c2")])
+    # c1-o1 right (exact); c2-z wrong (partial); c1-c2 siblings, ignored
+    assert d["precision_by_type"] == {"exact": 1.0, "partial": 0.0}

@@ -67,8 +67,9 @@ def reuse_keys(pairs: dict[Key, dict[str, Any]]) -> list[Key]:
 
 
 def detection_scores(gold: Gold, predicted: Iterable[Key]) -> dict[str, Any]:
-    """Were the right pairs found at all? Precision and recall of predicted reuse pairs, recall per
-    reuse type and the false-positive rate per hard-negative type.
+    """Were the right pairs found at all? Precision and recall of predicted reuse pairs, recall and
+    precision per reuse type (precision over the predicted pairs one of whose articles is a copy of
+    that type) and the false-positive rate per hard-negative type.
 
     A predicted pair listed as reuse (``duplicate``/``derived``) in the gold is a true positive; one
     listed as ``unrelated`` or ``same_story`` (an independent account of one event) is a false positive; an unlisted one is a false positive only when the gold is ``complete``, and is
@@ -76,15 +77,21 @@ def detection_scores(gold: Gold, predicted: Iterable[Key]) -> dict[str, Any]:
     """
     predicted = set(predicted)
     tp = fp = ignored = 0
+    copy_type = {g.a: g.type for g in gold.pairs.values() if g.label in REUSE and g.type}
+    typed: dict[str, list[int]] = {}  # reuse type of a copy in the pair → [true, false] predictions
     for key in predicted:
         g = gold.pairs.get(key)
         if g is not None:
-            tp, fp = (tp + 1, fp) if g.label in REUSE else (tp, fp + 1)
+            hit = g.label in REUSE
         elif gold.complete and not (gold.clusters.get(key[0]) is not None
                                     and gold.clusters.get(key[0]) == gold.clusters.get(key[1])):
-            fp += 1
+            hit = False
         else:
             ignored += 1
+            continue
+        tp, fp = (tp + 1, fp) if hit else (tp, fp + 1)
+        for t in {copy_type.get(key[0]), copy_type.get(key[1])} - {None}:
+            typed.setdefault(t, [0, 0])[0 if hit else 1] += 1  # type: ignore[index]
     positives = [k for k, g in gold.pairs.items() if g.label in REUSE]
     found = sum(k in predicted for k in positives)
     by_type: dict[str, list[int]] = {}
@@ -102,6 +109,8 @@ def detection_scores(gold: Gold, predicted: Iterable[Key]) -> dict[str, Any]:
         "true_positives": tp, "false_positives": fp, "ignored_same_cluster": ignored, "predicted": len(predicted),
         "gold_related": len(positives),
         "recall_by_type": {t: h / n for t, (h, n) in sorted(by_type.items())},
+        # predicted pairs with a copy of the type on one side: how many are right
+        "precision_by_type": {t: h / (h + f) for t, (h, f) in sorted(typed.items())},
         "support_by_type": {t: n for t, (_, n) in sorted(by_type.items())},
         "false_positive_rate_by_type": {t: h / n for t, (h, n) in sorted(negatives.items())},
     }
