@@ -765,9 +765,10 @@ def _same_event(target: _Doc, rng: random.Random, ctx: _Context) -> _Doc | None:
     return None if _word_runs(doc.text) & forbidden or _word_runs(title) & forbidden else doc
 
 
-def _block(ctx: _Context, rng: random.Random, budget: int) -> list[_Doc]:
+def _block(ctx: _Context, rng: random.Random, budget: int, event_rng: random.Random | None = None) -> list[_Doc]:
     """Stories (an original, its copies, maybe a same-topic and a same-event negative and a
-    multi-source article)
+    multi-source article). Same-event accounts draw from ``event_rng``, a stream of their own, so
+    adding them left every other draw of the block as it was (only the room left in the block changes).
     until ``budget`` articles are made."""
     docs: list[_Doc] = []
     originals: list[_Doc] = []
@@ -778,8 +779,9 @@ def _block(ctx: _Context, rng: random.Random, budget: int) -> list[_Doc]:
         originals.append(original)
         if len(docs) < budget and rng.random() < _STORY_MIX["same_topic"]:
             docs.append(_same_topic(original, rng, ctx))
-        if len(docs) < budget and rng.random() < _STORY_MIX["same_event"]:
-            account = _same_event(original, rng, ctx)
+        event_rng = event_rng or rng
+        if len(docs) < budget and event_rng.random() < _STORY_MIX["same_event"]:
+            account = _same_event(original, event_rng, ctx)
             if account is not None:
                 docs.append(account)
         for _ in range(rng.choices(*_COPIES_PER_STORY)[0]):
@@ -933,7 +935,7 @@ def generate_corpus(base: str | Path, n: int, seed: int, out: str | Path,
         block = 0
         while made < n:
             rng = random.Random(f"wiretrace-bench:{seed}:{block}")
-            docs = _block(ctx, rng, min(BLOCK, n - made))
+            docs = _block(ctx, rng, min(BLOCK, n - made), random.Random(f"wiretrace-bench:{seed}:{block}:event"))
             rng.shuffle(docs)
             for k, doc in enumerate(docs):
                 doc.id = f"s{seed}-{made + k:08d}"

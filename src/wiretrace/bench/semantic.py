@@ -39,7 +39,7 @@ from ..candidates import candidate_pairs
 from ..evaluate.meter import load_meter, load_meter_spans, project_spans
 from ..evaluate.metrics import prf
 from ..pipeline import Prepared, compare_prepared, prepare
-from ..relate import grade, names, relate
+from ..relate import grade, names, relate, stem_cosine
 from ..semantic.align import MIN_RUN_WORDS, longest_uncovered_run
 from ..semantic import load_semantic
 from ..semantic.neighbours import day_numbers, embedding_pairs
@@ -181,7 +181,8 @@ def paragraph_scores(corpus: Any, prepared: dict[str, Prepared], meter: Path,
 
 def story_scores(corpus: Any, prepared: dict[str, Prepared], settings: Settings) -> tuple[np.ndarray, ...]:
     """Article cosine of every pair within the date window (0 when they share fewer than
-    ``same_story_semantic_names`` names); same folder (one court case) or not."""
+    ``same_story_semantic_names`` names or their content-word cosine is under
+    ``same_story_semantic_words``: the rule's other conditions); same folder (one court case) or not."""
     ids = list(prepared)
     folder = np.array(["/".join(x.split("/")[2:4]) for x in ids])
     days = day_numbers([prepared[x].doc.article.date for x in ids])
@@ -193,6 +194,9 @@ def story_scores(corpus: Any, prepared: dict[str, Prepared], settings: Settings)
     names_of = [names(prepared[x].doc) for x in ids]
     shared = np.array([len(names_of[i] & names_of[j]) for i, j in zip(iu, ju)])
     cos = np.where(shared >= settings.same_story_semantic_names, cos, 0.0)  # the rule's name condition
+    for k in np.flatnonzero(cos >= 0.2):  # ...and its word condition (a stem cosine per pair still in play)
+        if stem_cosine(prepared[ids[iu[k]]].doc, prepared[ids[ju[k]]].doc) < settings.same_story_semantic_words:
+            cos[k] = 0.0
     same = folder[iu] == folder[ju]
     fold = np.isin(np.array([x.split("/")[2] for x in ids])[iu], sorted({x.split("/")[2] for x in ids})[::2])
     return cos, same, fold

@@ -98,17 +98,29 @@ class Semantic:
 
     def judge(self, result: PairResult, a_doc: Document, b_doc: Document, va: Vectors, vb: Vectors,
               settings: Settings = DEFAULT) -> PairResult:
-        """Add ``scores.semantic``; a pair without copy that is close in meaning and time and shares
-        names is ``same_story``."""
+        """Add ``scores.semantic``, and decide ``same_story`` for a pair without copy: close in meaning
+        (article cosine), sharing names and the words the event is told in (content-word cosine,
+        ``scores.similarity``), within the date window. With the stage, this rule replaces the
+        n-gram one (shared names or words alone), which also calls two stories about the same
+        people ``same_story``: a pair it called so and this rule does not is ``unrelated``."""
         sim = cosine(va, vb)
         out = replace(result, scores={**result.scores, "semantic": sim}, reasons=list(result.reasons))
-        if result.relation not in ("unrelated", "same_story") or sim < settings.same_story_semantic:
+        if result.relation not in ("unrelated", "same_story"):
             return out
         shared, _ = name_overlap(a_doc, b_doc)
-        if shared >= settings.same_story_semantic_names and within_window(a_doc, b_doc, settings):
+        words = float(result.scores.get("similarity", 0.0))
+        if (sim >= settings.same_story_semantic and shared >= settings.same_story_semantic_names
+                and words >= settings.same_story_semantic_words and within_window(a_doc, b_doc, settings)):
             out.relation = "same_story"
-            out.reasons.append(f"articles are close in meaning (embedding cosine {sim:.2f}) and share {shared} "
-                               "names: same story")
+            out.reasons.append(f"articles are close in meaning (embedding cosine {sim:.2f}), share {shared} names "
+                               f"and their words (cosine {words:.2f}): same story")
+        elif result.relation == "same_story":
+            out.relation = "unrelated"
+            out.reasons.append(f"not the same story by embeddings: cosine {sim:.2f} (needs "
+                               f"{settings.same_story_semantic}), {shared} shared names (needs "
+                               f"{settings.same_story_semantic_names}), word cosine {words:.2f} (needs "
+                               f"{settings.same_story_semantic_words}), dates within "
+                               f"{settings.story_window_days} days: {within_window(a_doc, b_doc, settings)}")
         return out
 
 

@@ -96,8 +96,8 @@ class ParagraphCache:
             else:
                 self._vectors.move_to_end(k)
                 out[i] = vec
-        self.hits += len(texts) - sum(len(v) for v in todo.values())
-        self.misses += len(todo)
+        self.misses += len(todo)  # texts embedded; every other one (seen before, or repeated here) is a hit
+        self.hits += len(texts) - len(todo)
         if todo:
             fresh = encoder.embed([texts[rows[0]] for rows in todo.values()])
             for (k, rows), vec in zip(todo.items(), fresh):
