@@ -49,3 +49,29 @@ def test_edge_and_reuse_of_a_pair_point_from_the_copy_to_its_source():
     assert (reuse.copy, reuse.source, reuse.ranges) == ("copy", "wire", [(0, 3)])
     undirected = PairResult(**{**pair.__dict__, "source": None})
     assert reuse_of(undirected) is None and edge_of(undirected).coverage == 0.3
+
+
+def test_store_reduces_overlapping_reuse_ranges_as_grade_articles_does():
+    import numpy as np
+
+    from wiretrace.cluster import grades_from_coverage
+    from wiretrace.model import Article, PairResult, Passage
+    from wiretrace.store import Store
+
+    def stored(aid: str, n: int):
+        return Article(aid, f"text of {aid}"), n, np.zeros(4, np.uint32), np.zeros(0, np.uint64)
+
+    def pair(a: str, b: str, source: str, spans: list[tuple[int, int]], relation: str = "derived") -> PairResult:
+        passages = [Passage((0, 1), (0, 1), "verbatim", s, s) for s in spans]
+        return PairResult(a, b, relation, "partially", source, 0.9, {}, passages, [], [])
+
+    with Store(":memory:") as store:
+        store.add_articles([stored("paper", 100), stored("w1", 50), stored("w2", 50), stored("w3", 50)])
+        store.add_pairs([pair("paper", "w1", "w1", [(0, 40), (10, 20), (90, 120)]),  # nested, beyond the end
+                         pair("w2", "paper", "w2", [(30, 70), (69, 71)]),  # source on the a side
+                         pair("paper", "w3", "w3", [(0, 100)], relation="same_story")], [])  # not reuse
+        info = store.article_info()
+        fast = grades_from_coverage(info, store.reuse_coverage())
+        assert fast == grade_articles(info, store.reuse())
+        paper = next(g for g in fast if g.id == "paper")
+        assert paper.reused_share == 0.81 and paper.sources == ["w1", "w2"]

@@ -10,6 +10,11 @@
    aligned as ``rewritten`` — this is how a reworded lede is found.
 4. **Regions** (``wiretrace.passages.tidy``): reworded sentence pairs and small gaps are filled so a
    reused region is one run of passages without holes, and stray function-word matches dropped.
+
+Every step exists twice: in plain Python (``find_tiles_reference``, ``chain_regions``,
+``align_rewritten_sentences_reference``, ``passages.tidy``), which ``align_reference`` runs, and
+compiled over integer word ids (``wiretrace._kernels``), which ``align`` runs in one call per pair;
+``tests/test_align_kernels.py`` asserts both give the same answer. ``uncovered_spans`` likewise.
 """
 
 from __future__ import annotations
@@ -55,17 +60,6 @@ def _seed_starts(brk: np.ndarray, k: int) -> list[int]:
     return np.flatnonzero(inside == 0).tolist()
 
 
-def find_tiles(a: list[str], b: list[str], brk_a: np.ndarray, brk_b: np.ndarray,
-               settings: Settings = DEFAULT) -> list[Tile]:
-    """Greedy String Tiling from shared seeds: maximal exact runs, longest first, non-overlapping."""
-    vocab: dict[str, int] = {}
-    ia = np.fromiter((vocab.setdefault(w, len(vocab)) for w in a), dtype=np.int64, count=len(a))
-    ib = np.fromiter((vocab.setdefault(w, len(vocab)) for w in b), dtype=np.int64, count=len(b))
-    k = settings.seed_size
-    ka, kb = _dense_seed_keys(ia, ib, k)
-    return _tiles(_Seeds.of(ia, ka, brk_a, k), _Seeds.of(ib, kb, brk_b, k), brk_a, brk_b, settings)
-
-
 class _Vocabulary:
     """Word → small integer id, shared by every document a process aligns, so a document's ids are
     computed once (not per pair) and seeds pack into one int64; per id it keeps the id of the word's
@@ -82,6 +76,7 @@ class _Vocabulary:
         self.stem_of = np.zeros(1024, dtype=np.int64)  # id of each word's stem
         self.matched = np.zeros(1024, dtype=bool)  # not a stopword, two letters or more: sentence matching
         self.counted = np.zeros(1024, dtype=bool)  # not a stopword, three letters or more: the stem cosine
+        self.stop = np.zeros(1024, dtype=bool)  # a stopword: stray matches of these only are dropped
 
     def encode(self, words: list[str]) -> np.ndarray:
         """Ids of the words (new words, and their stems, get new ids)."""
@@ -98,12 +93,13 @@ class _Vocabulary:
             return have
         i = self.ids[word] = len(self.ids)
         if i >= len(self.stem_of):
-            self.stem_of, self.matched, self.counted = (np.concatenate([t, np.zeros_like(t)])
-                                                        for t in (self.stem_of, self.matched, self.counted))
+            self.stem_of, self.matched, self.counted, self.stop = (
+                np.concatenate([t, np.zeros_like(t)]) for t in (self.stem_of, self.matched, self.counted, self.stop))
         s = stem(word)
         self.stem_of[i] = i if s == word else self._add(s)
         self.matched[i] = word not in STOPWORDS and len(word) > 1
         self.counted[i] = word not in STOPWORDS and len(word) > 2
+        self.stop[i] = word in STOPWORDS
         return i
 
 
@@ -149,26 +145,14 @@ def pair_ids(a_doc: Document, b_doc: Document) -> tuple[DocIds, DocIds] | None:
 
 @dataclass(frozen=True)
 class _Seeds:
-    """One side's seeds for Greedy String Tiling: word ids, the keys of the seeds that may start
-    (no boilerplate break inside) sorted with their start positions, and per start position how
-    often its seed occurs anywhere in the text."""
+    """One side's seeds for Greedy String Tiling (``_kernels.seed_index``): the keys of the seeds that
+    may start (no boilerplate break inside) sorted with their start positions, and per start position
+    how often its seed occurs anywhere in the text and how often among the starts."""
 
-    ids: np.ndarray
     keys: np.ndarray
     starts: np.ndarray
     common: np.ndarray
-    startable: np.ndarray  # per position: how often its seed is among the starts (``keys``)
-
-    @staticmethod
-    def of(ids: np.ndarray, keys: np.ndarray, brk: np.ndarray, k: int) -> "_Seeds":
-        """Index the seed keys (one per start position) of a text with word ids and breaks."""
-        starts = np.asarray(_seed_starts(brk, k), dtype=np.int64)
-        order = np.argsort(keys[starts], kind="stable")
-        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        sorted_keys = keys[starts][order]
-        startable = (np.searchsorted(sorted_keys, keys, side="right")
-                     - np.searchsorted(sorted_keys, keys, side="left")).astype(np.int64)
-        return _Seeds(ids, sorted_keys, starts[order], counts[inverse].astype(np.int64), startable)
+    startable: np.ndarray
 
 
 def _doc_seeds(doc: Document, ids: DocIds, k: int) -> _Seeds:
@@ -176,8 +160,10 @@ def _doc_seeds(doc: Document, ids: DocIds, k: int) -> _Seeds:
     memo = doc.__dict__.setdefault("_align_memo", {})
     seeds = memo.get((k, ids.generation))
     if seeds is None:
-        seeds = memo[(k, ids.generation)] = _Seeds.of(ids.words, _packed_seed_keys(ids.words, k, _VOCAB.bits),
-                                                      doc.breaks, k)
+        from . import _kernels  # numba: imported on first use
+
+        keys = _packed_seed_keys(ids.words, k, _VOCAB.bits)
+        seeds = memo[(k, ids.generation)] = _Seeds(*_kernels.seed_index(keys, doc.breaks, k))
     return seeds  # type: ignore[no-any-return]
 
 
@@ -204,38 +190,10 @@ def _dense_seed_keys(ia: np.ndarray, ib: np.ndarray, k: int) -> tuple[np.ndarray
     return grams[: na - k + 1].astype(np.int64), grams[na : na + nb - k + 1].astype(np.int64)
 
 
-def doc_tiles(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> list[Tile]:
-    """``find_tiles`` of two documents' content words, from their memoised word ids and seeds."""
-    k = settings.seed_size
-    ids = pair_ids(a_doc, b_doc)
-    if ids is None or k * _VOCAB.bits > 63:  # seeds do not pack into one int64: number them per pair
-        return find_tiles(a_doc.content_words, b_doc.content_words, a_doc.breaks, b_doc.breaks, settings)
-    return _tiles(_doc_seeds(a_doc, ids[0], k), _doc_seeds(b_doc, ids[1], k), a_doc.breaks, b_doc.breaks,
-                  settings)
-
-
-def _tiles(sa: _Seeds, sb: _Seeds, brk_a: np.ndarray, brk_b: np.ndarray, settings: Settings) -> list[Tile]:
-    """Greedy String Tiling over word ids and sorted seeds, in compiled loops (``find_tiles_reference``)."""
-    k = settings.seed_size
-    na, nb = len(sa.ids), len(sb.ids)
-    if na < k or nb < k:
-        return []
-    if (min(na, nb) + 1) * (na + 1) * (nb + 1) >= 2**62:  # heap keys must fit in int64
-        return find_tiles_reference([str(x) for x in sa.ids.tolist()], [str(x) for x in sb.ids.tolist()], brk_a,
-                                    brk_b, settings)
-    from . import _kernels  # numba: imported on first use
-
-    matches = _kernels.seed_matches(sa.keys, sa.starts, sa.common, sb.keys, sb.starts, sb.startable, sa.ids,
-                                    sb.ids, np.asarray(brk_a, dtype=bool), np.asarray(brk_b, dtype=bool), k,
-                                    settings.max_seed_occurrences)
-    matches = np.unique(matches, axis=0) if len(matches) else matches  # a run found from several seeds
-    tiles = _kernels.greedy_tiles(matches, na, nb, k)
-    return [Tile(i, j, length) for i, j, length in sorted(tiles.tolist())]
-
-
 def find_tiles_reference(a: list[str], b: list[str], brk_a: np.ndarray, brk_b: np.ndarray,
                          settings: Settings = DEFAULT) -> list[Tile]:
-    """Reference Greedy String Tiling in plain Python; ``find_tiles`` must give the same tiles."""
+    """Greedy String Tiling from shared seeds in plain Python: maximal exact runs, longest first,
+    non-overlapping (``_kernels.seed_matches`` and ``greedy_tiles`` over word ids in ``align``)."""
     k = settings.seed_size
     index: dict[tuple[str, ...], list[int]] = {}
     for j in _seed_starts(brk_b, k):
@@ -368,67 +326,11 @@ def _stems(words: list[str], lo: int, hi: int) -> set[str]:
     return {stem(w) for w in words[lo:hi] if w not in STOPWORDS and len(w) > 1}
 
 
-def align_rewritten_sentences(a_doc: Document, b_doc: Document, covered_a: np.ndarray,
-                              covered_b: np.ndarray, settings: Settings = DEFAULT) -> list[tuple[int, int, int, int]]:
-    """Pair unaligned sentence pieces of A with one or two adjacent unaligned pieces of B whose stems
-    overlap (Dice) above ``sentence_similarity``; returns content-index ranges (a0, a1, b0, b1).
-
-    ``align_rewritten_sentences_reference`` over sorted arrays of stem ids, compared in compiled
-    loops (``_kernels.sentence_matches``)."""
-    ids = pair_ids(a_doc, b_doc)
-    if ids is None:
-        return align_rewritten_sentences_reference(a_doc, b_doc, covered_a, covered_b, settings)
-    a_units = _unit_bounds(ids[0].sentence, a_doc.breaks, covered_a)
-    b_units = _unit_bounds(ids[1].sentence, b_doc.breaks, covered_b)
-    if not len(a_units) or not len(b_units):
-        return []
-    a_adj = _adjacent_units(a_doc.breaks, a_units)
-    b_adj = _adjacent_units(b_doc.breaks, b_units)
-    from . import _kernels  # numba: imported on first use
-
-    rows, dice = _kernels.sentence_matches(ids[0].stems, a_units, a_adj, ids[1].stems, b_units, b_adj,
-                                           float(settings.sentence_similarity))
-
-    def cand(x: int, n: int, adj: np.ndarray) -> tuple[int, ...]:
-        return (x,) if x < n else (int(adj[x - n]), int(adj[x - n]) + 1)
-
-    scored = [(d, cand(r, len(a_units), a_adj), cand(c, len(b_units), b_adj))
-              for (r, c), d in zip(rows.tolist(), dice.tolist())]
-    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    pairs = []
-    for dice_ab, ax, bx in scored:
-        if used_a.intersection(ax) or used_b.intersection(bx):
-            continue
-        used_a.update(ax)
-        used_b.update(bx)
-        pairs.append((int(a_units[ax[0], 0]), int(a_units[ax[-1], 1]), int(b_units[bx[0], 0]),
-                      int(b_units[bx[-1], 1])))
-    return pairs
-
-
-def _unit_bounds(sentence: np.ndarray, brk: np.ndarray, covered: np.ndarray, min_len: int = 4) -> np.ndarray:
-    """``_sentence_units`` of at least ``min_len`` tokens as rows (start, end), without a Python loop."""
-    if not len(covered):
-        return np.zeros((0, 2), dtype=np.int64)
-    opens = ~covered  # an uncovered token opens a unit after a covered one, a sentence end or a break
-    opens[1:] &= covered[:-1] | (sentence[1:] != sentence[:-1]) | brk[1:]
-    units = np.stack(_runs(opens, covered), axis=1).astype(np.int64)
-    return units[units[:, 1] - units[:, 0] >= min_len]
-
-
-def _adjacent_units(brk: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """``_adjacent`` over unit rows: x where unit x+1 starts where unit x ends, with no break there."""
-    if len(units) < 2:
-        return np.zeros(0, dtype=np.int64)
-    touching = units[:-1, 1] == units[1:, 0]
-    return np.flatnonzero(touching & ~brk[np.minimum(units[1:, 0], len(brk) - 1)])
-
-
 def align_rewritten_sentences_reference(a_doc: Document, b_doc: Document, covered_a: np.ndarray, covered_b: np.ndarray,
                                         settings: Settings = DEFAULT) -> list[tuple[int, int, int, int]]:
-    """Reference ``align_rewritten_sentences`` over Python sets of stems; both must agree."""
+    """Pair unaligned sentence pieces of A with one or two adjacent unaligned pieces of B whose stems
+    overlap (Dice) above ``sentence_similarity``; returns content-index ranges (a0, a1, b0, b1).
+    Plain Python over sets of stems (``_kernels.rewritten_sentences`` over stem ids in ``align``)."""
     a_words, b_words = a_doc.content_words, b_doc.content_words
     a_units = [u for u in _sentence_units(a_doc, covered_a) if u[1] - u[0] >= 4]
     b_units = [u for u in _sentence_units(b_doc, covered_b) if u[1] - u[0] >= 4]
@@ -496,11 +398,61 @@ def _spans_of_mixed(doc: Document, lo: int, hi: int) -> list[tuple[int, int]]:
     return out
 
 
+_KINDS = ("rewritten", "verbatim")  # span kind codes of ``_kernels`` (REWRITTEN, VERBATIM)
+
+
 def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Alignment:
-    """Align two normalised documents into verbatim and rewritten passages (see module doc)."""
+    """Align two normalised documents into verbatim and rewritten passages (see module doc):
+    ``align_reference`` in one compiled call per pair (``_kernels.align_pair``), from the memoised
+    word ids and seeds of each document."""
+    k = settings.seed_size
+    ids = pair_ids(a_doc, b_doc)
+    if ids is None:  # the two never fit in one vocabulary generation
+        return align_reference(a_doc, b_doc, settings)
+    ia, ib = ids
+    na, nb = len(ia.words), len(ib.words)
+    if (min(na, nb) + 1) * (na + 1) * (nb + 1) >= 2**62:  # greedy_tiles' heap keys must fit in int64
+        return align_reference(a_doc, b_doc, settings)
+    from . import _kernels  # numba: imported on first use
+
+    if k * _VOCAB.bits <= 63:
+        sa, sb = _doc_seeds(a_doc, ia, k), _doc_seeds(b_doc, ib, k)
+    else:  # seeds do not pack into one int64: number them for this pair
+        ka, kb = _dense_seed_keys(ia.words, ib.words, k)
+        sa, sb = _Seeds(*_kernels.seed_index(ka, a_doc.breaks, k)), _Seeds(*_kernels.seed_index(kb, b_doc.breaks, k))
+    spans, covered_a, covered_b, verbatim_a, verbatim_b = _kernels.align_pair(
+        sa.keys, sa.starts, sa.common, ia.words, a_doc.breaks, ia.sentence, ia.stems,
+        sb.keys, sb.starts, sb.startable, ib.words, b_doc.breaks, ib.sentence, ib.stems,
+        _VOCAB.stop, k, settings.max_seed_occurrences, settings.max_gap, settings.min_tile,
+        settings.min_verbatim_tokens, float(settings.sentence_similarity), float(settings.sentence_fill_share),
+        float(settings.swapped_sentence_share), settings.bridge_gap, settings.long_run)
+    starts_a, ends_a = _char_arrays(a_doc)
+    starts_b, ends_b = _char_arrays(b_doc)
+    a0, a1, b0, b1, kind = spans.T
+    passages = [Passage(a=(x0, x1), b=(y0, y1), kind=_KINDS[c], a_tokens=(s0, s1),  # type: ignore[arg-type]
+                        b_tokens=(t0, t1))
+                for x0, x1, y0, y1, c, s0, s1, t0, t1 in zip(
+                    starts_a[a0].tolist(), ends_a[a1 - 1].tolist(), starts_b[b0].tolist(), ends_b[b1 - 1].tolist(),
+                    kind.tolist(), a0.tolist(), a1.tolist(), b0.tolist(), b1.tolist())]
+    return Alignment(passages, covered_a, covered_b, verbatim_a, verbatim_b)
+
+
+def _char_arrays(doc: Document) -> tuple[np.ndarray, np.ndarray]:
+    """First and last-plus-one character of every content token, as arrays, memoised on the document."""
+    memo = doc.__dict__.setdefault("_align_memo", {})
+    bounds = memo.get("char_arrays")
+    if bounds is None:
+        c = doc.content
+        bounds = memo["char_arrays"] = (doc.tokens.starts[c], doc.tokens.ends[c])
+    return bounds  # type: ignore[no-any-return]
+
+
+def align_reference(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Alignment:
+    """Reference ``align`` in plain Python: tiles, regions, rewritten sentences and ``passages.tidy``
+    step by step."""
     a, b = a_doc.content_words, b_doc.content_words
     brk_a, brk_b = a_doc.breaks, b_doc.breaks
-    tiles = doc_tiles(a_doc, b_doc, settings)
+    tiles = find_tiles_reference(a, b, brk_a, brk_b, settings)
     regions = chain_regions(tiles, brk_a, brk_b, settings)
 
     covered_a = np.zeros(len(a), dtype=bool)
@@ -524,7 +476,7 @@ def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Ali
                 covered_b[gb0:gb1] = True
 
     if verbatim_a.sum() >= settings.min_verbatim_tokens:
-        for a0, a1, b0, b1 in align_rewritten_sentences(a_doc, b_doc, covered_a, covered_b, settings):
+        for a0, a1, b0, b1 in align_rewritten_sentences_reference(a_doc, b_doc, covered_a, covered_b, settings):
             spans.append((a0, a1, b0, b1, "rewritten"))
             covered_a[a0:a1] = True
             covered_b[b0:b1] = True
@@ -538,26 +490,15 @@ def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Ali
     return Alignment(*tidy(a_doc, b_doc, passages, settings))
 
 
-def _runs(opens: np.ndarray, covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """[start, end) of runs of uncovered tokens, each opened where ``opens`` is set (on uncovered tokens)
-    and closed before the next covered token or next opening."""
-    starts = np.flatnonzero(opens)
-    stops = np.flatnonzero(covered | opens)
-    after = np.searchsorted(stops, starts, side="right")
-    ends = np.where(after < len(stops), stops[np.minimum(after, len(stops) - 1)], len(covered))
-    return starts, ends
-
-
 def uncovered_spans(doc: Document, covered: np.ndarray) -> list[tuple[int, int]]:
     """Character spans of the runs of content tokens no passage covers (split at boilerplate breaks):
-    the article's new material; ``uncovered_spans_reference`` without a Python loop."""
+    the article's new material; ``uncovered_spans_reference`` in one compiled call."""
     if not len(covered):
         return []
-    opens = ~covered
-    opens[1:] &= covered[:-1] | doc.breaks[1:]
-    starts, ends = _runs(opens, covered)
-    c = doc.content
-    return list(zip(doc.tokens.starts[c[starts]].tolist(), doc.tokens.ends[c[ends - 1]].tolist()))
+    from . import _kernels  # numba: imported on first use
+
+    lo, hi = _kernels.uncovered_runs(covered, doc.breaks, *_char_arrays(doc))
+    return list(zip(lo.tolist(), hi.tolist()))
 
 
 def uncovered_spans_reference(doc: Document, covered: np.ndarray) -> list[tuple[int, int]]:

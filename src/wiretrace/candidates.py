@@ -21,6 +21,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from . import arrays
 from .fingerprint import Fingerprints
 from .settings import DEFAULT, Settings
 
@@ -68,12 +69,12 @@ def lsh_keys(fp: Fingerprints, settings: Settings = DEFAULT) -> np.ndarray:
     signature = np.asarray(fp.signature)
     if len(signature) == 0 or (signature == _EMPTY_SIGNATURE).all():
         return np.zeros(0, dtype=np.uint64)
-    return np.unique(band_keys(signature[None, :], settings.lsh_bands)[0])
+    return arrays.unique(band_keys(signature[None, :], settings.lsh_bands)[0])
 
 
 def winnowed_keys(fp: Fingerprints, settings: Settings = DEFAULT) -> np.ndarray:
     """An article's winnowed fingerprints, as unique keys."""
-    return np.unique(np.asarray(fp.winnowed, dtype=np.uint64))
+    return arrays.unique(np.asarray(fp.winnowed, dtype=np.uint64))
 
 
 def lsh_rule(n_docs: int, settings: Settings = DEFAULT) -> KeyRule:
@@ -174,7 +175,7 @@ def hub_pairs(keys: np.ndarray, docs: np.ndarray, ranks: np.ndarray, max_df: int
         if new is not None:
             keep &= new[left] | new[right]
         left, right = left[keep], right[keep]
-        codes.append(np.unique(np.minimum(left, right) * n_docs + np.maximum(left, right)))
+        codes.append(arrays.unique(np.minimum(left, right) * n_docs + np.maximum(left, right)))
     uniq, shared = np.unique(np.concatenate(codes), return_counts=True)
     return np.stack([uniq // n_docs, uniq % n_docs], axis=1), shared
 
@@ -189,7 +190,7 @@ def kind_pairs(keys_per_doc: Sequence[np.ndarray], rule: KeyRule, new: np.ndarra
     keys = np.concatenate(keys_per_doc).astype(np.uint64)
     docs = np.repeat(np.arange(len(keys_per_doc)), [len(k) for k in keys_per_doc])
     if exclude is not None and len(exclude):
-        keep = ~np.isin(keys, exclude)
+        keep = ~arrays.isin(keys, exclude)
         keys, docs = keys[keep], docs[keep]
     pairs, counts = pairs_from_postings(keys, docs, rule.max_df, new)
     ranks = np.arange(len(keys_per_doc), dtype=np.int64) if ranks is None else ranks
@@ -241,7 +242,7 @@ def lsh_pairs(signatures: np.ndarray, settings: Settings = DEFAULT,
 def fingerprint_pairs(winnowed: list[np.ndarray], settings: Settings = DEFAULT,
                       new: np.ndarray | None = None) -> np.ndarray:
     """Partial-reuse candidates: documents sharing ``min_shared_fingerprints`` rare fingerprints."""
-    keys = [np.unique(w) for w in winnowed]
+    keys = [arrays.unique(w) for w in winnowed]
     return kind_pairs(keys, winnowed_rule(len(keys), settings), new)
 
 

@@ -161,17 +161,33 @@ def grade_articles(articles: dict[str, tuple[str | None, str | None, int]], reus
     by_copy: dict[str, list[Reuse]] = defaultdict(list)
     for r in reuse:
         by_copy[r.copy].append(r)
+    coverage = {}
+    for aid, items in by_copy.items():
+        n_content = articles[aid][2] if aid in articles else 0
+        mask = np.zeros(n_content, dtype=bool)
+        for r in items:
+            for lo, hi in r.ranges:
+                mask[lo:hi] = True
+        coverage[aid] = Coverage(int(mask.sum()), sorted({r.source for r in items}))
+    return grades_from_coverage(articles, coverage, settings)
+
+
+@dataclass
+class Coverage:
+    """How many of an article's content tokens lie in passages reused from its sources, and those sources."""
+
+    tokens: int
+    sources: list[str]
+
+
+def grades_from_coverage(articles: dict[str, tuple[str | None, str | None, int]], coverage: dict[str, Coverage],
+                         settings: Settings = DEFAULT) -> list[ArticleGrade]:
+    """Every article's grade, in id order, from its reused-token count (``Store.reuse_coverage``
+    computes them in the store; ``grade_articles`` from ``Reuse`` ranges)."""
     grades = []
     for aid in sorted(articles):
         outlet, date, n_content = articles[aid]
-        items = by_copy.get(aid, [])
-        share = 0.0
-        if items and n_content:
-            mask = np.zeros(n_content, dtype=bool)
-            for r in items:
-                for lo, hi in r.ranges:
-                    mask[lo:hi] = True
-            share = float(mask.mean())
-        sources = sorted({r.source for r in items})
-        grades.append(ArticleGrade(aid, outlet, date, sources, share, grade(share, settings)))
+        found = coverage.get(aid)
+        share = found.tokens / n_content if found and n_content else 0.0
+        grades.append(ArticleGrade(aid, outlet, date, found.sources if found else [], share, grade(share, settings)))
     return grades

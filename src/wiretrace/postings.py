@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import arrays
 from . import candidates as _candidates
 from .boilerplate import SignatureFetch, boilerplate_keys, frequent_postings
 from .candidates import (KeyRule, band_keys, hub_pairs, key_rules, pairs_from_postings, stored_fingerprints,
@@ -32,9 +33,9 @@ from .candidates import (KeyRule, band_keys, hub_pairs, key_rules, pairs_from_po
 from .settings import DEFAULT, Settings
 
 if TYPE_CHECKING:
-    from .store import Store
+    from .store import FingerprintRows, Store
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: segments keep the articles' store seqs
 _EMPTY_SIG = np.uint32(0xFFFFFFFF)
 #: On-disk name of each candidate key kind of ``candidates.KEY_KINDS`` (the two built-in kinds keep the
 #: names index files have always used); a kind added there is indexed here under its own name.
@@ -138,7 +139,7 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
         hi = np.searchsorted(seg.keys[kind], new_keys, side="right")
         df += hi - lo
         ranges.append((seg, lo, hi))
-    excluded = np.isin(new_keys, exclude) if exclude is not None and len(exclude) else np.zeros(len(new_keys), bool)
+    excluded = arrays.isin(new_keys, exclude) if exclude is not None and len(exclude) else np.zeros(len(new_keys), bool)
     ok = (df <= max_df) & ~excluded
     width = n_old + int(new_docs.max()) + 1
     codes = []
@@ -153,9 +154,9 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
     all_counts = np.concatenate([old_new_count, within_count])
     over = (df > max_df) & ~excluded
     if rule.hubs > 0 and over.any():  # keys over the cap: every holder (old or new) with the key's hubs
-        hub_keys = np.unique(new_keys[over])
+        hub_keys = arrays.unique(new_keys[over])
         old_k, old_d = _postings_of(segments, kind, hub_keys)
-        mine = np.isin(new_keys, hub_keys)
+        mine = arrays.isin(new_keys, hub_keys)
         keys = np.concatenate([old_k, new_keys[mine]])
         docs = np.concatenate([old_d, new_docs[mine] + n_old])
         is_new = np.zeros(width, dtype=bool)
@@ -171,11 +172,13 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
 
 @dataclass
 class CandidateIndex:
-    """Postings of ``ids`` (article number = position), in immutable segments."""
+    """Postings of ``ids`` (article number = position), in immutable segments; ``seqs`` are the
+    articles' insertion numbers in the store (-1 when indexed without one), its fast lookup key."""
 
     ids: list[str] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     settings: Settings = DEFAULT
+    seqs: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -206,7 +209,7 @@ class CandidateIndex:
         new = new_winnowed or []
         new_k = np.concatenate(new).astype(np.uint64) if new else np.zeros(0, np.uint64)
         new_d = np.repeat(np.arange(len(self), len(self) + len(new), dtype=np.int64), [len(w) for w in new])
-        inside = np.isin(new_k, keys)
+        inside = arrays.isin(new_k, keys)
         frequent, samples = frequent_postings(np.concatenate([old_k, new_k[inside]]),
                                               np.concatenate([old_d, new_d[inside]]), ranks, self.settings)
         return boilerplate_keys(frequent, samples, fetch, self.settings)
@@ -230,12 +233,14 @@ class CandidateIndex:
         pairs, shared = sum_by_code(both[:, 0] * width + both[:, 1], both[:, 2])
         return np.stack([pairs // width, pairs % width, shared], axis=1)
 
-    def add(self, ids: list[str], signatures: np.ndarray, winnowed: list[np.ndarray]) -> Segment | None:
+    def add(self, ids: list[str], signatures: np.ndarray, winnowed: list[np.ndarray],
+            seqs: list[int] | None = None) -> Segment | None:
         """Append articles as a new segment (in memory); returns it, or None when there is nothing to add."""
         if not ids:
             return None
         seg = build_segment(doc_postings(signatures, winnowed, len(self.ids), self.settings), len(self.ids), len(ids))
         self.ids.extend(ids)
+        self.seqs.extend(seqs if seqs is not None else [-1] * len(ids))
         self.segments.append(seg)
         return seg
 
@@ -243,7 +248,7 @@ class CandidateIndex:
         """One segment holding every posting: fewer binary searches per lookup."""
         if len(self.segments) <= 1:
             return self
-        return CandidateIndex(list(self.ids), [merge_segments(self.segments)], self.settings)
+        return CandidateIndex(list(self.ids), [merge_segments(self.segments)], self.settings, list(self.seqs))
 
     def merge_tail(self) -> None:
         """Merge the newest segment into the one before while it is at least as large (a binary
@@ -285,6 +290,7 @@ def load_index(folder: Path, store_token: str, settings: Settings = DEFAULT) -> 
         for name in manifest["segments"]:
             seg_dir = folder / name
             ids = np.load(seg_dir / "ids.npy").tolist()
+            index.seqs.extend(np.load(seg_dir / "seqs.npy").tolist())
             index.segments.append(Segment(
                 {k: np.load(seg_dir / f"{k}_keys.npy", mmap_mode="r") for k in _kinds()},
                 {k: np.load(seg_dir / f"{k}_docs.npy", mmap_mode="r") for k in _kinds()}, len(index.ids), len(ids)))
@@ -294,11 +300,12 @@ def load_index(folder: Path, store_token: str, settings: Settings = DEFAULT) -> 
     return index
 
 
-def _write_segment(folder: Path, ids: list[str], seg: Segment) -> str:
+def _write_segment(folder: Path, ids: list[str], seqs: list[int], seg: Segment) -> str:
     name = f"seg-{uuid.uuid4().hex[:12]}"
     tmp = folder / f".{name}.tmp"
     tmp.mkdir(parents=True)
     np.save(tmp / "ids.npy", np.asarray(ids, dtype=str))
+    np.save(tmp / "seqs.npy", np.asarray(seqs, dtype=np.int64))
     for kind in _kinds():
         np.save(tmp / f"{kind}_keys.npy", seg.keys[kind])
         np.save(tmp / f"{kind}_docs.npy", seg.docs[kind])
@@ -315,7 +322,8 @@ def save_index(folder: Path, index: CandidateIndex, store_token: str, names: lis
     folder.mkdir(parents=True, exist_ok=True)
     names = list(names or [])
     for seg in index.segments[len(names):]:
-        names.append(_write_segment(folder, index.ids[seg.first:seg.first + seg.count], seg))
+        names.append(_write_segment(folder, index.ids[seg.first:seg.first + seg.count],
+                                    index.seqs[seg.first:seg.first + seg.count], seg))
     manifest = {"version": INDEX_VERSION, "store": store_token, "settings": _settings_key(index.settings),
                 "segments": names, "articles": len(index.ids)}
     tmp = folder / "manifest.json.tmp"
@@ -336,10 +344,10 @@ class StoredIndex:
     token: str
     saved: list[str] = field(default_factory=list)
 
-    def append(self, ids: list[str], signatures: np.ndarray, winnowed: list[np.ndarray], save: bool = True) -> None:
+    def append(self, rows: FingerprintRows, save: bool = True) -> None:
         """Add newly compared articles; with ``save``, write their segment and the manifest."""
         before = list(self.index.segments)
-        self.index.add(ids, signatures, winnowed)
+        self.index.add(rows.ids, rows.signatures, rows.winnowed, rows.seqs)
         self.index.merge_tail()
         kept = next((n for n, (a, b) in enumerate(zip(before, self.index.segments)) if a is not b),
                     min(len(before), len(self.index.segments)))
@@ -362,8 +370,7 @@ def open_index(store: "Store", folder: Path | None, settings: Settings = DEFAULT
     if store.compared_count() > len(index):
         have = set(index.ids)
         missing = [i for i in store.compared_ids() if i not in have]
-        ids, sigs, wins = store.fingerprints(missing)
-        stored.append(ids, sigs, wins, save=save)
+        stored.append(store.fingerprints(missing), save=save)
     return stored
 
 

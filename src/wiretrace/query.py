@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import arrays
 from .boilerplate import doc_ranks
 from .model import Article, PairResult
 from .pipeline import Prepared, compare_prepared, prepare, prepare_to_compare, with_boilerplate
@@ -69,12 +70,13 @@ class Index:
         """The query's fingerprints that are corpus boilerplate of the store (``wiretrace.boilerplate``):
         judged over the indexed articles, each verdict kept for the next queries."""
         index = self.index.index
-        keys = np.unique(query.fp.winnowed)
+        keys = arrays.unique(query.fp.winnowed)
         unknown = np.asarray([k for k in keys.tolist() if k not in self._verdicts], dtype=np.uint64)
         if len(unknown):
             self._rank_all()
-            found = set(index.boilerplate(unknown, self._ranks, lambda docs: self.store.signatures(
-                [index.ids[i] for i in docs.tolist()])).tolist())
+            seqs = np.asarray(index.seqs, dtype=np.int64)
+            found = set(index.boilerplate(unknown, self._ranks,
+                                          lambda docs: self.store.signatures(seqs=seqs[docs].tolist())).tolist())
             if len(self._verdicts) > 1_000_000:  # bounded: verdicts are cheap to redo
                 self._verdicts.clear()
             self._verdicts.update((k, k in found) for k in unknown.tolist())
@@ -89,18 +91,24 @@ class Index:
     def candidates(self, query: Prepared, boilerplate: np.ndarray | None = None) -> list[str]:
         """Stored articles sharing an LSH bucket or enough rare fingerprints (not ``boilerplate``) with
         the query, those sharing the most first, at most ``max_query_candidates``."""
+        return [self.index.index.ids[n] for n in self._candidate_numbers(query, boilerplate)]
+
+    def _candidate_numbers(self, query: Prepared, boilerplate: np.ndarray | None = None) -> list[int]:
         index = self.index.index
         self._rank_all()
         ranks = np.r_[self._ranks, doc_ranks([query.id])]
         rows = index.scored_candidates(query.fp.signature[None, :], [query.fp.winnowed], boilerplate, ranks)
         rows = rows[np.argsort(-rows[:, 2], kind="stable")]
-        found = [index.ids[int(i)] for i in rows[:, 0] if index.ids[int(i)] != query.id]
+        found = [n for n in rows[:, 0].tolist() if index.ids[n] != query.id]
         return found[: self.settings.max_query_candidates]
 
-    def _prepared(self, ids: list[str]) -> list[Prepared]:
-        """Prepared stored articles, from a bounded cache or the store."""
-        missing = [i for i in ids if i not in self._cache]
-        for article in self.store.articles(missing) if missing else []:
+    def _prepared(self, numbers: list[int]) -> list[Prepared]:
+        """Prepared stored articles (by index number), from a bounded cache or the store (read by
+        seq: at a million articles a lookup by id costs a join over every id)."""
+        index = self.index.index
+        ids = [index.ids[n] for n in numbers]
+        missing = [index.seqs[n] for n, i in zip(numbers, ids) if i not in self._cache]
+        for article in self.store.articles(seqs=missing) if missing else []:
             self._cache[article.id] = prepare_to_compare(article, self.settings)
         out = []
         for i in ids:
@@ -119,7 +127,7 @@ class Index:
             article = Article(id="query", text=article)
         q = prepare(article, self.settings)
         boilerplate = self.boilerplate(q)
-        found = self.candidates(q, boilerplate)
+        found = self._candidate_numbers(q, boilerplate)
         q = with_boilerplate(q, boilerplate, self.settings)
         results = []
         for stored in self._prepared(found):

@@ -16,13 +16,13 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple, Sequence
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from .cluster import Reuse
+from .cluster import Coverage, Edge, Reuse
 from .errors import NotFoundError, StoreError
 from .model import Article, ArticleGrade, Cluster, Passage, PairResult
 
@@ -92,6 +92,15 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[
     """Bulk-insert rows given as columns (names as in the table)."""
     with _registered(con, columns) as rows:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {rows}")
+
+
+class FingerprintRows(NamedTuple):
+    """What candidate search needs of stored articles, in insertion order."""
+
+    ids: list[str]
+    seqs: list[int]  # insertion numbers: the fast way back to an article (``Store.articles(seqs=...)``)
+    signatures: np.ndarray
+    winnowed: list[np.ndarray]
 
 
 class Store:
@@ -174,37 +183,50 @@ class Store:
     def compared_ids(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT id FROM articles WHERE compared ORDER BY seq").fetchall()]
 
-    def fingerprints(self, ids: list[str] | None = None,
-                     compared: bool | None = None) -> tuple[list[str], np.ndarray, list[np.ndarray]]:
-        """Articles' ids (in insertion order), signatures and winnowed fingerprints: all, those in
-        ``ids``, or those (not) compared yet."""
-        sql = "SELECT id, signature, winnowed FROM articles"
+    def fingerprints(self, ids: list[str] | None = None, compared: bool | None = None,
+                     seqs: Sequence[int] | None = None) -> FingerprintRows:
+        """Articles' ids and insertion numbers (in insertion order), signatures and winnowed
+        fingerprints: all, those in ``ids`` or ``seqs``, or those (not) compared yet."""
+        sql = "SELECT id, seq, signature, winnowed FROM articles"
         if compared is not None:
             rows = self.con.execute(sql + f" WHERE {'' if compared else 'NOT '}compared ORDER BY seq").fetchall()
+        elif seqs is not None:
+            rows = self.con.execute(sql + " WHERE seq = any(?::BIGINT[]) ORDER BY seq", [list(seqs)]).fetchall()
         elif ids is None:
             rows = self.con.execute(sql + " ORDER BY seq").fetchall()
         else:
             rows = self.con.execute(sql + " WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY seq", [list(ids)]).fetchall()
-        ids = [r[0] for r in rows]
-        sigs = np.stack([np.frombuffer(r[1], dtype=np.uint32) for r in rows]) if rows else np.zeros((0, 0), np.uint32)
-        wins = [np.frombuffer(r[2], dtype=np.uint64) for r in rows]
-        return ids, sigs, wins
+        sigs = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows]) if rows else np.zeros((0, 0), np.uint32)
+        return FingerprintRows([r[0] for r in rows], [r[1] for r in rows], sigs,
+                               [np.frombuffer(r[3], dtype=np.uint64) for r in rows])
 
-    def signatures(self, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """MinHash signatures and content-token counts of ``ids``, in the order given (all must exist)."""
-        rows = self.con.execute("SELECT id, signature, n_content FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-                                [list(ids)]).fetchall()
+    def signatures(self, ids: list[str] | None = None, seqs: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """MinHash signatures and content-token counts of ``ids`` (or of the articles numbered
+        ``seqs``), in the order given (all must exist)."""
+        if seqs is not None:
+            keys: list[Any] = [int(x) for x in seqs]
+            rows = self.con.execute("SELECT seq, signature, n_content FROM articles WHERE seq = any(?::BIGINT[])",
+                                    [keys]).fetchall()
+        else:
+            keys = list(ids or [])
+            rows = self.con.execute("SELECT id, signature, n_content FROM articles WHERE id IN "
+                                    "(SELECT unnest(?::VARCHAR[]))", [keys]).fetchall()
         found = {r[0]: r for r in rows}
-        missing = [i for i in ids if i not in found]
+        missing = [str(i) for i in keys if i not in found]
         if missing:
             raise NotFoundError(f"articles not in the store: {', '.join(missing[:5])}")
-        sigs = [np.frombuffer(found[i][1], dtype=np.uint32) for i in ids]
+        sigs = [np.frombuffer(found[i][1], dtype=np.uint32) for i in keys]
         return (np.stack(sigs) if sigs else np.zeros((0, 0), np.uint32),
-                np.asarray([found[i][2] for i in ids], dtype=np.int64))
+                np.asarray([found[i][2] for i in keys], dtype=np.int64))
 
-    def articles(self, ids: list[str] | None = None) -> list[Article]:
+    def articles(self, ids: list[str] | None = None, seqs: Sequence[int] | None = None) -> list[Article]:
+        """Articles in insertion order: all, those in ``ids``, or those numbered ``seqs`` (the fast
+        lookup: DuckDB scans only the integer column for it, where ids cost a join over every id)."""
         cols = "id, text, title, date, outlet, url, origin, meta"
-        if ids is None:
+        if seqs is not None:
+            rows = self.con.execute(f"SELECT {cols} FROM articles WHERE seq = any(?::BIGINT[]) ORDER BY seq",
+                                    [[int(x) for x in seqs]]).fetchall()
+        elif ids is None:
             rows = self.con.execute(f"SELECT {cols} FROM articles ORDER BY seq").fetchall()
         else:
             rows = self.con.execute(f"SELECT {cols} FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY seq",
@@ -256,9 +278,48 @@ class Store:
         where, params = ("a = ? OR b = ?", [article_id, article_id]) if article_id is not None else ("TRUE", [])
         return self._pairs_where(where, params, with_passages)
 
+    def edges(self) -> list[Edge]:
+        """Every related pair as a clustering ``Edge`` (``cluster.edge_of``), in (a, b) order, read
+        column by column: at a million articles, whole ``PairResult`` objects with their scores,
+        reasons and spans would take gigabytes that clustering never looks at."""
+        rows = self.con.execute(
+            "SELECT a, b, relation, source, direction_confidence, coalesce(CASE WHEN source = b "
+            "THEN json_extract(scores, '$.coverage_a') ELSE json_extract(scores, '$.coverage_b') END::DOUBLE, 0.0) "
+            "FROM pairs ORDER BY a, b").fetchall()
+        return [Edge(*r) for r in rows]
+
     def iter_pairs(self, with_passages: bool = True, batch: int = 20_000) -> Iterator[PairResult]:
         """Every related pair in (a, b) order, read ``batch`` pairs at a time: writing a million
         pairs' JSON needs one batch in memory, not all of them (the 100k-article store: 4.6 GB)."""
+        for where, params in self._pair_batches(batch):
+            yield from self._pairs_where(where, params, with_passages)
+
+    def iter_pairs_json(self, with_passages: bool = True, batch: int = 20_000) -> Iterator[dict[str, Any]]:
+        """``p.to_json(passages=with_passages)`` of every pair of ``iter_pairs``, built straight from
+        the rows (no ``PairResult``/``Passage`` objects): what ``pairs.jsonl`` is written from."""
+        for where, params in self._pair_batches(batch):
+            passages: dict[tuple[str, str], list[dict[str, Any]]] = {}
+            if with_passages:
+                psql = f"SELECT a, b, kind, a_start, a_end, b_start, b_end FROM passages WHERE {where} ORDER BY a, b, idx"
+                for a, b, kind, a0, a1, b0, b1 in self.con.execute(psql, params).fetchall():
+                    passages.setdefault((a, b), []).append({"a": [a0, a1], "b": [b0, b1], "kind": kind})
+            sql = ("SELECT a, b, relation, degree, source, direction_confidence, scores, reasons, "
+                   f"direction_reasons, new_in_a, new_in_b FROM pairs WHERE {where} ORDER BY a, b")
+            for a, b, relation, degree, source, confidence, scores, reasons, why, new_a, new_b in \
+                    self.con.execute(sql, params).fetchall():
+                out = {"a": a, "b": b, "relation": relation, "degree": degree, "source": source,
+                       "direction_confidence": round(confidence, 4),
+                       "scores": {k: round(v, 4) for k, v in json.loads(scores).items()},
+                       "reasons": json.loads(reasons), "direction_reasons": json.loads(why)}
+                if with_passages:
+                    out["passages"] = passages.get((a, b), [])
+                    out["new_in_a"] = json.loads(new_a)
+                    out["new_in_b"] = json.loads(new_b)
+                yield out
+
+    def _pair_batches(self, batch: int) -> Iterator[tuple[str, list[Any]]]:
+        """WHERE clauses (and parameters) selecting the pairs ``batch`` at a time in (a, b) order
+        (keyset pagination: each page starts after the last key of the one before)."""
         last: tuple[str, str] | None = None
         while True:
             after = ("TRUE", []) if last is None else ("(a > ? OR (a = ? AND b > ?))", [last[0], last[0], last[1]])
@@ -267,8 +328,7 @@ class Store:
             if not keys:
                 return
             upto = "(a < ? OR (a = ? AND b <= ?))"
-            yield from self._pairs_where(f"{after[0]} AND {upto}", [*after[1], keys[-1][0], keys[-1][0], keys[-1][1]],
-                                         with_passages)
+            yield f"{after[0]} AND {upto}", [*after[1], keys[-1][0], keys[-1][0], keys[-1][1]]
             last = keys[-1]
 
     def _pairs_where(self, where: str, params: list[Any], with_passages: bool) -> list[PairResult]:
@@ -304,6 +364,30 @@ class Store:
             else:
                 out.append(Reuse(b, a, [(s["b0"], s["b1"]) for s in spans]))
         return out
+
+    def reuse_coverage(self) -> dict[str, Coverage]:
+        """``reuse`` reduced in the store: per copy, how many of its content tokens its sources' passages
+        cover (overlaps counted once) and the sources, as ``grade_articles`` counts them. At a
+        million articles the ranges never reach Python."""
+        rows = self.con.execute("""
+            WITH spans AS (
+                SELECT CASE WHEN p.source = p.b THEN p.a ELSE p.b END AS copy, p.source,
+                       CASE WHEN p.source = p.b THEN s.a_tok0 ELSE s.b_tok0 END AS lo,
+                       CASE WHEN p.source = p.b THEN s.a_tok1 ELSE s.b_tok1 END AS hi
+                FROM pairs p JOIN passages s ON p.a = s.a AND p.b = s.b
+                WHERE p.source IS NOT NULL AND p.relation IN ('derived', 'duplicate')),
+            clipped AS (
+                SELECT copy, source, least(greatest(lo, 0), coalesce(n.n_content, 0)) AS lo,
+                       least(greatest(hi, 0), coalesce(n.n_content, 0)) AS hi
+                FROM spans LEFT JOIN articles n ON n.id = spans.copy),
+            ordered AS (
+                SELECT copy, source, lo, hi, max(hi) OVER (PARTITION BY copy ORDER BY lo, hi
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+                FROM clipped)
+            SELECT copy, sum(greatest(hi - greatest(lo, coalesce(reach, 0)), 0))::BIGINT,
+                   list_sort(list_distinct(list(source)))
+            FROM ordered GROUP BY copy""").fetchall()
+        return {copy: Coverage(int(tokens), list(sources)) for copy, tokens, sources in rows}
 
     # --- clusters and grades ----------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 import json
 import shutil
 
+from wiretrace.cluster import edge_of, grade_articles, grades_from_coverage
 from wiretrace.engines.local import ScanResult, ingest, scan
 from wiretrace.read import iter_articles
 from wiretrace.settings import DEFAULT
@@ -81,6 +82,13 @@ def test_incremental_scans_give_the_same_pairs_as_one_full_scan(tmp_path):
         expected = [p.to_json() for p in a.pairs()]
         assert expected and [p.to_json() for p in b.pairs()] == expected
         assert a.counts() == b.counts() == full.counts
+        edges = a.edges()  # read column by column, equal to the edges of whole pairs
+        assert any(e.source for e in edges) and edges == [edge_of(p) for p in a.pairs(with_passages=False)]
+        for passages in (True, False):  # pairs.jsonl is written from rows: the same JSON as the objects give
+            assert list(a.iter_pairs_json(passages, batch=7)) == [p.to_json(passages) for p in a.iter_pairs(batch=11)]
+        info = a.article_info()  # grades reduced in the store, equal to grading every Reuse range
+        graded = grades_from_coverage(info, a.reuse_coverage())
+        assert any(g.reused_share > 0 for g in graded) and graded == grade_articles(info, a.reuse())
 
 
 def test_two_worker_processes_find_the_same_pairs_as_one(tmp_path):

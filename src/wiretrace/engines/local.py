@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVa
 
 import numpy as np
 
+from .. import arrays
 from ..boilerplate import doc_ranks
-from ..cluster import build_clusters, edge_of, grade_articles
+from ..cluster import build_clusters, grades_from_coverage
 from ..model import Article, PairResult, QuarantineEntry
 from ..pipeline import Prepared, compare_prepared, prepare, prepare_to_compare, with_boilerplate
 from ..postings import index_dir, open_index
@@ -219,17 +220,19 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
     ranks = np.zeros(0, dtype=np.int64)
     for start in range(0, len(pending), settings.scan_wave):
         wave = pending[start:start + settings.scan_wave]
-        ids, sigs, wins = store.fingerprints(wave)
+        rows = store.fingerprints(wave)
+        ids, sigs, wins = rows.ids, rows.signatures, rows.winnowed
 
         def advance(done: int, total: int, start: int = start, size: int = len(ids)) -> None:
             progress("align", start + (size * done // total if total else size), len(pending))
 
         numbered = stored.index.ids + ids
+        seqs = np.asarray(stored.index.seqs + rows.seqs, dtype=np.int64)  # the store's fast lookup key
         ranks = np.concatenate([ranks, doc_ranks(numbered[len(ranks):])])
         wave_keys = _unique_keys(wins)
 
-        def fetch(docs: np.ndarray, numbered: list[str] = numbered) -> tuple[np.ndarray, np.ndarray]:
-            return store.signatures([numbered[i] for i in docs.tolist()])
+        def fetch(docs: np.ndarray, seqs: np.ndarray = seqs) -> tuple[np.ndarray, np.ndarray]:
+            return store.signatures(seqs=seqs[docs].tolist())
 
         boilerplate = stored.index.boilerplate(wave_keys, ranks, fetch, wins)
         pairs = stored.index.candidates(sigs, wins, boilerplate, ranks)
@@ -241,19 +244,18 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
             new[len(stored.index.ids):] = True
             pairs = semantic.merge_candidates(pairs, [vectors[x] for x in numbered], [dates[x] for x in numbered],
                                               settings, new)
-        old = np.unique(pairs[pairs < len(stored.index)]) if len(pairs) else np.zeros(0, np.int64)
+        old = arrays.unique(pairs[pairs < len(stored.index)]) if len(pairs) else np.zeros(0, np.int64)
         if len(old):  # the old partners' own fingerprints too, so their footers are tagged as well
-            old_keys = np.setdiff1d(_unique_keys(store.fingerprints([numbered[i] for i in old.tolist()])[2]),
-                                    wave_keys, assume_unique=True)
-            boilerplate = np.union1d(boilerplate, stored.index.boilerplate(old_keys, ranks, fetch, wins))
+            old_keys = arrays.setdiff(_unique_keys(store.fingerprints(seqs=seqs[old].tolist()).winnowed), wave_keys)
+            boilerplate = arrays.union(boilerplate, stored.index.boilerplate(old_keys, ranks, fetch, wins))
         related = align_pairs(store, numbered, pairs, settings, result, advance, jobs, chunk, semantic, vectors,
-                              boilerplate)
+                              boilerplate, seqs)
         store.add_pairs(related, ids)
-        stored.append(ids, sigs, wins)
+        stored.append(rows)
 
 
 def _unique_keys(winnowed: list[np.ndarray]) -> np.ndarray:
-    return np.unique(np.concatenate(winnowed)) if winnowed else np.zeros(0, np.uint64)
+    return arrays.unique(np.concatenate(winnowed)) if winnowed else np.zeros(0, np.uint64)
 
 
 def grouped_order(pairs: np.ndarray) -> np.ndarray:
@@ -278,17 +280,24 @@ def grouped_order(pairs: np.ndarray) -> np.ndarray:
 
 def align_pairs(store: Store, numbered: list[str], pairs: np.ndarray, settings: Settings, result: ScanResult,
                 advance: Callable[[int, int], None], jobs: int, chunk: int, semantic: Semantic | None = None,
-                vectors: dict | None = None, boilerplate: np.ndarray | None = None) -> list[PairResult]:
-    """Align candidate pairs (rows of article numbers into ``numbered``) in chunks read from the
-    store, in ``jobs`` worker processes when there are several; returns the related pairs.
-    ``boilerplate`` fingerprints tag the corpus boilerplate of each article before alignment."""
-    pair_ids = [(numbered[i], numbered[j]) for i, j in pairs[grouped_order(pairs)].tolist()]
+                vectors: dict | None = None, boilerplate: np.ndarray | None = None,
+                seqs: np.ndarray | None = None) -> list[PairResult]:
+    """Align candidate pairs (rows of article numbers into ``numbered``, and into ``seqs``, their store
+    numbers, when given) in chunks read from the store, in ``jobs`` worker processes when there are
+    several; returns the related pairs. ``boilerplate`` fingerprints tag the corpus boilerplate of
+    each article before alignment."""
+    ordered = pairs[grouped_order(pairs)]
+    pair_ids = [(numbered[i], numbered[j]) for i, j in ordered.tolist()]
     result.candidates += len(pair_ids)
 
     def work() -> Iterator[tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict, "np.ndarray | None"]]:
         for begin in range(0, len(pair_ids), chunk):
             part = pair_ids[begin:begin + chunk]
-            arts = {a.id: a for a in store.articles(list({x for pair in part for x in pair}))}
+            if seqs is not None:
+                found = store.articles(seqs=arrays.unique(seqs[ordered[begin:begin + chunk]]).tolist())
+            else:
+                found = store.articles(list({x for pair in part for x in pair}))
+            arts = {a.id: a for a in found}
             vecs = {x: vectors[x] for x in arts} if semantic is not None and vectors else {}
             yield [(arts[a], arts[b]) for a, b in part], settings, semantic, vecs, boilerplate
 
@@ -309,8 +318,8 @@ def align_pairs(store: Store, numbered: list[str], pairs: np.ndarray, settings: 
 
 def recluster(store: Store, settings: Settings) -> None:
     """Rebuild clusters, source trees, stories and article grades from the stored pairs."""
-    clusters = build_clusters([edge_of(p) for p in store.pairs(with_passages=False)])
-    grades = grade_articles(store.article_info(), store.reuse(), settings)
+    clusters = build_clusters(store.edges())
+    grades = grades_from_coverage(store.article_info(), store.reuse_coverage(), settings)
     store.replace_clusters(clusters, grades)
 
 
@@ -320,7 +329,7 @@ def write_outputs(store: Store, out_dir: Path, quarantine: Sequence[QuarantineEn
     out_dir.mkdir(parents=True, exist_ok=True)
     grades = store.grades()
     clusters = store.clusters()
-    _write_jsonl(out_dir / "pairs.jsonl", (p.to_json(passages=passages) for p in store.iter_pairs(with_passages=True)))
+    _write_jsonl(out_dir / "pairs.jsonl", store.iter_pairs_json(with_passages=passages))
     _write_jsonl(out_dir / "articles.jsonl", (g.to_json() for g in grades))
     _write_jsonl(out_dir / "clusters.jsonl", (c.to_json() for c in clusters))
     _write_jsonl(out_dir / "quarantine.jsonl", (q.to_json() for q in quarantine))

@@ -184,13 +184,42 @@ def repair_mojibake(text: str) -> str:
     """Undo mojibake (UTF-8 read as cp1252/latin-1, e.g. ``cafÃ©`` → ``café``) with ftfy.
 
     Only ftfy's encoding fix runs: quotes, ligatures, widths and HTML entities stay as published.
-    Pure-ASCII text cannot hold mojibake and is returned untouched without calling ftfy.
+    Text that ftfy would leave alone (see ``looks_bad``) is returned without calling it.
     """
-    if text.isascii():
+    if not looks_bad(text):
         return text
     import ftfy
 
     return ftfy.fix_encoding(text)
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_BADNESS_REACH = 7
+"""The longest sequence ftfy's mojibake pattern matches, in characters (``tests/read`` checks it)."""
+
+
+def looks_bad(text: str) -> bool:
+    """ftfy's ``is_bad`` (does the text look like mojibake?), searched only near non-ASCII characters.
+
+    Every alternative of ftfy's pattern needs a non-ASCII character and spans at most
+    ``_BADNESS_REACH`` characters, so a match lies within that reach of one; searching those
+    windows gives ftfy's answer at a fraction of its cost (3 ms for a 3,500-character article with
+    curly quotes, the first thing a scan did with every such article). ``search(text, pos, end)``
+    keeps ``^`` anchored at the real start of the text.
+    """
+    if text.isascii():
+        return False
+    from ftfy.badness import BADNESS_RE
+
+    lo = hi = 0
+    for run in _NON_ASCII_RUN.finditer(text):
+        start, end = max(0, run.start() - _BADNESS_REACH), run.end() + _BADNESS_REACH
+        if start > hi:
+            if hi > lo and BADNESS_RE.search(text, lo, hi):
+                return True
+            lo = start
+        hi = end
+    return hi > lo and BADNESS_RE.search(text, lo, hi) is not None
 
 
 def detect_encoding(sample: bytes, declared: str | None = None) -> str | None:
