@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import random
@@ -53,7 +54,7 @@ def test_every_reuse_type_and_hard_negative_is_labelled(tiny_corpus: Path) -> No
     assert set(g.REUSE_TYPES) | set(g.NEGATIVE_TYPES) <= types
     for p in pairs:
         if p["type"] in g.NEGATIVE_TYPES:
-            assert p["label"] == "unrelated" and p["passages"] == [] and p["source"] is None
+            assert p["label"] == g.NEGATIVE_RELATION[p["type"]] and p["passages"] == [] and p["source"] is None
         else:
             assert p["label"] == g.RELATION_OF[p["type"]] and p["source"] == p["b"] and p["passages"]
 
@@ -163,3 +164,79 @@ def test_cli_bench_generate_writes_the_corpus(tiny_base: Path, tmp_path: Path, c
     assert exit_.value.code == 0
     assert len(_jsonl(tmp_path / "c" / "articles.jsonl")) == 50
     assert "50 articles" in capsys.readouterr().out
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _runs(text: str, k: int = 5) -> set[tuple[str, ...]]:
+    words = _words(text)
+    return set(zip(*(words[i:] for i in range(k))))
+
+
+def _names(text: str) -> set[str]:
+    out: set[str] = set()
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        words = re.findall(r"[^\W\d_]+", sentence)
+        out |= {w for w in words[1:] if w[0].isupper() and w.lower() not in g.FUNCTION_WORDS}
+    return out
+
+
+def test_same_event_accounts_share_the_names_and_numbers_but_not_one_five_word_run(tiny_corpus: Path) -> None:
+    """An independent account of the target's event: its facts, none of its text (not even a footer)."""
+    articles = {a["id"]: a for a in _jsonl(tiny_corpus / "articles.jsonl")}
+    cluster = {a["id"]: a["cluster"] for a in _jsonl(tiny_corpus / "gold" / "articles.jsonl")}
+    events = [p for p in _jsonl(tiny_corpus / "gold" / "pairs.jsonl") if p["type"] == "same_event"]
+    assert len(events) >= 8
+    for p in events:
+        account, target = articles[p["a"]], articles[p["b"]]
+        assert p["label"] == "same_story" and p["source"] is None
+        assert not _runs(account["text"]) & _runs(target["text"])
+        assert not _runs(account["title"]) & _runs(target["text"] + " " + target["title"])
+        names = _names(account["text"])
+        assert len(names & _names(target["text"])) >= 3
+        assert len(names & _names(target["text"])) >= 0.8 * len(names)  # its people and places are the event's
+        target_numbers = set(re.findall(r"\d+", target["text"]))
+        if target_numbers:
+            assert set(re.findall(r"\d+", account["text"])) & target_numbers
+        assert cluster[account["id"]] != cluster[target["id"]] and account["outlet"] != target["outlet"]
+        gap = abs(dt.datetime.fromisoformat(account["date"]) - dt.datetime.fromisoformat(target["date"]))
+        assert gap <= dt.timedelta(days=1)
+
+
+def test_same_event_accounts_draw_a_calibrated_share_of_the_targets_words(tiny_corpus: Path) -> None:
+    """More of the event's vocabulary than a same-topic negative, far from a copy (METER's own-words
+    accounts: median 45% of content words in the source's vocabulary; docs/evaluation.md)."""
+    articles = {a["id"]: a["text"] for a in _jsonl(tiny_corpus / "articles.jsonl")}
+
+    def containment(a: str, b: str) -> float:
+        content = [w for w in _words(a) if w.isalpha() and w not in g.FUNCTION_WORDS and len(w) > 2]
+        vocab = set(_words(b))
+        return sum(w in vocab for w in content) / len(content)
+
+    shares: dict[str, list[float]] = defaultdict(list)
+    for p in _jsonl(tiny_corpus / "gold" / "pairs.jsonl"):
+        if p["type"] in ("same_event", "same_topic"):
+            shares[p["type"]].append(containment(articles[p["a"]], articles[p["b"]]))
+    median = {t: sorted(v)[len(v) // 2] for t, v in shares.items()}
+    assert 0.3 <= median["same_event"] <= 0.65 and median["same_event"] > median["same_topic"] + 0.1
+
+
+def test_type_counts_are_the_same_for_a_seed_and_include_same_event(tiny_base: Path, tiny_corpus: Path,
+                                                                    tmp_path: Path) -> None:
+    again = g.generate_corpus(tiny_base, 400, 11, tmp_path / "again")
+    summary = json.loads((tiny_corpus / "summary.json").read_text())
+    assert again.types == summary["types"] and again.pairs == summary["pairs"]
+    assert summary["types"]["same_event"] == summary["pairs"]["same_event"] >= 8
+
+
+def test_restating_a_sentence_puts_the_event_names_and_numbers_in_its_slots(tiny_base: Path) -> None:
+    base = g.load_base(tiny_base)
+    sentence = next(s for a in base.articles for p in a.paragraphs for s in p
+                    if sum(1 for _, band, _ in s.slots if band in base.capital_bands) >= 2
+                    and any(band < 0 for _, band, _ in s.slots))
+    event = g._Event(names=["Zanzibar", "Quorn"], numbers=["1917"], words=["harbour"], sentences=[])
+    text = g._restate(sentence, g.Cipher(base, random.Random(2)), event, random.Random(3), ["Alpha", "Beta"], ["42"])
+    assert "Alpha" in text and "Beta" in text and text.index("Alpha") < text.index("Beta") and "42" in text
+    assert not _runs(text) & _runs(sentence.text)

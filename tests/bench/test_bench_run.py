@@ -90,3 +90,19 @@ def test_bench_commands_are_documented() -> None:
     readme, docs = (root / "README.md").read_text(), (root / "docs" / "benchmarks.md").read_text()
     for command in ("wiretrace bench generate", "wiretrace bench run", "wiretrace eval"):
         assert command in readme and command in docs, command
+
+
+@pytest.mark.slow
+def test_semantic_system_shows_the_embedding_cost_beside_the_ngram_pipeline(corpus: Path, tmp_path: Path) -> None:
+    from wiretrace.semantic import semantic_available
+
+    if not semantic_available():
+        pytest.skip("the semantic extra is not installed")
+    result = run_bench(corpus, tmp_path, ("wiretrace", "wiretrace-semantic"))
+    sem, plain = result["systems"]["wiretrace-semantic"], result["systems"]["wiretrace"]
+    assert set(sem["cpu_seconds"]) == {"fingerprint", "embed", "candidates", "align", "cluster"}
+    assert sem["recall"]["exact"] == 1.0 and "same_event" in sem["false_positive_rate"]
+    cost = result["semantic_cost"]
+    assert cost["embed_docs_per_cpu_s"] < cost["ngram_pipeline_docs_per_cpu_s"] and cost["cpu_ratio"] > 1
+    assert plain["docs_per_cpu_s"] == cost["ngram_pipeline_docs_per_cpu_s"]
+    assert "Semantic stage: embedding" in (tmp_path / "bench.md").read_text()

@@ -184,3 +184,39 @@ def test_only_pairs_called_a_copy_make_detections() -> None:
     assert passage_scores(gold, pairs)["detections"] == 1  # same_story: shared words shown, no reuse claimed
     pairs[pair_key("c", "o")]["relation"] = "same_story"
     assert passage_scores(gold, pairs)["recall"] == 0.0
+
+
+def _gold_with_same_event() -> Gold:
+    gold = _gold()
+    gold.pairs[pair_key("e1", "o1")] = GoldPair("e1", "o1", "same_story", "", "same_event", None)
+    gold.clusters["e1"] = "k5"
+    return gold
+
+
+def test_a_same_event_pair_called_derived_is_a_false_positive_not_a_hit() -> None:
+    gold = _gold_with_same_event()
+    d = detection_scores(gold, [pair_key("c1", "o1"), pair_key("e1", "o1")])
+    assert (d["true_positives"], d["false_positives"]) == (1, 1)
+    assert d["gold_related"] == 2  # the two reuse pairs; the same-event pair is a negative for reuse
+    assert d["false_positive_rate_by_type"]["same_event"] == 1.0
+    assert "same_event" not in d["recall_by_type"]
+
+
+def test_same_story_is_scored_as_a_relation_and_outcomes_are_counted_per_type() -> None:
+    gold = _gold_with_same_event()
+    right = evaluate(gold, Prediction(pairs={pair_key("e1", "o1"): {"a": "e1", "b": "o1", "relation": "same_story"}}))
+    assert right["per_label"]["same_story"]["recall"] == 1.0 and right["per_label"]["same_story"]["precision"] == 1.0
+    assert right["outcomes_by_type"]["same_event"] == {"pairs": 1, "duplicate": 0.0, "derived": 0.0,
+                                                        "same_story": 1.0, "unrelated": 0.0}
+    wrong = evaluate(gold, Prediction(pairs={pair_key("e1", "o1"): {"a": "e1", "b": "o1", "relation": "derived"}}))
+    assert wrong["per_label"]["same_story"]["recall"] == 0.0
+    assert wrong["outcomes_by_type"]["same_event"]["derived"] == 1.0
+    assert wrong["detection"]["false_positive_rate_by_type"]["same_event"] == 1.0
+
+
+def test_precision_per_reuse_type_counts_the_pairs_touching_a_copy_of_that_type() -> None:
+    gold = _gold()
+    gold.clusters["z"] = "k4"
+    d = detection_scores(gold, [pair_key("c1", "o1"), pair_key("c2", "z"), pair_key("c1", "c2")])
+    # c1-o1 right (exact); c2-z wrong (partial); c1-c2 siblings, ignored
+    assert d["precision_by_type"] == {"exact": 1.0, "partial": 0.0}

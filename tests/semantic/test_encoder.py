@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from wiretrace.errors import ModelError
-from wiretrace.semantic.encoder import Encoder, _erf, load_encoder
+from wiretrace.semantic.encoder import Encoder, _erf, _gelu, _gelu_inplace, load_encoder
 
 LEDE_AP = ("Egypt has invited Israel, Hamas and the Palestinian Authority for separate talks that aim at "
            "consolidating the cease-fire, an Egyptian intelligence official said Thursday.")
@@ -81,3 +81,24 @@ def test_a_bert_folder_without_weights_names_the_missing_file(tmp_path, stage):
         (tmp_path / name).write_bytes((stage.encoder.folder / name).read_bytes())
     with pytest.raises(ModelError, match="model.safetensors"):
         Encoder(tmp_path)
+
+
+def test_gelu_in_place_equals_the_reference_gelu():
+    x = np.random.default_rng(0).normal(0, 3, size=(1300, 40)).astype(np.float32)
+    assert np.abs(_gelu_inplace(x.copy()) - _gelu(x)).max() < 1e-6
+
+
+def test_packed_sequences_give_the_vectors_of_a_padded_batch(stage):
+    """``_forward`` packs texts end to end without padding; the padded reference masks the padding."""
+    encoder = stage.encoder
+    texts = [LEDE_AP, "Short.", UNRELATED, LEDE_NEWSWEEK, "word " * 300, "A second short one."]
+    encoded = [encoder._tokenizer.encode(t) for t in texts]
+    width = max(len(e.ids) for e in encoded)
+    ids = np.array([e.ids + [0] * (width - len(e.ids)) for e in encoded], dtype=np.int64)
+    mask = np.array([[1] * len(e.ids) + [0] * (width - len(e.ids)) for e in encoded], dtype=bool)
+    padded = encoder._forward_padded(ids, mask)
+    packed = encoder._forward(np.concatenate([e.ids for e in encoded]).astype(np.int64),
+                              np.array([len(e.ids) for e in encoded]))
+    padded /= np.linalg.norm(padded, axis=1, keepdims=True)
+    packed /= np.linalg.norm(packed, axis=1, keepdims=True)
+    assert np.abs(padded - packed).max() < 1e-6

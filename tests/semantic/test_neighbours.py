@@ -60,3 +60,18 @@ def test_approximate_index_finds_nearly_all_pairs_of_exact_search_and_no_others(
     approx = {tuple(p) for p in embedding_pairs(v, days, settings, exact_limit=0).tolist()}
     assert approx <= exact  # same similarity filter: an approximate index can only miss pairs
     assert len(approx) >= 0.9 * len(exact)  # measured 0.975-1.0 over repeated runs
+
+
+def test_neighbours_are_the_nearest_within_the_date_window_not_the_nearest_overall():
+    """Ten near-copies from other years must not crowd out the one article of the same week."""
+    rng = np.random.default_rng(3)
+    centre = rng.normal(size=32)
+    v = np.stack([centre + 0.01 * rng.normal(size=32) for _ in range(11)] + [centre + 0.3 * rng.normal(size=32)])
+    v = (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+    days = np.array([100 + 400 * k for k in range(11)] + [101])  # article 11 is dated a day after article 0
+    settings = Settings(semantic_candidate_similarity=0.5, semantic_neighbours=3, story_window_days=3)
+    for exact_limit in (10_000, 0):
+        if exact_limit == 0 and importlib.util.find_spec("usearch") is None:
+            continue
+        pairs = {tuple(p) for p in embedding_pairs(v, days, settings, exact_limit=exact_limit).tolist()}
+        assert pairs == {(0, 11)}

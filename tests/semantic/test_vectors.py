@@ -47,3 +47,38 @@ def test_documents_embedded_together_get_their_own_paragraphs(hash_encoder):
     assert vb.paragraphs == [] and not vb.article.any() and cosine(va, vb) == 0.0
     assert np.allclose(va.paragraph_vectors[2], vc.paragraph_vectors[0])
     assert 0.0 < cosine(va, vc) < 1.0
+
+
+class CountingEncoder:
+    """Wraps an encoder and records every text it is asked to embed."""
+
+    def __init__(self, inner):
+        self.inner, self.dim, self.seen = inner, inner.dim, []
+
+    def embed(self, texts, batch_size=32):
+        self.seen += list(texts)
+        return self.inner.embed(texts, batch_size)
+
+
+def test_a_reprinted_paragraph_is_embedded_once_and_gets_the_same_vector(hash_encoder):
+    from wiretrace.semantic.vectors import ParagraphCache
+
+    counting = CountingEncoder(hash_encoder)
+    cache = ParagraphCache(size=100)
+    reprint = TEXT + "\n\nA new closing paragraph written by the second outlet."
+    va, vb = (embed_documents([normalize(Article(x, t))], counting, cache)[0] for x, t in (("a", TEXT), ("b", reprint)))
+    assert len(counting.seen) == len(set(counting.seen)) == 4  # three shared paragraphs once, one new
+    assert np.array_equal(va.paragraph_vectors, vb.paragraph_vectors[:3])
+    plain = embed_documents([normalize(Article("b", reprint))], hash_encoder)[0]
+    assert np.abs(plain.article - vb.article).max() < 1e-6 and cache.hits == 3
+
+
+def test_the_paragraph_cache_forgets_the_least_recently_used_beyond_its_size(hash_encoder):
+    from wiretrace.semantic.vectors import ParagraphCache
+
+    cache = ParagraphCache(size=2)
+    cache.embed(["one two three", "four five six", "seven eight nine"], hash_encoder)
+    assert len(cache) == 2
+    counting = CountingEncoder(hash_encoder)
+    cache.embed(["one two three", "seven eight nine"], counting)
+    assert counting.seen == ["one two three"]

@@ -49,7 +49,10 @@ COPY_TYPES: tuple[str, ...] = ("exact", "noisy", "trimmed", "extended", "partial
 MULTI = "multi_source"
 REUSE_TYPES: tuple[str, ...] = COPY_TYPES + (MULTI,)
 #: Hard negatives: pairs that share boilerplate or named entities but no reused text.
-NEGATIVE_TYPES: tuple[str, ...] = ("boilerplate", "same_topic")
+NEGATIVE_TYPES: tuple[str, ...] = ("boilerplate", "same_topic", "same_event")
+#: Gold relation of each hard negative: a ``same_event`` pair is an independent account of one
+#: event (``same_story``), the others are ``unrelated``; none of them is reuse.
+NEGATIVE_RELATION: dict[str, str] = {"boilerplate": "unrelated", "same_topic": "unrelated", "same_event": "same_story"}
 
 #: Gold relation and METER degree of a copy, by reuse type.
 RELATION_OF: dict[str, str] = {t: "duplicate" if t in ("exact", "noisy") else "derived" for t in REUSE_TYPES}
@@ -61,7 +64,7 @@ COPY_WEIGHTS: dict[str, float] = {"exact": 0.12, "noisy": 0.12, "trimmed": 0.12,
                                   "partial": 0.14, "light_rewrite": 0.14, "heavy_rewrite": 0.12,
                                   "reordered": 0.12}
 _COPIES_PER_STORY = ((0, 1, 2, 3, 4, 5), (0.2, 0.25, 0.2, 0.15, 0.12, 0.08))
-_STORY_MIX = {"same_topic": 0.07, "multi_source": 0.12, "series": 0.03, "wire": 0.45, "credit": 0.3,
+_STORY_MIX = {"same_topic": 0.07, "same_event": 0.1, "multi_source": 0.12, "series": 0.03, "wire": 0.45, "credit": 0.3,
               "boilerplate_pair": 0.04}
 BLOCK = 64  # articles per block: the unit of randomness, shuffling and memory
 _START = dt.datetime(2005, 1, 3, 6, 0)
@@ -253,19 +256,20 @@ class Cipher:
 
     def apply(self, sentence: BaseSentence) -> str:
         """The re-lexicalised text of a base sentence."""
-        bands, ab, names, capitals = self.bands, self.ab, self.names, self.capitals
         out = list(sentence.toks)
         for k, band, i in sentence.slots:
-            if band < 0:
-                out[k] = out[k].translate(self.digits)
-                continue
-            a, b = ab[band]
-            if names and band in capitals:
-                out[k] = names[(a * i + b) % len(names)]
-            else:
-                words = bands[band]
-                out[k] = words[(a * i + b) % len(words)]
+            out[k] = self.word(out[k], band, i)
         return "".join(out)
+
+    def word(self, token: str, band: int, i: int) -> str:
+        """The re-lexicalised form of one slot's token (``band`` -1: a number)."""
+        if band < 0:
+            return token.translate(self.digits)
+        a, b = self.ab[band]
+        if self.names and band in self.capitals:
+            return self.names[(a * i + b) % len(self.names)]
+        words = self.bands[band]
+        return words[(a * i + b) % len(words)]
 
 
 def _plain(sentence: BaseSentence) -> str:
@@ -344,7 +348,7 @@ View = list[list[Sentence]]  # an article's content paragraphs (boilerplate left
 
 @dataclass
 class _Doc:
-    kind: str  # "original", "same_topic" or a reuse type
+    kind: str  # "original", a hard negative ("same_topic", "same_event") or a reuse type
     title: str
     outlet: str
     time: dt.datetime
@@ -353,7 +357,8 @@ class _Doc:
     view: View = field(default_factory=list)
     placed: list[tuple[int, int, str, int, int, int]] = field(default_factory=list)
     sources: list["_Doc"] = field(default_factory=list)
-    target: "_Doc | None" = None  # for same_topic negatives: the article whose names it shares
+    target: "_Doc | None" = None  # for same_topic/same_event negatives: the article it shares names (an event) with
+    base_index: int = -1  # for originals: the base article they were made from
     boiler: list[str] = field(default_factory=list)  # boilerplate keys (footer, series)
     content_chars: int = 0
     reused_chars: int = 0
@@ -597,7 +602,7 @@ def _original(ctx: _Context, rng: random.Random) -> _Doc:
         paragraphs += ctx.fresh(rng, target - art.words, art.topic)
     outlet = rng.choice(WIRES) if rng.random() < _STORY_MIX["wire"] else rng.choice(OUTLETS)
     when = _START + dt.timedelta(minutes=rng.randrange(3 * 365 * 24 * 60))
-    doc = _Doc("original", show(art.title), outlet, when, art.topic)
+    doc = _Doc("original", show(art.title), outlet, when, art.topic, base_index=ctx.order[serial % len(ctx.order)])
     series = rng.randrange(ctx.n_series) if rng.random() < _STORY_MIX["series"] else None
     return _finish(doc, paragraphs, rng, ctx, series=series)
 
@@ -654,8 +659,141 @@ def _same_topic(target: _Doc, rng: random.Random, ctx: _Context) -> _Doc:
     return _finish(doc, paragraphs, rng, ctx)
 
 
-def _block(ctx: _Context, rng: random.Random, budget: int) -> list[_Doc]:
-    """Stories (an original, its copies, maybe a same-topic negative and a multi-source article)
+_EVENT_WORD_SHARE = 0.3
+"""Share of an independent account's ordinary content words drawn from the event's own words (the
+target's content words, as often as the target uses them). METER's non-derived newspaper articles
+that share at most two word 5-grams with their PA story (62; same court case, own words) have a
+median of 45% of their content-word tokens in the PA story's vocabulary; 0.3, with the names and the
+words the cipher hits by chance, gives generated accounts about that (docs/evaluation.md)."""
+_EVENT_TRIES = 8  # sentences (then whole articles) redrawn when they share a 5-gram with the target
+_RUN = 5
+
+
+def _word_runs(text: str, k: int = _RUN) -> set[tuple[str, ...]]:
+    """Lower-cased word k-grams of a text (the "no shared text" check of same-event accounts)."""
+    words = re.findall(r"\w+", text.lower())
+    return set(zip(*(words[i:] for i in range(k))))
+
+
+@dataclass
+class _Event:
+    """The facts of a story as an independent reporter would have them: its named entities (most
+    mentioned first, with counts), numbers, and the content words it is told in."""
+
+    names: list[str]
+    numbers: list[str]
+    words: list[str]  # content-word tokens of the target, repeats kept (drawn by frequency)
+    sentences: list[tuple[list[str], list[str]]]  # per target sentence: its names and numbers, in order
+
+
+def _event(target: _Doc) -> _Event:
+    counts: Counter[str] = Counter()
+    numbers: list[str] = []
+    words: list[str] = []
+    sentences = []
+    for para in target.view:
+        for text, _, _ in para:
+            toks = [t for t in tokens(text) if t[0].isalnum()]
+            alpha = [t for t in toks if t[0].isalpha()]
+            names = [t for t in alpha[1:] if t[0].isupper() and t.lower() not in FUNCTION_WORDS]
+            nums = [t for t in toks if t[0].isdigit()]
+            counts.update(names)
+            numbers += nums
+            words += [t for t in alpha if t[0].islower() and t not in FUNCTION_WORDS and len(t) > 2]
+            if names or nums:
+                sentences.append((names, nums))
+    ranked = [n for n, _ in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+    return _Event(ranked or ["Smith"], numbers, words, sentences)
+
+
+def _restate(sentence: BaseSentence, cipher: Cipher, event: _Event, rng: random.Random,
+             names: Sequence[str], numbers: Sequence[str]) -> str:
+    """A sentence of another article told about the event: its capitalised slots take ``names``
+    (in order, then the event's most mentioned names), its numbers ``numbers`` (then the event's),
+    about ``_EVENT_WORD_SHARE`` of its other content words come from the event's words, the rest
+    and the function-word classes are re-lexicalised by ``cipher``."""
+    out = list(sentence.toks)
+    name_at = number_at = 0
+    for k, band, i in sentence.slots:
+        tok = out[k]
+        if band < 0:
+            pool = numbers if number_at < len(numbers) else event.numbers
+            out[k] = (pool[number_at % len(pool)] if pool is numbers else rng.choice(pool)) if pool else cipher.word(tok, band, i)
+            number_at += 1
+        elif band in cipher.capitals and (k > 0 or name_at < len(names)):
+            if name_at < len(names):
+                out[k] = names[name_at]
+            else:  # the story's main actors come up most often
+                out[k] = event.names[min(int(rng.expovariate(0.5)), len(event.names) - 1)]
+            name_at += 1
+        elif tok.lower() not in FUNCTION_WORDS and event.words and rng.random() < _EVENT_WORD_SHARE:
+            word = rng.choice(event.words)
+            out[k] = word[0].upper() + word[1:] if tok[0].isupper() else word
+        else:
+            out[k] = cipher.word(tok, band, i)
+    return "".join(out)
+
+
+def _same_event(target: _Doc, rng: random.Random, ctx: _Context) -> _Doc | None:
+    """A hard negative of relation ``same_story``: an independent account of the target's event.
+
+    It tells the event's facts — the target's names (most mentioned most often), numbers and content
+    words, and for each of the target's fact sentences its names and numbers together in one sentence
+    — in sentences taken from two to four *other* articles of the topic, in another order. No sentence
+    of it is made from a sentence of the target, and it shares no word 5-gram with the target
+    (sentences that do are redrawn; an article that still does is not made: ``None``)."""
+    base = ctx.base
+    pool = [i for i in base.by_topic.get(target.topic, range(len(base.articles))) if i != target.base_index]
+    if not pool:
+        return None
+    event = _event(target)
+    forbidden = _word_runs(target.text)
+    hosts = [base.articles[i] for i in rng.sample(pool, min(len(pool), rng.randint(2, 4)))]
+    cipher = Cipher(base, rng)
+    sentences = [s for art in hosts for para in art.paragraphs for s in para if s.words >= 6]
+    rng.shuffle(sentences)
+    facts = event.sentences[:]
+    rng.shuffle(facts)  # the facts in another order than the target tells them
+    goal = max(120, int(sum(len(t.split()) for para in target.view for t, _, _ in para) * rng.uniform(0.5, 0.9)))
+    told: list[str] = []
+    words = 0
+    for names, numbers in facts + [([], [])] * len(sentences):
+        if words >= goal or not sentences:
+            break
+        for _ in range(_EVENT_TRIES):
+            if not sentences:
+                break
+            host = sentences.pop()
+            text = _restate(host, cipher, event, rng, names, numbers)
+            if not _word_runs(text) & forbidden:
+                told.append(text)
+                words += len(text.split())
+                break
+    if words < 60:
+        return None
+    title = ""
+    for _ in range(_EVENT_TRIES):
+        art = base.articles[rng.choice(pool)]
+        title = _restate(art.title, cipher, event, rng, event.names[:2], [])
+        if not _word_runs(title) & forbidden:
+            break
+    paragraphs: list[list[Seg]] = []
+    at = 0
+    while at < len(told):
+        take = rng.randint(1, 3)
+        paragraphs.append([(t, "new", -1, 0, 0) for t in told[at:at + take]])
+        at += take
+    when = target.time + dt.timedelta(minutes=rng.randint(-24 * 60, 24 * 60))
+    footer = _outlet_footer(target.outlet)
+    outlet = rng.choice([o for o in OUTLETS if o != target.outlet and (footer is None or _outlet_footer(o) != footer)])
+    doc = _finish(_Doc("same_event", title, outlet, when, target.topic, target=target), paragraphs, rng, ctx)
+    return None if _word_runs(doc.text) & forbidden or _word_runs(title) & forbidden else doc
+
+
+def _block(ctx: _Context, rng: random.Random, budget: int, event_rng: random.Random | None = None) -> list[_Doc]:
+    """Stories (an original, its copies, maybe a same-topic and a same-event negative and a
+    multi-source article). Same-event accounts draw from ``event_rng``, a stream of their own, so
+    adding them left every other draw of the block as it was (only the room left in the block changes).
     until ``budget`` articles are made."""
     docs: list[_Doc] = []
     originals: list[_Doc] = []
@@ -666,6 +804,11 @@ def _block(ctx: _Context, rng: random.Random, budget: int) -> list[_Doc]:
         originals.append(original)
         if len(docs) < budget and rng.random() < _STORY_MIX["same_topic"]:
             docs.append(_same_topic(original, rng, ctx))
+        event_rng = event_rng or rng
+        if len(docs) < budget and event_rng.random() < _STORY_MIX["same_event"]:
+            account = _same_event(original, event_rng, ctx)
+            if account is not None:
+                docs.append(account)
         for _ in range(rng.choices(*_COPIES_PER_STORY)[0]):
             if len(docs) >= budget:
                 break
@@ -705,7 +848,7 @@ def gold_pairs(doc: _Doc) -> Iterator[dict[str, Any]]:
         yield {"a": doc.id, "b": src.id, "label": RELATION_OF[doc.kind], "degree": DEGREE_OF[doc.kind],
                "type": doc.kind, "source": src.id, "passages": passages(doc, k)}
     if doc.target is not None:
-        yield {"a": doc.id, "b": doc.target.id, "label": "unrelated", "degree": "", "type": "same_topic",
+        yield {"a": doc.id, "b": doc.target.id, "label": NEGATIVE_RELATION[doc.kind], "degree": "", "type": doc.kind,
                "source": None, "passages": []}
 
 
@@ -817,7 +960,7 @@ def generate_corpus(base: str | Path, n: int, seed: int, out: str | Path,
         block = 0
         while made < n:
             rng = random.Random(f"wiretrace-bench:{seed}:{block}")
-            docs = _block(ctx, rng, min(BLOCK, n - made))
+            docs = _block(ctx, rng, min(BLOCK, n - made), random.Random(f"wiretrace-bench:{seed}:{block}:event"))
             rng.shuffle(docs)
             for k, doc in enumerate(docs):
                 doc.id = f"s{seed}-{made + k:08d}"

@@ -78,10 +78,25 @@ def run_bench(corpus: str | Path, out: str | Path, systems: tuple[str, ...] = SY
         figures = json.loads((work / f"{name}.json").read_text(encoding="utf-8"))
         figures.update(score_system(gold, _read_pairs(work / f"{name}.pairs.jsonl"), name.startswith("wiretrace")))
         result["systems"][name] = figures
+    result["semantic_cost"] = semantic_cost(result["systems"], summary["n"])
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     (out / "bench.md").write_text(markdown(result), encoding="utf-8")
     return result
+
+
+def semantic_cost(systems: dict[str, Any], n: int) -> dict[str, Any] | None:
+    """What the semantic stage costs beside the n-gram pipeline, from the ``wiretrace`` and
+    ``wiretrace-semantic`` runs: articles per CPU-second of the embed stage, of the whole n-gram
+    pipeline, of the whole pipeline with the stage, and the ratio of total CPU seconds."""
+    plain, sem = systems.get("wiretrace", {}), systems.get("wiretrace-semantic", {})
+    if "cpu_seconds" not in plain or "cpu_seconds" not in sem or not sem["cpu_seconds"].get("embed"):
+        return None
+    embed = sem["cpu_seconds"]["embed"]
+    return {"embed_docs_per_cpu_s": round(n / embed, 2), "ngram_pipeline_docs_per_cpu_s": plain["docs_per_cpu_s"],
+            "semantic_pipeline_docs_per_cpu_s": sem["docs_per_cpu_s"],
+            "cpu_ratio": round(sem["total_cpu_seconds"] / plain["total_cpu_seconds"], 1),
+            "embed_share_of_semantic_cpu": round(embed / sem["total_cpu_seconds"], 3)}
 
 
 def _cell(value: Any, fmt: str = "{:.3f}") -> str:
@@ -95,8 +110,8 @@ def markdown(result: dict[str, Any]) -> str:
              f"machine: {m['cpus']} CPUs, Python {m['python']}, load average at start {m['load_average_at_start'][0]}.",
              "",
              "| system | docs/s | candidate docs/s | peak RSS MB | candidates | pairs | precision | "
-             + " | ".join(TABLE_TYPES) + " | FP boilerplate | FP same-topic | direction | plagdet |",
-             "|---" * (10 + len(TABLE_TYPES)) + "|"]
+             + " | ".join(TABLE_TYPES) + " | FP boilerplate | FP same-topic | FP same-event | direction | plagdet |",
+             "|---" * (11 + len(TABLE_TYPES)) + "|"]
     for name, s in result["systems"].items():
         if "error" in s:
             lines.append(f"| {name} | error: {s['error']} |")
@@ -106,6 +121,12 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {name} | {_cell(s['docs_per_s'], '{:.0f}')} | {_cell(s['candidate_docs_per_s'], '{:.0f}')} | "
             f"{s['peak_rss_mb']:.0f} | {s['candidates']} | {s['pairs']} | {_cell(s['precision'])} | "
             + " | ".join(_cell(recall.get(t)) for t in TABLE_TYPES)
-            + f" | {_cell(fp.get('boilerplate'))} | {_cell(fp.get('same_topic'))} | "
+            + f" | {_cell(fp.get('boilerplate'))} | {_cell(fp.get('same_topic'))} | {_cell(fp.get('same_event'))} | "
             f"{_cell(s.get('direction_accuracy'))} | {_cell(s.get('plagdet'))} |")
+    cost = result.get("semantic_cost")
+    if cost:
+        lines += ["", f"Semantic stage: embedding {cost['embed_docs_per_cpu_s']:.1f} articles per CPU-second; "
+                  f"the n-gram pipeline {cost['ngram_pipeline_docs_per_cpu_s']:.0f}, the pipeline with the stage "
+                  f"{cost['semantic_pipeline_docs_per_cpu_s']:.1f} ({cost['cpu_ratio']:.0f}x the CPU; "
+                  f"{cost['embed_share_of_semantic_cpu']:.0%} of it embedding)."]
     return "\n".join(lines) + "\n"

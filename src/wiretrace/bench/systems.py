@@ -9,6 +9,10 @@ and passages). Systems:
 - ``wiretrace``: the pipeline functions the engines use, stage by stage — ``fingerprint``
   (normalise + fingerprint), ``candidates`` (corpus boilerplate, then LSH + fingerprint index with
   hubs), ``align`` (tag boilerplate, align and relate every candidate), ``cluster``.
+- ``wiretrace-semantic``: the same with the ``semantic`` extra: an ``embed`` stage (every article's
+  paragraphs embedded in one length-sorted run, repeated paragraphs once), embedding neighbours
+  merged into the candidates, and the stage's passages and ``same_story`` in ``align``. Not in the
+  default set (it costs minutes per thousand articles): ``--systems wiretrace,wiretrace-semantic``.
 - ``wiretrace-scan-N``: the product as a user runs it, ``wiretrace scan --jobs N --no-report`` on the
   corpus file into a fresh DuckDB store: reading and JSON parsing included, N worker processes
   (the peers have no parallel mode); stages ``read``, ``align`` (candidates found wave by wave
@@ -21,6 +25,7 @@ and passages). Systems:
   LSH threshold is nearest T, as rensa requires), then the same Jaccard check.
 
 Articles are loaded before the clock starts; every system sees the same texts in the same order.
+Each stage's wall and CPU seconds are recorded (CPU time depends far less on a shared machine's load).
 """
 
 from __future__ import annotations
@@ -48,16 +53,18 @@ def load_articles(path: Path) -> list[dict[str, Any]]:
 
 
 class Clock:
-    """Seconds per named stage."""
+    """Wall and CPU seconds per named stage."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.cpu_seconds: dict[str, float] = {}
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         yield
         self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - t0, 4)
+        self.cpu_seconds[name] = round(self.cpu_seconds.get(name, 0.0) + time.process_time() - c0, 4)
 
 
 def shingles(text: str, k: int = SHINGLE) -> list[str]:
@@ -66,8 +73,9 @@ def shingles(text: str, k: int = SHINGLE) -> list[str]:
     return list({" ".join(words[i:i + k]) for i in range(max(1, len(words) - k + 1))})
 
 
-def run_wiretrace(articles: list[dict[str, Any]], clock: Clock) -> tuple[int, list[dict[str, Any]]]:
-    """wiretrace's pipeline stage by stage; returns (candidate pairs, related pairs as compare objects)."""
+def run_wiretrace(articles: list[dict[str, Any]], clock: Clock, semantic: bool = False) -> tuple[int, list[dict[str, Any]]]:
+    """wiretrace's pipeline stage by stage, with the semantic stage when ``semantic``; returns
+    (candidate pairs, related pairs as compare objects)."""
     import numpy as np
 
     from ..boilerplate import corpus_boilerplate, doc_ranks
@@ -80,12 +88,22 @@ def run_wiretrace(articles: list[dict[str, Any]], clock: Clock) -> tuple[int, li
     with clock.stage("fingerprint"):
         prepared = [prepare(Article(id=a["id"], text=a["text"], title=a.get("title"), date=a.get("date"),
                                     outlet=a.get("outlet")), DEFAULT) for a in articles]
+    stage = None
+    if semantic:
+        from ..semantic import load_semantic
+
+        stage = load_semantic()  # loading the model (about 0.3 s) is not part of the embed stage
+        with clock.stage("embed"):
+            for p, vectors in zip(prepared, stage.vectors([p.doc for p in prepared])):
+                p.vectors = vectors
     with clock.stage("candidates"):  # corpus boilerplate, then LSH + fingerprints with hubs, as the engines do
         sigs = np.stack([p.fp.signature for p in prepared])
         wins = [p.fp.winnowed for p in prepared]
         ranks = doc_ranks([p.id for p in prepared])
         boilerplate = corpus_boilerplate(wins, sigs, np.asarray([len(p.doc.content) for p in prepared]), ranks, DEFAULT)
         pairs = candidate_pairs(sigs, wins, DEFAULT, ranks=ranks, boilerplate=boilerplate)
+        if stage is not None:
+            pairs = stage.candidates(pairs, prepared, DEFAULT)
     related = []
     with clock.stage("align"):
         tagged: dict[int, Any] = {}
@@ -93,7 +111,7 @@ def run_wiretrace(articles: list[dict[str, Any]], clock: Clock) -> tuple[int, li
             for x in (i, j):
                 if x not in tagged:
                     tagged[x] = with_boilerplate(prepared[x], boilerplate, DEFAULT)
-            r = compare_prepared(tagged[i], tagged[j], DEFAULT)
+            r = compare_prepared(tagged[i], tagged[j], DEFAULT, stage)
             if r.relation != "unrelated":
                 related.append(r)
     with clock.stage("cluster"):
@@ -109,8 +127,14 @@ def run_scan(articles_path: Path, clock: Clock, jobs: int) -> tuple[int, list[di
 
     from ..engines.local import scan
 
+    def cpu() -> float:  # this process and its reaped worker processes
+        return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+                   for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+
     with tempfile.TemporaryDirectory(prefix="wiretrace-bench-") as tmp:
+        c0 = cpu()
         result = scan([articles_path], tmp, jobs=jobs, report=False)
+        clock.cpu_seconds["scan"] = round(cpu() - c0, 4)  # the scan's stages are not timed in CPU one by one
         for stage, seconds in result.seconds.items():
             clock.seconds[stage] = seconds
         pairs = [json.loads(line) for line in (Path(tmp) / "pairs.jsonl").open(encoding="utf-8") if line.strip()]
@@ -178,8 +202,8 @@ def run_system(name: str, articles_path: Path, out_dir: Path) -> dict[str, Any]:
     """Run one system on the corpus and write its figures and pairs into ``out_dir``."""
     articles = load_articles(articles_path)
     clock = Clock()
-    if name == "wiretrace":
-        candidates, pairs = run_wiretrace(articles, clock)
+    if name in ("wiretrace", "wiretrace-semantic"):
+        candidates, pairs = run_wiretrace(articles, clock, semantic=name == "wiretrace-semantic")
         candidate_stages: tuple[str, ...] = ("fingerprint", "candidates")
     elif name.startswith("wiretrace-scan-"):
         candidates, pairs = run_scan(articles_path, clock, int(name.rpartition("-")[2]))
@@ -193,8 +217,10 @@ def run_system(name: str, articles_path: Path, out_dir: Path) -> dict[str, Any]:
     n = len(articles)
     total = sum(clock.seconds.values())
     candidate_seconds = sum(clock.seconds[s] for s in candidate_stages)
+    cpu = sum(clock.cpu_seconds.values())
     figures = {
-        "seconds": clock.seconds, "total_seconds": round(total, 3),
+        "seconds": clock.seconds, "cpu_seconds": clock.cpu_seconds, "total_seconds": round(total, 3),
+        "total_cpu_seconds": round(cpu, 3), "docs_per_cpu_s": round(n / cpu, 1) if cpu else None,
         "docs_per_s": round(n / total, 1) if total else None,
         "candidate_seconds": round(candidate_seconds, 3),
         "candidate_docs_per_s": round(n / candidate_seconds, 1) if candidate_seconds else None,

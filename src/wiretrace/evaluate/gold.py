@@ -17,6 +17,9 @@ from .loaders import RELATIONS, Gold, Key, join_contiguous, load_gold, merge_adj
 from .metrics import adjusted_rand_index, bcubed_f1, pearson, plagdet, prf
 
 DEGREES = ("wholly", "partially", "none")
+REUSE = ("duplicate", "derived")
+"""Gold labels of pairs that share text: what detection finds. ``same_story`` pairs (independent
+accounts of one event) and ``unrelated`` ones are negatives for reuse."""
 
 
 @dataclass
@@ -64,30 +67,37 @@ def reuse_keys(pairs: dict[Key, dict[str, Any]]) -> list[Key]:
 
 
 def detection_scores(gold: Gold, predicted: Iterable[Key]) -> dict[str, Any]:
-    """Were the right pairs found at all? Precision and recall of predicted related pairs, recall per
-    reuse type and the false-positive rate per hard-negative type.
+    """Were the right pairs found at all? Precision and recall of predicted reuse pairs, recall and
+    precision per reuse type (precision over the predicted pairs one of whose articles is a copy of
+    that type) and the false-positive rate per hard-negative type.
 
-    A predicted pair listed as related in the gold is a true positive; one listed as unrelated is a
-    false positive; an unlisted one is a false positive only when the gold is ``complete``, and is
+    A predicted pair listed as reuse (``duplicate``/``derived``) in the gold is a true positive; one
+    listed as ``unrelated`` or ``same_story`` (an independent account of one event) is a false positive; an unlisted one is a false positive only when the gold is ``complete``, and is
     ignored when both articles share a gold cluster (two copies of one original share text too).
     """
     predicted = set(predicted)
     tp = fp = ignored = 0
+    copy_type = {g.a: g.type for g in gold.pairs.values() if g.label in REUSE and g.type}
+    typed: dict[str, list[int]] = {}  # reuse type of a copy in the pair → [true, false] predictions
     for key in predicted:
         g = gold.pairs.get(key)
         if g is not None:
-            tp, fp = (tp + 1, fp) if g.label != "unrelated" else (tp, fp + 1)
+            hit = g.label in REUSE
         elif gold.complete and not (gold.clusters.get(key[0]) is not None
                                     and gold.clusters.get(key[0]) == gold.clusters.get(key[1])):
-            fp += 1
+            hit = False
         else:
             ignored += 1
-    positives = [k for k, g in gold.pairs.items() if g.label != "unrelated"]
+            continue
+        tp, fp = (tp + 1, fp) if hit else (tp, fp + 1)
+        for t in {copy_type.get(key[0]), copy_type.get(key[1])} - {None}:
+            typed.setdefault(t, [0, 0])[0 if hit else 1] += 1  # type: ignore[index]
+    positives = [k for k, g in gold.pairs.items() if g.label in REUSE]
     found = sum(k in predicted for k in positives)
     by_type: dict[str, list[int]] = {}
     negatives: dict[str, list[int]] = {}
     for key, g in gold.pairs.items():
-        bucket = negatives if g.label == "unrelated" else by_type
+        bucket = by_type if g.label in REUSE else negatives
         hit = bucket.setdefault(g.type or g.label, [0, 0])
         hit[0] += key in predicted
         hit[1] += 1
@@ -99,6 +109,8 @@ def detection_scores(gold: Gold, predicted: Iterable[Key]) -> dict[str, Any]:
         "true_positives": tp, "false_positives": fp, "ignored_same_cluster": ignored, "predicted": len(predicted),
         "gold_related": len(positives),
         "recall_by_type": {t: h / n for t, (h, n) in sorted(by_type.items())},
+        # predicted pairs with a copy of the type on one side: how many are right
+        "precision_by_type": {t: h / (h + f) for t, (h, f) in sorted(typed.items())},
         "support_by_type": {t: n for t, (_, n) in sorted(by_type.items())},
         "false_positive_rate_by_type": {t: h / n for t, (h, n) in sorted(negatives.items())},
     }
@@ -116,6 +128,19 @@ def relation_scores(gold: Gold, pairs: dict[Key, dict[str, Any]]) -> dict[str, A
     figures["direction_pairs"] = len(directed)
     figures["direction_gold_pairs"] = sum(1 for g in gold.pairs.values() if g.source)
     return figures
+
+
+def outcomes_by_type(gold: Gold, pairs: dict[Key, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """For each gold pair type (reuse types and hard negatives alike): how many pairs, and the share
+    predicted as each relation (a pair not predicted is ``unrelated``). Shows, say, whether
+    same-event accounts come out ``same_story`` or ``derived``."""
+    counts: dict[str, dict[str, int]] = {}
+    for key, g in gold.pairs.items():
+        relation = pairs[key].get("relation", "derived") if key in pairs else "unrelated"
+        row = counts.setdefault(g.type or g.label, {})
+        row[relation] = row.get(relation, 0) + 1
+    return {t: {"pairs": sum(row.values()), **{r: row.get(r, 0) / sum(row.values()) for r in RELATIONS}}
+            for t, row in sorted(counts.items())}
 
 
 def degree_scores(gold: Gold, articles: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -175,7 +200,7 @@ def passage_scores(gold: Gold, pairs: dict[Key, dict[str, Any]], texts: dict[str
         g = gold.pairs.get(key)
         if not _claims_reuse(p) or (g is None and (not gold.complete or _siblings(gold, key))):
             continue
-        if g is not None and g.label == "unrelated" and not gold.complete:
+        if g is not None and g.label not in REUSE and not gold.complete:
             continue
         copy = g.a if g is not None else p["a"]
         source = key[1] if key[0] == copy else key[0]
@@ -200,7 +225,7 @@ def passage_scores_by_type(gold: Gold, pairs: dict[Key, dict[str, Any]]) -> dict
     those pairs only), to see where passages are split (granularity) or overreach (precision)."""
     by_type: dict[str, set[Key]] = {}
     for key, g in gold.pairs.items():
-        if g.label != "unrelated" and g.type:
+        if g.label in REUSE and g.type:
             by_type.setdefault(g.type, set()).add(key)
     out = {}
     for type_, keys in sorted(by_type.items()):
@@ -233,6 +258,7 @@ def evaluate(gold: Gold, pred: Prediction) -> dict[str, Any]:
     if gold.pairs:
         out.update(relation_scores(gold, pred.pairs))
         out["detection"] = detection_scores(gold, reuse_keys(pred.pairs))
+        out["outcomes_by_type"] = outcomes_by_type(gold, pred.pairs)
     if gold.degrees:
         out["articles"] = degree_scores(gold, pred.articles)
     if gold.cases:

@@ -25,7 +25,7 @@ from ..settings import DEFAULT, Settings
 from .align import semantic_passages
 from .encoder import load_encoder
 from .neighbours import day_numbers, embedding_pairs
-from .vectors import TextEncoder, Vectors, cosine, embed_documents
+from .vectors import ParagraphCache, TextEncoder, Vectors, cosine, embed_documents
 
 if TYPE_CHECKING:
     from ..pipeline import Prepared
@@ -43,15 +43,17 @@ def semantic_available() -> bool:
 class Semantic:
     """The embedding stage: which model (``None``: the packaged one) and how it is run.
 
-    Only the model path and backend are pickled, so worker processes load their own copy once.
+    Only the model path and backend are pickled (not the encoder, not the paragraph cache), so
+    worker processes load their own copy once.
     """
 
     model: str | None = None
     backend: str = "auto"
     _encoder: TextEncoder | None = field(default=None, repr=False, compare=False)
+    cache: ParagraphCache = field(default_factory=ParagraphCache, repr=False, compare=False)
 
     def __getstate__(self) -> dict:
-        return {"model": self.model, "backend": self.backend, "_encoder": None}
+        return {"model": self.model, "backend": self.backend, "_encoder": None, "cache": ParagraphCache()}
 
     @property
     def encoder(self) -> TextEncoder:
@@ -61,7 +63,7 @@ class Semantic:
 
     def vectors(self, docs: Sequence[Document]) -> list[Vectors]:
         """Paragraph and article vectors of each document."""
-        return embed_documents(docs, self.encoder)
+        return embed_documents(docs, self.encoder, self.cache)
 
     def candidates(self, pairs: np.ndarray, prepared: Sequence[Prepared], settings: Settings = DEFAULT,
                    new: np.ndarray | None = None) -> np.ndarray:
@@ -96,17 +98,29 @@ class Semantic:
 
     def judge(self, result: PairResult, a_doc: Document, b_doc: Document, va: Vectors, vb: Vectors,
               settings: Settings = DEFAULT) -> PairResult:
-        """Add ``scores.semantic``; a pair without copy that is close in meaning and time and shares
-        names is ``same_story``."""
+        """Add ``scores.semantic``, and decide ``same_story`` for a pair without copy: close in meaning
+        (article cosine), sharing names and the words the event is told in (content-word cosine,
+        ``scores.similarity``), within the date window. With the stage, this rule replaces the
+        n-gram one (shared names or words alone), which also calls two stories about the same
+        people ``same_story``: a pair it called so and this rule does not is ``unrelated``."""
         sim = cosine(va, vb)
         out = replace(result, scores={**result.scores, "semantic": sim}, reasons=list(result.reasons))
-        if result.relation not in ("unrelated", "same_story") or sim < settings.same_story_semantic:
+        if result.relation not in ("unrelated", "same_story"):
             return out
         shared, _ = name_overlap(a_doc, b_doc)
-        if shared >= settings.same_story_semantic_names and within_window(a_doc, b_doc, settings):
+        words = float(result.scores.get("similarity", 0.0))
+        if (sim >= settings.same_story_semantic and shared >= settings.same_story_semantic_names
+                and words >= settings.same_story_semantic_words and within_window(a_doc, b_doc, settings)):
             out.relation = "same_story"
-            out.reasons.append(f"articles are close in meaning (embedding cosine {sim:.2f}) and share {shared} "
-                               "names: same story")
+            out.reasons.append(f"articles are close in meaning (embedding cosine {sim:.2f}), share {shared} names "
+                               f"and their words (cosine {words:.2f}): same story")
+        elif result.relation == "same_story":
+            out.relation = "unrelated"
+            out.reasons.append(f"not the same story by embeddings: cosine {sim:.2f} (needs "
+                               f"{settings.same_story_semantic}), {shared} shared names (needs "
+                               f"{settings.same_story_semantic_names}), word cosine {words:.2f} (needs "
+                               f"{settings.same_story_semantic_words}), dates within "
+                               f"{settings.story_window_days} days: {within_window(a_doc, b_doc, settings)}")
         return out
 
 

@@ -75,6 +75,40 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     return 0.5 * x * (1.0 + _erf(x * np.float32(1.0 / math.sqrt(2.0))))
 
 
+_GELU_ROWS = 512
+"""Rows of the [tokens, 4 * hidden] activation handled at a time by ``_gelu_inplace``: its temporaries
+then stay in cache (one pass over a 2k-article corpus's activations allocated 80 MB per operation)."""
+
+
+def _gelu_inplace(x: np.ndarray) -> np.ndarray:
+    """``_gelu(x)`` written into ``x`` (float32, 2-D), a block of rows at a time, with in-place
+    operations: the same arithmetic as ``_gelu``, so the same values to float32 rounding."""
+    c, p = np.float32(1.0 / math.sqrt(2.0)), np.float32(0.3275911)
+    coef = [np.float32(v) for v in (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)]
+    for s in range(0, len(x), _GELU_ROWS):
+        v = x[s:s + _GELU_ROWS]
+        a = v * c                      # the argument of erf
+        sign = np.sign(a)
+        np.abs(a, out=a)
+        t = a * p
+        t += 1.0
+        np.reciprocal(t, out=t)
+        poly = t * coef[0]
+        for k in coef[1:]:
+            poly += k
+            poly *= t
+        np.multiply(a, a, out=a)
+        np.negative(a, out=a)
+        np.exp(a, out=a)
+        poly *= a                      # poly * exp(-a²)
+        np.subtract(1.0, poly, out=poly)
+        poly *= sign                   # erf
+        poly += 1.0
+        v *= poly
+        v *= 0.5
+    return x
+
+
 def _layer_norm(x: np.ndarray, wb: tuple[np.ndarray, np.ndarray], eps: float) -> np.ndarray:
     mu = x.mean(-1, keepdims=True)
     var = ((x - mu) ** 2).mean(-1, keepdims=True)
@@ -111,7 +145,7 @@ class Encoder:
             raise ModelError(f"{path}: missing (a fast-tokenizer file is needed)")
         tok = Tokenizer.from_file(str(path))
         tok.enable_truncation(max_length=self.max_tokens)
-        tok.enable_padding(pad_id=0, pad_token="[PAD]")
+        tok.no_padding()  # sequences are packed, not padded (``_forward``)
         return tok
 
     def _load_weights(self, n_layers: int) -> None:
@@ -151,15 +185,52 @@ class Encoder:
             ))
         self.layers = layers
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Mean-pooled last hidden states of one padded batch: float32[B, dim], not yet normalised."""
+    def _forward(self, ids: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Mean-pooled last hidden states of sequences packed end to end (``ids``: their tokens one
+        after another, ``lengths``: tokens per sequence): float32[len(lengths), dim], not normalised.
+
+        Dense layers, layer norms and GELU work on each token alone, so they run once over all
+        tokens with no padding; only attention looks across a sequence, and it is computed per group
+        of equally long sequences (texts arrive sorted by length). Padding a batch to its longest
+        text cost about a third of the work on news paragraphs."""
+        h, dh = self.heads, self.dim // self.heads
+        starts = np.r_[0, np.cumsum(lengths)[:-1]]
+        positions = np.arange(len(ids)) - np.repeat(starts, lengths)
+        x = _layer_norm(self.word[ids] + self.position[positions] + self.token_type, self.ln_embed, self.eps)
+        scale = np.float32(1.0 / math.sqrt(dh))
+        groups = []  # (first token, sequences, length) of runs of equally long consecutive sequences
+        k = 0
+        while k < len(lengths):
+            j = k
+            while j < len(lengths) and lengths[j] == lengths[k]:
+                j += 1
+            groups.append((int(starts[k]), j - k, int(lengths[k])))
+            k = j
+        ctx = np.empty_like(x)
+        for layer in self.layers:
+            qkv = x @ layer.qkv + layer.qkv_b
+            for first, count, t in groups:
+                block = qkv[first:first + count * t].reshape(count, t, 3, h, dh).transpose(2, 0, 3, 1, 4)
+                scores = (block[0] @ block[1].transpose(0, 1, 3, 2)) * scale
+                scores -= scores.max(-1, keepdims=True)
+                np.exp(scores, out=scores)
+                scores /= scores.sum(-1, keepdims=True)
+                ctx[first:first + count * t] = (scores @ block[2]).transpose(0, 2, 1, 3).reshape(count * t, self.dim)
+            x = _layer_norm(x + ctx @ layer.out + layer.out_b, layer.ln1, self.eps)
+            x = _layer_norm(x + _gelu_inplace(x @ layer.up + layer.up_b) @ layer.down + layer.down_b,
+                            layer.ln2, self.eps)
+        return np.add.reduceat(x, starts, axis=0) / lengths[:, None].astype(np.float32)
+
+    def _forward_padded(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Reference for ``_forward``: one padded batch (``ids``/``mask`` [B, T]), padding masked in
+        attention, as sentence-transformers runs it. Kept for the differential test only."""
         b, t = ids.shape
         h, dh = self.heads, self.dim // self.heads
         x = self.word[ids] + self.position[:t][None, :, :] + self.token_type
         x = _layer_norm(x, self.ln_embed, self.eps)
         bias = np.where(mask[:, None, None, :], 0.0, -1e9).astype(np.float32)
         scale = np.float32(1.0 / math.sqrt(dh))
-        x = x.reshape(b * t, self.dim)  # dense layers as 2-D matrix products (BLAS gemm)
+        x = x.reshape(b * t, self.dim)
         for layer in self.layers:
             qkv = (x @ layer.qkv + layer.qkv_b).reshape(b, t, 3, h, dh).transpose(2, 0, 3, 1, 4)
             scores = (qkv[0] @ qkv[1].transpose(0, 1, 3, 2)) * scale + bias
@@ -174,18 +245,18 @@ class Encoder:
         return (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
 
     def embed(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        """L2-normalised embeddings of ``texts`` (float32[N, dim]); texts are batched by length."""
+        """L2-normalised embeddings of ``texts`` (float32[N, dim]). Texts are sorted by length and
+        run ``batch_size`` at a time, packed without padding (see ``_forward``)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        lengths = [len(t) for t in texts]
-        order = sorted(range(len(texts)), key=lengths.__getitem__)
+        encoded = self._tokenizer.encode_batch(list(texts))
+        lengths = np.array([len(e.ids) for e in encoded], dtype=np.int64)
+        order = np.argsort(lengths, kind="stable")
         for s in range(0, len(order), batch_size):
             idx = order[s:s + batch_size]
-            enc = self._tokenizer.encode_batch([texts[i] for i in idx])
-            ids = np.array([e.ids for e in enc], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in enc], dtype=bool)
-            out[idx] = self._forward(ids, mask)
+            ids = np.concatenate([np.asarray(encoded[i].ids, dtype=np.int64) for i in idx])
+            out[idx] = self._forward(ids, lengths[idx])
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
 

@@ -1,8 +1,15 @@
 """Embedding candidates: article pairs whose vectors are nearest neighbours, within a date window.
 
-Up to ``EXACT_LIMIT`` articles the neighbours are exact (one matrix product per block of rows);
-beyond it an HNSW index (usearch) answers approximately in far less time and memory. Both return
-the same kind of pairs, and the tests check they agree on generated vectors.
+Neighbours are searched *within* the window: an article's ten nearest among the articles dated at
+most ``story_window_days`` from it (undated articles are near everything). Taking the ten nearest
+of the whole corpus first and dropping the out-of-window ones afterwards lost most same-event
+pairs of a corpus spanning years: the nearest articles are on the same topic, mostly other years
+(generated corpus, 2,000 articles over three years: 4 of 7 missed same-event accounts).
+
+Up to ``EXACT_LIMIT`` articles the neighbours are exact (one matrix product per block of rows,
+out-of-window scores masked); beyond it an HNSW index (usearch) answers approximately in far less
+time and memory, asked for ``ANN_WIDEN`` times as many neighbours so that enough survive the
+window. Both return the same kind of pairs, and the tests check they agree on generated vectors.
 """
 
 from __future__ import annotations
@@ -16,6 +23,9 @@ from ..settings import DEFAULT, Settings
 
 EXACT_LIMIT = 20_000
 """Corpora up to this size get exact neighbours: 20k × 20k dot products take about a second."""
+
+ANN_WIDEN = 4
+"""The approximate index is asked for this many times ``semantic_neighbours``, filtered by the window."""
 
 _BLOCK = 2048
 
@@ -32,8 +42,11 @@ def day_numbers(dates: Sequence[str | None]) -> np.ndarray:
     return out
 
 
-def exact_neighbours(vectors: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each row index in ``rows``: its ``k`` most similar other vectors (indices, cosines)."""
+def exact_neighbours(vectors: np.ndarray, rows: np.ndarray, k: int, days: np.ndarray | None = None,
+                     window: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """For each row index in ``rows``: its ``k`` most similar other vectors (indices, cosines),
+    among those at most ``window`` days away when ``days`` is given (-1: undated, near all);
+    slots without such a neighbour have cosine -inf."""
     k = min(k, len(vectors) - 1)
     idx = np.zeros((len(rows), k), dtype=np.int64)
     sim = np.zeros((len(rows), k), dtype=np.float32)
@@ -41,6 +54,9 @@ def exact_neighbours(vectors: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.
         block = rows[s:s + _BLOCK]
         scores = vectors[block] @ vectors.T
         scores[np.arange(len(block)), block] = -np.inf  # not oneself
+        if days is not None and window is not None:
+            dl, dr = days[block][:, None], days[None, :]
+            scores[(dl >= 0) & (dr >= 0) & (np.abs(dl - dr) > window)] = -np.inf
         top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
         idx[s:s + len(block)] = top
         sim[s:s + len(block)] = np.take_along_axis(scores, top, axis=1)
@@ -74,14 +90,22 @@ def embedding_pairs(vectors: np.ndarray, days: np.ndarray, settings: Settings = 
     if n < 2 or len(rows) == 0:
         return empty
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    find = exact_neighbours if n <= exact_limit else ann_neighbours
-    idx, sim = find(vectors, rows, settings.semantic_neighbours)
+    k, window = settings.semantic_neighbours, settings.story_window_days
+    if n <= exact_limit:
+        idx, sim = exact_neighbours(vectors, rows, k, days, window)
+    else:
+        idx, sim = ann_neighbours(vectors, rows, k * ANN_WIDEN)
+        safe = np.maximum(idx, 0)
+        dl, dr = days[rows][:, None], days[safe]
+        sim = np.where((idx >= 0) & ((dl < 0) | (dr < 0) | (np.abs(dl - dr) <= window)), sim, -np.inf)
+        top = np.argsort(-sim, axis=1, kind="stable")[:, :k]  # the k nearest within the window
+        idx, sim = np.take_along_axis(idx, top, axis=1), np.take_along_axis(sim, top, axis=1)
     left = np.repeat(rows, idx.shape[1])
     right, cos = idx.ravel(), sim.ravel()
     keep = (right >= 0) & (cos >= settings.semantic_candidate_similarity)
     left, right = left[keep], right[keep]
     dl, dr = days[left], days[right]
-    near = (dl < 0) | (dr < 0) | (np.abs(dl - dr) <= settings.story_window_days)
+    near = (dl < 0) | (dr < 0) | (np.abs(dl - dr) <= window)  # (already so; kept as the contract)
     left, right = left[near], right[near]
     if len(left) == 0:
         return empty

@@ -8,10 +8,12 @@ rather than by the first 256 word pieces the model reads.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
 import numpy as np
+from xxhash import xxh3_128_intdigest
 
 from ..model import Document
 
@@ -66,11 +68,53 @@ def article_vector(ranges: list[tuple[int, int]], vectors: np.ndarray, dim: int)
     return (mean / norm).astype(np.float32) if norm > 0 else mean.astype(np.float32)
 
 
-def embed_documents(docs: Sequence[Document], encoder: TextEncoder) -> list[Vectors]:
-    """Vectors of several documents, their paragraphs embedded together in length-sorted batches."""
+class ParagraphCache:
+    """Vectors of paragraph texts already embedded, most recently used kept, at most ``size``.
+
+    News repeats paragraphs word for word (wire copy reprinted, trimmed, extended): a text seen
+    before is not embedded again. The vector is the one computed then, equal to a fresh one to
+    float32 rounding (1e-7: only the batch it was computed in differs)."""
+
+    def __init__(self, size: int = 50_000) -> None:
+        self.size = size
+        self._vectors: OrderedDict[int, np.ndarray] = OrderedDict()
+        self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    def embed(self, texts: list[str], encoder: TextEncoder) -> np.ndarray:
+        """Vectors of ``texts`` (float32[N, dim]): cached ones looked up, the others embedded once
+        each (a text repeated within ``texts`` too) and remembered."""
+        keys = [xxh3_128_intdigest(t.encode("utf-8", "surrogatepass")) for t in texts]
+        out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+        todo: dict[int, list[int]] = {}
+        for i, k in enumerate(keys):
+            vec = self._vectors.get(k)
+            if vec is None:
+                todo.setdefault(k, []).append(i)
+            else:
+                self._vectors.move_to_end(k)
+                out[i] = vec
+        self.misses += len(todo)  # texts embedded; every other one (seen before, or repeated here) is a hit
+        self.hits += len(texts) - len(todo)
+        if todo:
+            fresh = encoder.embed([texts[rows[0]] for rows in todo.values()])
+            for (k, rows), vec in zip(todo.items(), fresh):
+                out[rows] = vec
+                self._vectors[k] = vec
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return out
+
+
+def embed_documents(docs: Sequence[Document], encoder: TextEncoder,
+                    cache: ParagraphCache | None = None) -> list[Vectors]:
+    """Vectors of several documents, their paragraphs embedded together in length-sorted batches
+    (through ``cache`` when given: a paragraph text seen before is not embedded again)."""
     ranges = [paragraph_ranges(d) for d in docs]
     texts = [range_text(d, lo, hi) for d, rs in zip(docs, ranges) for lo, hi in rs]
-    flat = encoder.embed(texts)
+    flat = cache.embed(texts, encoder) if cache is not None else encoder.embed(texts)
     out = []
     at = 0
     for rs in ranges:
