@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
+from .bench.systems import SYSTEMS as BENCH_SYSTEMS
 from .errors import InputError, StoreError, UsageError, WiretraceError
 from .model import Article, PairResult
 from .settings import DEFAULT
@@ -427,8 +428,9 @@ def bench_generate(
 def bench_run(
     corpus: Path = typer.Option(..., "--corpus", help="A folder written by `wiretrace bench generate`."),
     out_dir: Path = typer.Option(..., "--out", help="Folder for bench.json, bench.md and each system's pairs."),
-    systems: str = typer.Option(",".join(("wiretrace", "datasketch-0.5", "datasketch-0.8", "rensa-0.5")),
-                                "--systems", help="Comma-separated systems to run."),
+    systems: str = typer.Option(",".join(BENCH_SYSTEMS), "--systems",
+                                help="Comma-separated systems to run (also: wiretrace-semantic, wiretrace-scan-N, "
+                                     "datasketch-T, rensa-T)."),
 ) -> None:
     """Time and score wiretrace and its peers (datasketch, rensa) on one corpus, in one run."""
     from .bench.run import run_bench
