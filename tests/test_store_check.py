@@ -110,3 +110,12 @@ def test_pairs_read_in_batches_equal_pairs_read_at_once(tmp_path):
         for batch in (1, 3, 28, 100):
             assert list(store.iter_pairs(batch=batch)) == whole
         assert [p.passages for p in store.iter_pairs(with_passages=False, batch=5)] == [[]] * 28
+
+
+def test_the_store_bounds_duckdbs_page_cache():
+    from wiretrace.store import MEMORY_LIMIT, Store
+
+    with Store(":memory:") as default, Store(":memory:", memory_limit="300MB") as small:
+        assert MEMORY_LIMIT == "2GB"
+        assert default.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "1.8 GiB"
+        assert small.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "286.1 MiB"

@@ -149,6 +149,8 @@ class Settings:
     query stays interactive even when thousands of stored copies share its story."""
     store_lock_wait: float = 30.0
     """Seconds a scan waits for a store another process holds open (a ``check``, a direct reader)."""
+    store_memory_limit: str = "2GB"
+    """DuckDB's page cache for a scan's store (DuckDB's own default is 80% of the machine's memory)."""
     prepared_cache: int = 2000
     """How many prepared (normalised, fingerprinted) stored articles a query index keeps in memory."""
     align_cache: int = 500

@@ -378,7 +378,7 @@ def scan_articles(articles: Iterable[Article], out_dir: str | Path, store_path: 
     store_file = Path(store_path) if store_path else out / "wiretrace.duckdb"
     result = ScanResult(out_dir=out, store=store_file, quarantine=quarantine if quarantine is not None else [])
     progress = progress or _no_progress
-    with Store(store_file, wait=settings.store_lock_wait) as store:
+    with Store(store_file, wait=settings.store_lock_wait, memory_limit=settings.store_memory_limit) as store:
         with _Timer(result, "read"):
             ingest(store, articles, settings, result, progress, jobs=jobs)
         with _Timer(result, "align"):
