@@ -113,9 +113,10 @@ def test_pairs_read_in_batches_equal_pairs_read_at_once(tmp_path):
 
 
 def test_the_store_bounds_duckdbs_page_cache():
-    from wiretrace.store import MEMORY_LIMIT, Store
+    from wiretrace.settings import DEFAULT
+    from wiretrace.store import Store
 
     with Store(":memory:") as default, Store(":memory:", memory_limit="300MB") as small:
-        assert MEMORY_LIMIT == "2GB"
+        assert DEFAULT.store_memory_limit == "2GB"
         assert default.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "1.8 GiB"
         assert small.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "286.1 MiB"

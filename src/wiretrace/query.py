@@ -36,6 +36,7 @@ class Index:
         self._cache: OrderedDict[str, Prepared] = OrderedDict()
         self.index: StoredIndex = self._load()
         self._ranks = np.zeros(0, dtype=np.int64)  # boilerplate sampling rank of each indexed article
+        self._seqs = np.zeros(0, dtype=np.int64)  # its store seq (the fast lookup key)
         self._verdicts: dict[int, bool] = {}  # fingerprint -> is corpus boilerplate
 
     def _load(self) -> StoredIndex:
@@ -53,7 +54,7 @@ class Index:
         self.store, self._snapshot = open_reader(self.path), snap
         self._cache.clear()
         self.index = self._load()
-        self._ranks, self._verdicts = np.zeros(0, dtype=np.int64), {}
+        self._ranks, self._seqs, self._verdicts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), {}
         return True
 
     def close(self) -> None:
@@ -74,19 +75,20 @@ class Index:
         unknown = np.asarray([k for k in keys.tolist() if k not in self._verdicts], dtype=np.uint64)
         if len(unknown):
             self._rank_all()
-            seqs = np.asarray(index.seqs, dtype=np.int64)
             found = set(index.boilerplate(unknown, self._ranks,
-                                          lambda docs: self.store.signatures(seqs=seqs[docs].tolist())).tolist())
+                                          lambda docs: self.store.signatures(self._seqs[docs].tolist())).tolist())
             if len(self._verdicts) > 1_000_000:  # bounded: verdicts are cheap to redo
                 self._verdicts.clear()
             self._verdicts.update((k, k in found) for k in unknown.tolist())
         return np.asarray(sorted(k for k in keys.tolist() if self._verdicts[k]), dtype=np.uint64)
 
     def _rank_all(self) -> None:
-        """Sampling ranks of every indexed article (hubs and boilerplate samples), computed once."""
-        ids = self.index.index.ids
-        if len(self._ranks) < len(ids):
-            self._ranks = np.concatenate([self._ranks, doc_ranks(ids[len(self._ranks):])])
+        """Sampling ranks of every indexed article (hubs and boilerplate samples) and their store
+        seqs as an array, each computed once."""
+        index = self.index.index
+        if len(self._ranks) < len(index.ids):
+            self._ranks = np.concatenate([self._ranks, doc_ranks(index.ids[len(self._ranks):])])
+            self._seqs = np.concatenate([self._seqs, np.asarray(index.seqs[len(self._seqs):], dtype=np.int64)])
 
     def candidates(self, query: Prepared, boilerplate: np.ndarray | None = None) -> list[str]:
         """Stored articles sharing an LSH bucket or enough rare fingerprints (not ``boilerplate``) with

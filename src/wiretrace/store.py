@@ -25,6 +25,7 @@ import pyarrow as pa
 from .cluster import Coverage, Edge, Reuse
 from .errors import NotFoundError, StoreError
 from .model import Article, ArticleGrade, Cluster, Passage, PairResult
+from .settings import DEFAULT
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +52,6 @@ CREATE TABLE IF NOT EXISTS grades (
     id VARCHAR PRIMARY KEY, sources VARCHAR, reused_share DOUBLE, degree VARCHAR
 );
 """
-
-
-MEMORY_LIMIT = "2GB"
-"""DuckDB's buffer pool per open store (its own default is 80% of the machine's memory: a scan of a
-million articles held 7.8 GB of cached pages). Pages beyond it are evicted or spilled, never lost."""
 
 
 def _connect(path: str, read_only: bool, wait: float, memory_limit: str) -> duckdb.DuckDBPyConnection:
@@ -112,7 +108,10 @@ class Store:
     """A wiretrace store in one DuckDB file (``:memory:`` for a throwaway one)."""
 
     def __init__(self, path: str | Path, read_only: bool = False, wait: float = 0.0,
-                 memory_limit: str = MEMORY_LIMIT) -> None:
+                 memory_limit: str = DEFAULT.store_memory_limit) -> None:
+        """``memory_limit`` bounds DuckDB's buffer pool (its own default is 80% of the machine's
+        memory: a scan of a million articles held 7.8 GB of cached pages); pages beyond it are
+        evicted or spilled, never lost."""
         self.path = str(path)
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no such store (run `wiretrace scan ... --store {self.path}` first)")
@@ -206,21 +205,16 @@ class Store:
         return FingerprintRows([r[0] for r in rows], [r[1] for r in rows], sigs,
                                [np.frombuffer(r[3], dtype=np.uint64) for r in rows])
 
-    def signatures(self, ids: list[str] | None = None, seqs: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """MinHash signatures and content-token counts of ``ids`` (or of the articles numbered
-        ``seqs``), in the order given (all must exist)."""
-        if seqs is not None:
-            keys: list[Any] = [int(x) for x in seqs]
-            rows = self.con.execute("SELECT seq, signature, n_content FROM articles WHERE seq = any(?::BIGINT[])",
-                                    [keys]).fetchall()
-        else:
-            keys = list(ids or [])
-            rows = self.con.execute("SELECT id, signature, n_content FROM articles WHERE id IN "
-                                    "(SELECT unnest(?::VARCHAR[]))", [keys]).fetchall()
+    def signatures(self, seqs: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """MinHash signatures and content-token counts of the articles numbered ``seqs``, in the order
+        given (all must exist)."""
+        keys = [int(x) for x in seqs]
+        rows = self.con.execute("SELECT seq, signature, n_content FROM articles WHERE seq = any(?::BIGINT[])",
+                                [keys]).fetchall()
         found = {r[0]: r for r in rows}
         missing = [str(i) for i in keys if i not in found]
         if missing:
-            raise NotFoundError(f"articles not in the store: {', '.join(missing[:5])}")
+            raise NotFoundError(f"articles not in the store (seq): {', '.join(missing[:5])}")
         sigs = [np.frombuffer(found[i][1], dtype=np.uint32) for i in keys]
         return (np.stack(sigs) if sigs else np.zeros((0, 0), np.uint32),
                 np.asarray([found[i][2] for i in keys], dtype=np.int64))

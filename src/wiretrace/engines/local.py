@@ -233,7 +233,7 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
         wave_keys = _unique_keys(wins)
 
         def fetch(docs: np.ndarray, seqs: np.ndarray = seqs) -> tuple[np.ndarray, np.ndarray]:
-            return store.signatures(seqs=seqs[docs].tolist())
+            return store.signatures(seqs[docs].tolist())
 
         boilerplate = stored.index.boilerplate(wave_keys, ranks, fetch, wins)
         pairs = stored.index.candidates(sigs, wins, boilerplate, ranks)
@@ -249,8 +249,8 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
         if len(old):  # the old partners' own fingerprints too, so their footers are tagged as well
             old_keys = arrays.setdiff(_unique_keys(store.fingerprints(seqs=seqs[old].tolist()).winnowed), wave_keys)
             boilerplate = arrays.union(boilerplate, stored.index.boilerplate(old_keys, ranks, fetch, wins))
-        related = align_pairs(store, numbered, pairs, settings, result, advance, jobs, chunk, semantic, vectors,
-                              boilerplate, seqs)
+        related = align_pairs(store, numbered, seqs, pairs, settings, result, advance, jobs, chunk, semantic,
+                              vectors, boilerplate)
         store.add_pairs(related, ids)
         stored.append(rows)
 
@@ -279,12 +279,12 @@ def grouped_order(pairs: np.ndarray) -> np.ndarray:
     return np.lexsort((j, i, labels[i]))
 
 
-def align_pairs(store: Store, numbered: list[str], pairs: np.ndarray, settings: Settings, result: ScanResult,
-                advance: Callable[[int, int], None], jobs: int, chunk: int, semantic: Semantic | None = None,
-                vectors: dict | None = None, boilerplate: np.ndarray | None = None,
-                seqs: np.ndarray | None = None) -> list[PairResult]:
-    """Align candidate pairs (rows of article numbers into ``numbered``, and into ``seqs``, their store
-    numbers, when given) in chunks read from the store, in ``jobs`` worker processes when there are
+def align_pairs(store: Store, numbered: list[str], seqs: np.ndarray, pairs: np.ndarray, settings: Settings,
+                result: ScanResult, advance: Callable[[int, int], None], jobs: int, chunk: int,
+                semantic: Semantic | None = None, vectors: dict | None = None,
+                boilerplate: np.ndarray | None = None) -> list[PairResult]:
+    """Align candidate pairs (rows of article numbers into ``numbered`` and ``seqs``, their ids and
+    store numbers) in chunks read from the store, in ``jobs`` worker processes when there are
     several; returns the related pairs. ``boilerplate`` fingerprints tag the corpus boilerplate of
     each article before alignment."""
     ordered = pairs[grouped_order(pairs)]
@@ -294,10 +294,7 @@ def align_pairs(store: Store, numbered: list[str], pairs: np.ndarray, settings: 
     def work() -> Iterator[tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict, "np.ndarray | None"]]:
         for begin in range(0, len(pair_ids), chunk):
             part = pair_ids[begin:begin + chunk]
-            if seqs is not None:
-                found = store.articles(seqs=arrays.unique(seqs[ordered[begin:begin + chunk]]).tolist())
-            else:
-                found = store.articles(list({x for pair in part for x in pair}))
+            found = store.articles(seqs=arrays.unique(seqs[ordered[begin:begin + chunk]]).tolist())
             arts = {a.id: a for a in found}
             vecs = {x: vectors[x] for x in arts} if semantic is not None and vectors else {}
             yield [(arts[a], arts[b]) for a, b in part], settings, semantic, vecs, boilerplate
