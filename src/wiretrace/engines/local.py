@@ -395,6 +395,7 @@ def write_pairs(store: Store, path: Path, passages: bool = True) -> bool:
             tmp.unlink(missing_ok=True)
     if not merged:
         store.write_pairs_jsonl(path, passages)
+    log.info("%s %s", "merged new pairs into" if merged else "wrote", path)
     if complete:
         outputs.write_state(path, store.token, upto, store.pair_count(), passages)
     else:
@@ -442,7 +443,7 @@ def scan_articles(articles: Iterable[Article], out_dir: str | Path, store_path: 
         with _Timer(result, "align"):
             compare_candidates(store, settings, result, progress, jobs, index_dir(store_file), semantic=semantic)
         with _Timer(result, "cluster"):
-            recluster(store, settings)
+            log.info("recluster: %s", recluster(store, settings))
         with _Timer(result, "write"):
             result.report = write_outputs(store, out, result.quarantine, passages, report)
         result.counts = store.counts()
