@@ -411,31 +411,25 @@ class Store:
         content tokens its sources' passages cover (overlaps counted once) and the sources, as
         ``grade_articles`` counts them. At a million articles the ranges never reach Python."""
         with _id_set(self.con, ids) as where:
-            return self._reuse_coverage(where.format(col="p.a"), where.format(col="p.b"), where.format(col="copy"))
-
-    def _reuse_coverage(self, a_in: str, b_in: str, copy_in: str) -> dict[str, Coverage]:
-        rows = self.con.execute(f"""
-            WITH pairs_of AS (
-                SELECT * FROM pairs p WHERE ({a_in} OR {b_in})
-                AND p.source IS NOT NULL AND p.relation IN ('derived', 'duplicate')),
-            spans AS (
-                SELECT * FROM (
+            rows = self.con.execute(f"""
+                WITH spans AS (
                     SELECT CASE WHEN p.source = p.b THEN p.a ELSE p.b END AS copy, p.source,
                            CASE WHEN p.source = p.b THEN s.a_tok0 ELSE s.b_tok0 END AS lo,
                            CASE WHEN p.source = p.b THEN s.a_tok1 ELSE s.b_tok1 END AS hi
-                    FROM pairs_of p JOIN passages s ON p.a = s.a AND p.b = s.b)
-                WHERE {copy_in}),
-            clipped AS (
-                SELECT copy, source, least(greatest(lo, 0), coalesce(n.n_content, 0)) AS lo,
-                       least(greatest(hi, 0), coalesce(n.n_content, 0)) AS hi
-                FROM spans LEFT JOIN articles n ON n.id = spans.copy),
-            ordered AS (
-                SELECT copy, source, lo, hi, max(hi) OVER (PARTITION BY copy ORDER BY lo, hi
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
-                FROM clipped)
-            SELECT copy, sum(greatest(hi - greatest(lo, coalesce(reach, 0)), 0))::BIGINT,
-                   list_sort(list_distinct(list(source)))
-            FROM ordered GROUP BY copy""").fetchall()
+                    FROM pairs p JOIN passages s ON p.a = s.a AND p.b = s.b
+                    WHERE p.source IS NOT NULL AND p.relation IN ('derived', 'duplicate')
+                    AND ({where.format(col='p.a')} OR {where.format(col='p.b')})),
+                clipped AS (
+                    SELECT copy, source, least(greatest(lo, 0), coalesce(n.n_content, 0)) AS lo,
+                           least(greatest(hi, 0), coalesce(n.n_content, 0)) AS hi
+                    FROM spans LEFT JOIN articles n ON n.id = spans.copy),
+                ordered AS (
+                    SELECT copy, source, lo, hi, max(hi) OVER (PARTITION BY copy ORDER BY lo, hi
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+                    FROM clipped)
+                SELECT copy, sum(greatest(hi - greatest(lo, coalesce(reach, 0)), 0))::BIGINT,
+                       list_sort(list_distinct(list(source)))
+                FROM ordered WHERE {where.format(col='copy')} GROUP BY copy""").fetchall()
         return {copy: Coverage(int(tokens), list(sources)) for copy, tokens, sources in rows}
 
     # --- clusters and grades ----------------------------------------------------------------
