@@ -88,11 +88,12 @@ def doc_postings(signatures: np.ndarray, winnowed: list[np.ndarray], first_doc: 
 
 
 def build_segment(postings: dict[str, tuple[np.ndarray, np.ndarray]], first: int, count: int) -> Segment:
-    """Sort each kind's postings by key (then doc) so lookups are binary searches."""
+    """Sort each kind's postings by key (then doc) so lookups are binary searches (one stable sort by
+    key when the postings come in article order, as ``doc_postings`` makes them)."""
     keys, docs = {}, {}
     for kind in _kinds():
         k, d = postings[kind]
-        order = np.lexsort((d, k))
+        order = arrays.key_doc_order(k, d)
         keys[kind] = np.ascontiguousarray(k[order], dtype=np.uint64)
         docs[kind] = np.ascontiguousarray(d[order], dtype=np.uint32)
     return Segment(keys, docs, first, count)
@@ -107,17 +108,37 @@ def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return which, lo[which] + offsets
 
 
+def _ranges(haystack: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of the sorted ``needles`` lies in the sorted ``haystack``: [lo, hi) per needle.
+
+    Sorted needles matter: NumPy starts each binary search from the previous answer, so 2.4M sorted
+    needles in 18.5M postings take 0.1 s where the same needles unsorted take 4.4 s.
+    """
+    return np.searchsorted(haystack, needles, side="left"), np.searchsorted(haystack, needles, side="right")
+
+
 def _postings_of(segments: list[Segment], kind: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every posting of ``keys`` in the segments: parallel (key, article number) arrays."""
+    """Every posting of ``keys`` in the segments: parallel (key, article number) arrays, segment by
+    segment, each key's postings in the order of ``keys``."""
     keys = np.asarray(keys, dtype=np.uint64)
+    sorted_unique = len(keys) < 2 or bool((keys[1:] > keys[:-1]).all())
+    uniq, inverse = (keys, None) if sorted_unique else arrays.groups(keys)[:2]
     out_k, out_d = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
     for seg in segments:
-        lo = np.searchsorted(seg.keys[kind], keys, side="left")
-        hi = np.searchsorted(seg.keys[kind], keys, side="right")
+        lo, hi = _ranges(seg.keys[kind], uniq)
+        if inverse is not None:
+            lo, hi = lo[inverse], hi[inverse]
         which, pos = _expand(lo, hi)
         out_k.append(keys[which])
         out_d.append(seg.docs[kind][pos].astype(np.int64))
     return np.concatenate(out_k), np.concatenate(out_d)
+
+
+def _key_counts(keys: np.ndarray, postings: np.ndarray) -> np.ndarray:
+    """How many of ``postings`` hold each of the sorted distinct ``keys``."""
+    held = np.sort(postings)
+    lo, hi = _ranges(held, keys)
+    return hi - lo
 
 
 def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.ndarray, new_docs: np.ndarray,
@@ -126,37 +147,37 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
     2..max_df articles in old + new or, above that, having one of them as a hub (``hub_pairs``), none
     of the keys in ``exclude`` (sorted corpus-boilerplate keys).
 
-    ``new_docs`` number the new articles from 0; in the result they are shifted by ``n_old``.
+    ``new_docs`` number the new articles from 0 in non-decreasing order (as ``doc_postings`` makes
+    them); in the result they are shifted by ``n_old``. Each distinct new key is looked up once,
+    in sorted order (``_ranges``), and mapped back to its postings.
     """
     max_df, min_count = rule.max_df, rule.min_shared
     if len(new_keys) == 0:
         return np.zeros((0, 3), np.int64)
-    _, inverse, counts = np.unique(new_keys, return_inverse=True, return_counts=True)
-    df = counts[inverse].astype(np.int64)
+    uniq, inverse, new_df = arrays.groups(new_keys)
+    df = new_df.astype(np.int64)
     ranges = []
     for seg in segments:
-        lo = np.searchsorted(seg.keys[kind], new_keys, side="left")
-        hi = np.searchsorted(seg.keys[kind], new_keys, side="right")
+        lo, hi = _ranges(seg.keys[kind], uniq)
         df += hi - lo
         ranges.append((seg, lo, hi))
-    excluded = arrays.isin(new_keys, exclude) if exclude is not None and len(exclude) else np.zeros(len(new_keys), bool)
-    ok = (df <= max_df) & ~excluded
+    excluded = arrays.isin(uniq, exclude) if exclude is not None and len(exclude) else np.zeros(len(uniq), bool)
+    ok = (df <= max_df) & ~excluded  # per distinct key
     width = n_old + int(new_docs.max()) + 1
     codes = []
     for seg, lo, hi in ranges:  # old × new
-        keep = ok & (hi > lo)
-        which, pos = _expand(lo[keep], hi[keep])
-        codes.append(seg.docs[kind][pos].astype(np.int64) * width + new_docs[keep][which] + n_old)
-    old_new, old_new_count = np.unique(np.concatenate(codes) if codes else np.zeros(0, np.int64),
-                                       return_counts=True)
-    within, within_count = pairs_from_postings(new_keys[ok], new_docs[ok], max(2, len(new_docs)))  # new × new
+        rows = np.flatnonzero((ok & (hi > lo))[inverse])
+        which, pos = _expand(lo[inverse[rows]], hi[inverse[rows]])
+        codes.append(seg.docs[kind][pos].astype(np.int64) * width + new_docs[rows][which] + n_old)
+    old_new, old_new_count = arrays.unique_counts(np.concatenate(codes) if codes else np.zeros(0, np.int64))
+    shared = (ok & (new_df >= 2))[inverse]  # keys held by one new article pair no two new ones
+    within, within_count = pairs_from_postings(new_keys[shared], new_docs[shared], max(2, len(new_docs)))  # new × new
     all_codes = np.concatenate([old_new, (within[:, 0] + n_old) * width + within[:, 1] + n_old])
     all_counts = np.concatenate([old_new_count, within_count])
     over = (df > max_df) & ~excluded
     if rule.hubs > 0 and over.any():  # keys over the cap: every holder (old or new) with the key's hubs
-        hub_keys = arrays.unique(new_keys[over])
-        old_k, old_d = _postings_of(segments, kind, hub_keys)
-        mine = arrays.isin(new_keys, hub_keys)
+        old_k, old_d = _postings_of(segments, kind, uniq[over])
+        mine = over[inverse]
         keys = np.concatenate([old_k, new_keys[mine]])
         docs = np.concatenate([old_d, new_docs[mine] + n_old])
         is_new = np.zeros(width, dtype=bool)
@@ -202,14 +223,24 @@ class CandidateIndex:
                     new_winnowed: list[np.ndarray] | None = None) -> np.ndarray:
         """Which of the winnowed ``keys`` are corpus boilerplate (``wiretrace.boilerplate``), judged over
         the indexed articles plus ``new_winnowed`` ones numbered after them: sorted uint64 keys.
-        ``ranks`` and ``fetch`` (signatures and sizes) take those article numbers."""
+        ``ranks`` and ``fetch`` (signatures and sizes) take those article numbers.
+
+        Each key's document frequency is counted from the index ranges first, so only the postings
+        of keys held by ``boilerplate_min_df`` articles or more are gathered and sorted.
+        """
         if len(keys) == 0:
             return np.zeros(0, np.uint64)
-        old_k, old_d = self.postings("prints", keys)
+        keys = arrays.unique(np.asarray(keys, dtype=np.uint64))
         new = new_winnowed or []
         new_k = np.concatenate(new).astype(np.uint64) if new else np.zeros(0, np.uint64)
+        df = _key_counts(keys, new_k)
+        for seg in self.segments:
+            lo, hi = _ranges(seg.keys["prints"], keys)
+            df += hi - lo
+        frequent = keys[df >= self.settings.boilerplate_min_df]
+        old_k, old_d = self.postings("prints", frequent)
         new_d = np.repeat(np.arange(len(self), len(self) + len(new), dtype=np.int64), [len(w) for w in new])
-        inside = arrays.isin(new_k, keys)
+        inside = arrays.isin(new_k, frequent)
         frequent, samples = frequent_postings(np.concatenate([old_k, new_k[inside]]),
                                               np.concatenate([old_d, new_d[inside]]), ranks, self.settings)
         return boilerplate_keys(frequent, samples, fetch, self.settings)
@@ -258,10 +289,26 @@ class CandidateIndex:
 
 
 def merge_segments(segments: list[Segment]) -> Segment:
-    """One sorted segment from consecutive ones."""
-    merged = {kind: (np.concatenate([s.keys[kind] for s in segments]),
-                     np.concatenate([s.docs[kind].astype(np.int64) for s in segments])) for kind in _kinds()}
-    return build_segment(merged, segments[0].first, sum(s.count for s in segments))
+    """One sorted segment from consecutive ones: sorted runs merged pairwise in linear passes
+    (``_index_kernels.merge_postings``), never re-sorted."""
+    from . import _index_kernels  # numba, imported on first use
+
+    keys = {kind: [np.asarray(s.keys[kind]) for s in segments] for kind in _kinds()}
+    docs = {kind: [np.asarray(s.docs[kind]) for s in segments] for kind in _kinds()}
+    for kind in _kinds():
+        while len(keys[kind]) > 1:  # neighbours pairwise: each posting is copied log2(len(segments)) times
+            ks, ds = [], []
+            for n in range(0, len(keys[kind]) - 1, 2):
+                k, d = _index_kernels.merge_postings(keys[kind][n], docs[kind][n], keys[kind][n + 1], docs[kind][n + 1])
+                ks.append(k)
+                ds.append(d)
+            if len(keys[kind]) % 2:
+                ks.append(keys[kind][-1])
+                ds.append(docs[kind][-1])
+            keys[kind], docs[kind] = ks, ds
+    return Segment({kind: np.ascontiguousarray(keys[kind][0], dtype=np.uint64) for kind in _kinds()},
+                   {kind: np.ascontiguousarray(docs[kind][0], dtype=np.uint32) for kind in _kinds()},
+                   segments[0].first, sum(s.count for s in segments))
 
 
 # --- on disk ------------------------------------------------------------------------------------
