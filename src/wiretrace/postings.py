@@ -180,15 +180,22 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
         mine = over[inverse]
         keys = np.concatenate([old_k, new_keys[mine]])
         docs = np.concatenate([old_d, new_docs[mine] + n_old])
-        is_new = np.zeros(width, dtype=bool)
-        is_new[n_old:] = True
-        hubbed, hub_count = hub_pairs(keys, docs, ranks, max_df, rule.hubs, is_new)
+        hubbed, hub_count = _local_hub_pairs(keys, docs, ranks, n_old, max_df, rule.hubs)
         if len(hubbed):
             all_codes, all_counts = sum_by_code(np.concatenate([all_codes, hubbed[:, 0] * width + hubbed[:, 1]]),
                                                 np.concatenate([all_counts, hub_count]))
     keep = all_counts >= min_count
     picked = all_codes[keep]
     return np.stack([picked // width, picked % width, all_counts[keep]], axis=1)
+
+
+def _local_hub_pairs(keys: np.ndarray, docs: np.ndarray, ranks: np.ndarray, n_old: int, max_df: int,
+                     hubs: int) -> tuple[np.ndarray, np.ndarray]:
+    """``hub_pairs`` of postings whose articles numbered ``n_old`` and up are new, computed over the
+    articles present only (renumbered in order), so a query costs nothing per indexed article."""
+    present, local, _ = arrays.groups(docs)
+    pairs, shared = hub_pairs(keys, local, ranks[present], max_df, hubs, present >= n_old)
+    return present[pairs], shared
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import arrays
-from .boilerplate import doc_ranks
+from .boilerplate import doc_rank, doc_ranks
 from .model import Article, PairResult
 from .pipeline import Prepared, compare_prepared, prepare, prepare_to_compare, with_boilerplate
 from .postings import StoredIndex, index_dir, open_index
@@ -83,12 +83,13 @@ class Index:
         return np.asarray(sorted(k for k in keys.tolist() if self._verdicts[k]), dtype=np.uint64)
 
     def _rank_all(self) -> None:
-        """Sampling ranks of every indexed article (hubs and boilerplate samples) and their store
-        seqs as an array, each computed once."""
+        """Sampling ranks of every indexed article (hubs and boilerplate samples), plus a spare slot
+        for the query's, and their store seqs as an array, each computed once."""
         index = self.index.index
-        if len(self._ranks) < len(index.ids):
-            self._ranks = np.concatenate([self._ranks, doc_ranks(index.ids[len(self._ranks):])])
-            self._seqs = np.concatenate([self._seqs, np.asarray(index.seqs[len(self._seqs):], dtype=np.int64)])
+        if len(self._ranks) < len(index.ids) + 1:
+            have = len(self._seqs)
+            self._ranks = np.concatenate([self._ranks[:have], doc_ranks(index.ids[have:]), np.zeros(1, np.int64)])
+            self._seqs = np.concatenate([self._seqs, np.asarray(index.seqs[have:], dtype=np.int64)])
 
     def candidates(self, query: Prepared, boilerplate: np.ndarray | None = None) -> list[str]:
         """Stored articles sharing an LSH bucket or enough rare fingerprints (not ``boilerplate``) with
@@ -98,7 +99,8 @@ class Index:
     def _candidate_numbers(self, query: Prepared, boilerplate: np.ndarray | None = None) -> list[int]:
         index = self.index.index
         self._rank_all()
-        ranks = np.r_[self._ranks, doc_ranks([query.id])]
+        ranks = self._ranks  # its spare last slot numbers the query: no copy of a million ranks per query
+        ranks[len(index)] = doc_rank(query.id)
         rows = index.scored_candidates(query.fp.signature[None, :], [query.fp.winnowed], boilerplate, ranks)
         rows = rows[np.argsort(-rows[:, 2], kind="stable")]
         found = [n for n in rows[:, 0].tolist() if index.ids[n] != query.id]
