@@ -176,7 +176,7 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
     all_counts = np.concatenate([old_new_count, within_count])
     over = (df > max_df) & ~excluded
     if rule.hubs > 0 and over.any():  # keys over the cap: every holder (old or new) with the key's hubs
-        old_k, old_d = _postings_of(segments, kind, uniq[over])
+        old_k, old_d = _gather(ranges, kind, uniq, over)
         mine = over[inverse]
         keys = np.concatenate([old_k, new_keys[mine]])
         docs = np.concatenate([old_d, new_docs[mine] + n_old])
@@ -187,6 +187,17 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
     keep = all_counts >= min_count
     picked = all_codes[keep]
     return np.stack([picked // width, picked % width, all_counts[keep]], axis=1)
+
+
+def _gather(ranges: list[tuple[Segment, np.ndarray, np.ndarray]], kind: str, uniq: np.ndarray,
+            pick: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The postings of the picked keys from their searched ranges (as ``_postings_of`` gives them)."""
+    out_k, out_d = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+    for seg, lo, hi in ranges:
+        which, pos = _expand(lo[pick], hi[pick])
+        out_k.append(uniq[pick][which])
+        out_d.append(seg.docs[kind][pos].astype(np.int64))
+    return np.concatenate(out_k), np.concatenate(out_d)
 
 
 def _local_hub_pairs(keys: np.ndarray, docs: np.ndarray, ranks: np.ndarray, n_old: int, max_df: int,
