@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from wiretrace.arrays import groups, isin, key_doc_order, setdiff, union, unique, unique_counts
+from wiretrace.arrays import groups, isin, key_doc_order, setdiff, sorted_groups, union, unique, unique_counts
 
 _DTYPES = st.sampled_from([np.int64, np.uint64, np.int32])
 
@@ -50,12 +50,17 @@ def test_counting_and_grouping_equal_numpy(pair) -> None:
     for ours, theirs in zip((values, inverse, counts), expected):
         assert np.array_equal(ours, theirs)
     assert np.array_equal(values[inverse], a)
+    order = sorted_groups(a)[0]
+    assert np.array_equal(order, np.argsort(a, kind="stable"))
 
 
 @settings(max_examples=200, deadline=None)
-@given(_pair(), st.booleans())
-def test_key_doc_order_equals_lexsort(pair, docs_sorted) -> None:
+@given(_pair(), st.sampled_from(["any", "docs sorted", "both sorted"]))
+def test_key_doc_order_equals_lexsort(pair, given_order) -> None:
     keys, docs = pair
     n = min(len(keys), len(docs))
-    keys, docs = keys[:n], (np.sort(docs[:n]) if docs_sorted else docs[:n])
+    keys, docs = keys[:n], (np.sort(docs[:n]) if given_order == "docs sorted" else docs[:n])
+    if given_order == "both sorted":
+        first = np.lexsort((docs, keys))
+        keys, docs = keys[first], docs[first]
     assert np.array_equal(key_doc_order(keys, docs), np.lexsort((docs, keys)))

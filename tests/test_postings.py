@@ -2,10 +2,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings as hyp_settings, strategies as st
 
-from wiretrace.boilerplate import corpus_boilerplate, doc_ranks
+from wiretrace import _index_kernels
+from wiretrace.boilerplate import corpus_boilerplate, doc_ranks, frequent_postings
 from wiretrace.candidates import candidate_pairs
-from wiretrace.postings import (CandidateIndex, Segment, build_segment, doc_postings, index_dir, load_index,
-                                merge_segments, save_index)
+from wiretrace.postings import (CandidateIndex, Segment, _ranges, _sampled_holders, build_segment, doc_postings,
+                                index_dir, load_index, merge_segments, save_index)
 from wiretrace.settings import Settings
 
 # tiny caps and key spaces so that shared keys, capped keys and empty signatures all occur
@@ -194,3 +195,34 @@ def test_index_boilerplate_finds_some_and_not_all():
     got = index.boilerplate(np.asarray([100, 200], np.uint64), doc_ranks([f"d{i}" for i in range(60)]),
                             lambda d: (sigs[d], np.full(len(d), 30)), wins[50:])
     assert got.tolist() == [200]  # the footer under forty unrelated articles, not the story's own text
+
+
+@hyp_settings(max_examples=200, deadline=None)
+@given(haystack=st.lists(st.sampled_from([0, 1, 2, 5, 9, 2**63, 2**64 - 2, 2**64 - 1]), max_size=40),
+       needles=st.sets(st.sampled_from([0, 1, 3, 5, 8, 9, 10, 2**63, 2**64 - 1])))
+def test_galloping_ranges_equal_searchsorted(haystack, needles):
+    hay = np.sort(np.asarray(haystack, dtype=np.uint64))
+    nd = np.asarray(sorted(needles), dtype=np.uint64)
+    lo, hi = _ranges(hay, nd)
+    assert lo.tolist() == np.searchsorted(hay, nd, "left").tolist()
+    assert hi.tolist() == np.searchsorted(hay, nd, "right").tolist()
+
+
+@hyp_settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 40), cuts=st.lists(st.integers(0, 40), max_size=3),
+       rank_range=st.sampled_from([3, 10**9]))
+def test_sampled_holders_equal_frequent_postings(seed, n, cuts, rank_range):
+    rng = np.random.default_rng(seed)
+    wins = [np.unique(rng.integers(0, 15, size=rng.integers(0, 8)).astype(np.uint64)) for _ in range(n)]
+    ranks = rng.integers(0, rank_range, size=n)  # a small range makes ties: broken by article number
+    bounds = [0, *sorted(min(c, n) for c in cuts), n]
+    runs = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        k = np.concatenate(wins[lo:hi]) if hi > lo else np.zeros(0, np.uint64)
+        d = np.repeat(np.arange(lo, hi), [len(w) for w in wins[lo:hi]])
+        order = np.lexsort((d, k))
+        runs.append((k[order], d[order].astype(np.uint32)))
+    keys, docs = np.concatenate([r[0] for r in runs]), np.concatenate([r[1] for r in runs]).astype(np.int64)
+    expected_keys, expected = frequent_postings(keys, docs, ranks, BOILER)
+    got = _sampled_holders(runs, [_ranges(k, expected_keys) for k, _ in runs], ranks, BOILER.boilerplate_sample)
+    assert got.tolist() == expected.tolist()

@@ -27,7 +27,7 @@ import numpy as np
 
 from . import arrays
 from . import candidates as _candidates
-from .boilerplate import SignatureFetch, boilerplate_keys, frequent_postings
+from .boilerplate import SignatureFetch, boilerplate_keys
 from .candidates import (KeyRule, band_keys, hub_pairs, key_rules, pairs_from_postings, stored_fingerprints,
                          sum_by_code)
 from .settings import DEFAULT, Settings
@@ -109,12 +109,15 @@ def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _ranges(haystack: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each of the sorted ``needles`` lies in the sorted ``haystack``: [lo, hi) per needle.
+    """Where each of the ascending ``needles`` lies in the sorted ``haystack``: [lo, hi) per needle.
 
-    Sorted needles matter: NumPy starts each binary search from the previous answer, so 2.4M sorted
-    needles in 18.5M postings take 0.1 s where the same needles unsorted take 4.4 s.
+    Each search gallops from the previous answer (``_index_kernels.sorted_ranges``): 2.5M needles
+    in 148M postings take 0.15 s, against 1.0 s for ``np.searchsorted`` with the same sorted needles
+    and several times that with them unsorted.
     """
-    return np.searchsorted(haystack, needles, side="left"), np.searchsorted(haystack, needles, side="right")
+    from . import _index_kernels  # numba, imported on first use
+
+    return _index_kernels.sorted_ranges(np.asarray(haystack), np.ascontiguousarray(needles, dtype=np.uint64))
 
 
 def _postings_of(segments: list[Segment], kind: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -134,11 +137,20 @@ def _postings_of(segments: list[Segment], kind: str, keys: np.ndarray) -> tuple[
     return np.concatenate(out_k), np.concatenate(out_d)
 
 
-def _key_counts(keys: np.ndarray, postings: np.ndarray) -> np.ndarray:
-    """How many of ``postings`` hold each of the sorted distinct ``keys``."""
-    held = np.sort(postings)
-    lo, hi = _ranges(held, keys)
-    return hi - lo
+def _sampled_holders(runs: list[tuple[np.ndarray, np.ndarray]], ranges: list[tuple[np.ndarray, np.ndarray]],
+                     ranks: np.ndarray, sample: int) -> np.ndarray:
+    """Per key, its ``sample`` holders of lowest (rank, article number) across the sorted runs of
+    postings (``runs[i]`` = (keys, docs), ``ranges[i]`` the key's [lo, hi) in it), padded with -1:
+    ``frequent_postings``'s samples without gathering or sorting every posting of the key."""
+    from . import _index_kernels  # numba, imported on first use
+
+    n = len(ranges[0][0]) if ranges else 0
+    best_rank = np.full((n, sample), np.iinfo(np.int64).max, dtype=np.int64)
+    best_doc = np.full((n, sample), -1, dtype=np.int64)
+    filled = np.zeros(n, dtype=np.int64)
+    for (_, docs), (lo, hi) in zip(runs, ranges):
+        _index_kernels.lowest_ranked(np.asarray(docs), lo, hi, ranks, best_rank, best_doc, filled)
+    return best_doc
 
 
 def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.ndarray, new_docs: np.ndarray,
@@ -154,7 +166,7 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
     max_df, min_count = rule.max_df, rule.min_shared
     if len(new_keys) == 0:
         return np.zeros((0, 3), np.int64)
-    uniq, inverse, new_df = arrays.groups(new_keys)
+    order, uniq, inverse, new_df = arrays.sorted_groups(new_keys)
     df = new_df.astype(np.int64)
     ranges = []
     for seg in segments:
@@ -170,7 +182,7 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
         which, pos = _expand(lo[inverse[rows]], hi[inverse[rows]])
         codes.append(seg.docs[kind][pos].astype(np.int64) * width + new_docs[rows][which] + n_old)
     old_new, old_new_count = arrays.unique_counts(np.concatenate(codes) if codes else np.zeros(0, np.int64))
-    shared = (ok & (new_df >= 2))[inverse]  # keys held by one new article pair no two new ones
+    shared = order[(ok & (new_df >= 2))[inverse[order]]]  # in (key, doc) order; a key one new article holds pairs none
     within, within_count = pairs_from_postings(new_keys[shared], new_docs[shared], max(2, len(new_docs)))  # new × new
     all_codes = np.concatenate([old_new, (within[:, 0] + n_old) * width + within[:, 1] + n_old])
     all_counts = np.concatenate([old_new_count, within_count])
@@ -243,25 +255,25 @@ class CandidateIndex:
         the indexed articles plus ``new_winnowed`` ones numbered after them: sorted uint64 keys.
         ``ranks`` and ``fetch`` (signatures and sizes) take those article numbers.
 
-        Each key's document frequency is counted from the index ranges first, so only the postings
-        of keys held by ``boilerplate_min_df`` articles or more are gathered and sorted.
+        The same verdicts as ``frequent_postings`` + ``boilerplate_keys`` over every posting of the
+        keys, but each key's document frequency comes from its index ranges and its sample of
+        lowest-ranked holders from a pass over them (``_sampled_holders``): at 1M articles the
+        frequent keys of one wave have 10M postings, which were gathered and sorted.
         """
         if len(keys) == 0:
             return np.zeros(0, np.uint64)
         keys = arrays.unique(np.asarray(keys, dtype=np.uint64))
         new = new_winnowed or []
         new_k = np.concatenate(new).astype(np.uint64) if new else np.zeros(0, np.uint64)
-        df = _key_counts(keys, new_k)
-        for seg in self.segments:
-            lo, hi = _ranges(seg.keys["prints"], keys)
-            df += hi - lo
-        frequent = keys[df >= self.settings.boilerplate_min_df]
-        old_k, old_d = self.postings("prints", frequent)
         new_d = np.repeat(np.arange(len(self), len(self) + len(new), dtype=np.int64), [len(w) for w in new])
-        inside = arrays.isin(new_k, frequent)
-        frequent, samples = frequent_postings(np.concatenate([old_k, new_k[inside]]),
-                                              np.concatenate([old_d, new_d[inside]]), ranks, self.settings)
-        return boilerplate_keys(frequent, samples, fetch, self.settings)
+        order = np.argsort(new_k, kind="stable")  # the new postings as one more run sorted by (key, doc)
+        runs = [(seg.keys["prints"], seg.docs["prints"]) for seg in self.segments] + [(new_k[order], new_d[order])]
+        ranges = [_ranges(k, keys) for k, _ in runs]
+        df = sum((hi - lo for lo, hi in ranges), np.zeros(len(keys), np.int64))
+        frequent = df >= self.settings.boilerplate_min_df
+        samples = _sampled_holders(runs, [(lo[frequent], hi[frequent]) for lo, hi in ranges], ranks,
+                                   self.settings.boilerplate_sample)
+        return boilerplate_keys(keys[frequent], samples, fetch, self.settings)
 
     def scored_candidates(self, signatures: np.ndarray, winnowed: list[np.ndarray],
                           boilerplate: np.ndarray | None = None, ranks: np.ndarray | None = None) -> np.ndarray:
