@@ -226,3 +226,27 @@ def test_sampled_holders_equal_frequent_postings(seed, n, cuts, rank_range):
     expected_keys, expected = frequent_postings(keys, docs, ranks, BOILER)
     got = _sampled_holders(runs, [_ranges(k, expected_keys) for k, _ in runs], ranks, BOILER.boilerplate_sample)
     assert got.tolist() == expected.tolist()
+
+
+def test_signatures_and_sizes_survive_merges_and_saving(tmp_path):
+    sigs, wins = corpus(5, 30)
+    sizes = np.arange(100, 130)
+    index = CandidateIndex(settings=SMALL)
+    for lo in range(0, 30, 5):
+        index.add([f"d{i}" for i in range(lo, lo + 5)], sigs[lo:lo + 5], wins[lo:lo + 5], sizes=sizes[lo:lo + 5])
+        index.merge_tail()
+    docs = np.asarray([29, 0, 12, 12, 5])
+    for candidate in (index, index.compacted()):
+        got_sigs, got_sizes = candidate.signatures(docs)
+        assert np.array_equal(got_sigs, sigs[docs]) and got_sizes.tolist() == sizes[docs].tolist()
+    save_index(tmp_path / "x.index", index, "t")
+    loaded = load_index(tmp_path / "x.index", "t", SMALL)
+    assert loaded is not None and np.array_equal(loaded.signatures(docs)[0], sigs[docs])
+    assert loaded.signatures(docs)[1].tolist() == sizes[docs].tolist()
+
+
+def test_signatures_of_articles_indexed_without_sizes_are_refused():
+    sigs, wins = corpus(5, 10)
+    index = index_of(sigs, wins, [(0, 10)])
+    with pytest.raises(ValueError, match="without their signatures and sizes"):
+        index.signatures(np.asarray([3]))
