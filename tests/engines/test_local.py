@@ -82,6 +82,10 @@ def test_incremental_scans_give_the_same_pairs_as_one_full_scan(tmp_path):
         expected = [p.to_json() for p in a.pairs()]
         assert expected and [p.to_json() for p in b.pairs()] == expected
         assert a.counts() == b.counts() == full.counts
+        assert b.clustered_seq() == 70  # clusters and grades reflect every article
+    for name in ("pairs.jsonl", "articles.jsonl", "clusters.jsonl"):  # ids included: content-derived
+        assert (tmp_path / "inc3" / name).read_text() == (tmp_path / "full" / name).read_text(), name
+    with Store(tmp_path / "full.duckdb", read_only=True) as a:
         edges = a.edges()  # read column by column, equal to the edges of whole pairs
         assert any(e.source for e in edges) and edges == [edge_of(p) for p in a.pairs(with_passages=False)]
         for passages in (True, False):  # pairs.jsonl is written from rows: the same JSON as the objects give

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVa
 import numpy as np
 
 from .. import arrays
-from ..boilerplate import doc_ranks
-from ..cluster import build_clusters, grades_from_coverage
-from ..model import Article, PairResult, Passage, QuarantineEntry
 from ..align import KINDS
+from ..boilerplate import doc_ranks
+from ..cluster import build_clusters, closure, grades_from_coverage
+from ..model import Article, PairResult, Passage, QuarantineEntry
 from ..pipeline import Prepared, compare_spans, prepare, prepare_to_compare, with_boilerplate
 from ..postings import index_dir, open_index
 from ..read import ReadOptions, iter_articles
@@ -358,27 +358,54 @@ def align_pairs(store: Store, numbered: list[str], seqs: np.ndarray, pairs: np.n
     return related
 
 
-def recluster(store: Store, settings: Settings) -> None:
-    """Rebuild clusters, source trees, stories and article grades from the stored pairs."""
-    clusters = build_clusters(store.edges())
-    grades = grades_from_coverage(store.article_info(), store.reuse_coverage(), settings)
-    store.replace_clusters(clusters, grades)
+@dataclass(frozen=True)
+class Reclustered:
+    """What a recluster rewrote: everything (``full``) or the stories its new pairs touched."""
+
+    full: bool
+    articles: int  # articles whose cluster rows were recomputed (all linked ones when full)
+    clusters: int  # clusters written
+    graded: int  # articles whose grade was recomputed
+
+
+def recluster(store: Store, settings: Settings, full: bool = False) -> Reclustered:
+    """Bring clusters, source trees, stories and article grades up to date with the stored pairs.
+
+    Incrementally when the store says up to which article they are current (``clustered_seq``):
+    only the stories holding an article of a pair added since are rebuilt (``cluster.closure``;
+    untouched clusters keep their rows and their content-derived ids), and only the grades of
+    articles in such pairs; the result equals a full rebuild. ``full`` rebuilds everything."""
+    upto = store.clustered_upto()
+    since = None if full else store.clustered_seq()
+    if since is None:
+        clusters = build_clusters(store.edges())
+        grades = grades_from_coverage(store.article_info(), store.reuse_coverage(), settings)
+        store.replace_clusters(clusters, grades, upto=upto)
+        return Reclustered(True, sum(len(c.members) for c in clusters), len(clusters), len(grades))
+    new, paired = store.changes_since(since)
+    region = closure(paired, store.linked) if paired else set()
+    clusters = build_clusters(store.edges(region)) if region else []
+    graded = new | paired
+    grades = grades_from_coverage(store.article_info(graded), store.reuse_coverage(graded), settings)
+    store.replace_clusters(clusters, grades, region=region, graded=graded, upto=upto)
+    return Reclustered(False, len(region), len(clusters), len(grades))
 
 
 def write_outputs(store: Store, out_dir: Path, quarantine: Sequence[QuarantineEntry], passages: bool = True,
                   report: bool = True) -> Path | None:
-    """Write pairs.jsonl, articles.jsonl, clusters.jsonl, quarantine.jsonl and the HTML report."""
+    """Write pairs.jsonl, articles.jsonl, clusters.jsonl, quarantine.jsonl and the HTML report;
+    the three whole-store files are encoded by DuckDB straight from the tables."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    grades = store.grades()
-    clusters = store.clusters()
-    _write_jsonl(out_dir / "pairs.jsonl", store.iter_pairs_json(with_passages=passages))
-    _write_jsonl(out_dir / "articles.jsonl", (g.to_json() for g in grades))
-    _write_jsonl(out_dir / "clusters.jsonl", (c.to_json() for c in clusters))
+    store.write_pairs_jsonl(out_dir / "pairs.jsonl", with_passages=passages)
+    store.write_articles_jsonl(out_dir / "articles.jsonl")
+    store.write_clusters_jsonl(out_dir / "clusters.jsonl")
     _write_jsonl(out_dir / "quarantine.jsonl", (q.to_json() for q in quarantine))
     if not report:
         return None
     from ..report import render_report
 
+    grades = store.grades()
+    clusters = store.clusters()
     pairs = store.pairs(with_passages=True)  # the report pages need them all (use --no-report at scale)
 
     articles = {a.id: a for a in store.articles()}

@@ -28,7 +28,7 @@ import numpy as np
 
 from ..boilerplate import doc_rank, is_boilerplate
 from ..candidates import KEY_KINDS, article_keys, key_rules
-from ..cluster import Edge, Reuse, edge_of, grade_articles, reuse_of, source_tree
+from ..cluster import Edge, Reuse, edge_of, grade_articles, reuse_of, source_tree, stable_id
 from ..errors import EngineError, UsageError, WiretraceError
 from ..model import Article, QuarantineEntry
 from ..pipeline import Prepared, compare_prepared, prepare, prepare_to_compare, with_boilerplate
@@ -415,41 +415,35 @@ def _cluster_of(group: tuple[str, Iterable[Any]]) -> tuple:
     tree = source_tree(members, edges)
     ordered_tree = {m: tree[m] for m in members if m in tree}
     roots = [m for m in members if m not in tree]
-    return (members, ordered_tree, roots)
+    return (stable_id("c", members[0]), members, ordered_tree, roots)
 
 
 def clusters_df(spark: "SparkSession", pairs: "DataFrame") -> "DataFrame":
-    """Reprint clusters ``(cluster, members, source_tree, roots, story)`` named and storied as locally."""
+    """Reprint clusters ``(cluster, members, source_tree, roots, story, size, first)`` named and
+    storied as locally (ids from the smallest member, ``cluster.stable_id``); ``size`` and
+    ``first`` give the local order (largest first, then by smallest member)."""
     from pyspark.sql import functions as F
 
     reuse = pairs.where(F.col("relation").isin("duplicate", "derived")).cache()
     comp = connected_components(reuse.select(F.col("a").alias("src"), F.col("b").alias("dst")))
     grouped = (reuse.join(comp, reuse.a == comp.node).rdd.map(lambda r: (r["component"], r))
                .groupByKey().map(_cluster_of))
-    named = (grouped.sortBy(lambda c: (-len(c[0]), c[0][0])).zipWithIndex()
-             .map(lambda x: (f"c{x[1] + 1}", x[0][0], x[0][1], x[0][2])))
     clusters = spark.createDataFrame(
-        named, "cluster string, members array<string>, source_tree map<string,string>, roots array<string>")
-    clusters = clusters.cache()
-    return clusters.join(_stories(spark, clusters, pairs), "cluster", "left")
+        grouped, "cluster string, members array<string>, source_tree map<string,string>, roots array<string>")
+    clusters = (clusters.withColumn("size", F.size("members")).withColumn("first", F.col("members")[0]).cache())
+    return clusters.join(_stories(spark, pairs), clusters["first"] == F.col("article"), "left").drop("article")
 
 
-def _stories(spark: "SparkSession", clusters: "DataFrame", pairs: "DataFrame") -> "DataFrame":
-    """``(cluster, story)``: clusters (and lone articles) joined by same_story edges, numbered by
-    their sorted member names as the local engine numbers them."""
+def _stories(spark: "SparkSession", pairs: "DataFrame") -> "DataFrame":
+    """``(article, story)`` of every linked article: components of duplicate, derived and
+    same_story edges, each named after its smallest article as the local engine names them
+    (label propagation leaves exactly that article as the component's label)."""
     from pyspark.sql import functions as F
 
-    member = clusters.select(F.explode("members").alias("article"), "cluster")
-    same = pairs.where(F.col("relation") == "same_story").select("a", "b")
-    ends = (same.join(member.withColumnRenamed("article", "a").withColumnRenamed("cluster", "ca"), "a", "left")
-            .join(member.withColumnRenamed("article", "b").withColumnRenamed("cluster", "cb"), "b", "left")
-            .select(F.coalesce("ca", "a").alias("src"), F.coalesce("cb", "b").alias("dst")))
-    names = clusters.select(F.col("cluster").alias("src"), F.col("cluster").alias("dst"))
-    comp = connected_components(names.union(ends))
-    groups = comp.groupBy("component").agg(F.array_sort(F.collect_list("node")).alias("names"))
-    numbered = (groups.rdd.map(lambda r: (r["names"], r["names"])).sortByKey().zipWithIndex()
-                .flatMap(lambda x: [(name, f"s{x[1] + 1}") for name in x[0][1]]))
-    return spark.createDataFrame(numbered, "cluster string, story string")
+    linked = pairs.where(F.col("relation").isin("duplicate", "derived", "same_story"))
+    comp = connected_components(linked.select(F.col("a").alias("src"), F.col("b").alias("dst")))
+    named = comp.rdd.map(lambda r: (r["node"], stable_id("s", r["component"])))
+    return spark.createDataFrame(named, "article string, story string")
 
 
 def _grade_partition(rows: Iterable[Any], settings: Settings) -> Iterator[tuple]:
@@ -589,7 +583,7 @@ def _scan(spark: "SparkSession", inputs: Sequence[str | Path], out: Path, settin
             _write_lines(out / "pairs.jsonl", (_pair_line(r["json"], passages)
                                                  for r in ordered_pairs.select("json").toLocalIterator()))
         _write_lines(out / "articles.jsonl", (r["json"] for r in grades.orderBy("seq").toLocalIterator()))
-        cluster_rows = clusters.withColumn("number", F.expr("cast(substring(cluster, 2) as long)")).orderBy("number")
+        cluster_rows = clusters.orderBy(F.col("size").desc(), "first")
         _write_lines(out / "clusters.jsonl",
                      (json.dumps(_cluster_json(r), ensure_ascii=False) for r in cluster_rows.toLocalIterator()))
         _write_lines(out / "quarantine.jsonl",
