@@ -5,6 +5,7 @@ import random
 from dataclasses import replace
 
 import numpy as np
+from hypothesis import given, settings as hyp_settings, strategies as st
 
 from wiretrace.boilerplate import (REPEATED, boilerplate_keys, doc_rank, estimated_overlap, frequent_postings,
                                    is_boilerplate, repeated_spans, tag_repeated)
@@ -82,6 +83,27 @@ def test_boilerplate_keys_fetch_each_sampled_document_once() -> None:
     found = boilerplate_keys(np.array([3, 8], np.uint64), samples, fetch)
     assert found.tolist() == [3, 8]
     assert fetched == [list(range(12))]
+
+
+def boilerplate_keys_reference(keys, samples, sigs, sizes, settings=DEFAULT):
+    """One ``is_boilerplate`` verdict per key, as ``boilerplate_keys`` was written before it judged keys together."""
+    found = [k for k, row in zip(keys.tolist(), samples.tolist())
+             if is_boilerplate(sigs[[x for x in row if x >= 0]], sizes[[x for x in row if x >= 0]], settings)]
+    return sorted(found)
+
+
+@hyp_settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 10_000), n_keys=st.integers(1, 40), values=st.sampled_from([2, 4, 2**32]))
+def test_boilerplate_keys_judged_together_equal_one_by_one(seed, n_keys, values) -> None:
+    rng = np.random.default_rng(seed)
+    sigs = rng.integers(0, values, size=(30, 128), dtype=np.uint64).astype(np.uint32)  # few values: overlaps near 0.5
+    sizes = rng.integers(1, 400, size=30)
+    samples = np.stack([rng.choice(30, size=8, replace=False) for _ in range(n_keys)])
+    samples[rng.random(samples.shape) < 0.05] = -1  # a few short samples take the one-by-one path
+    samples = -np.sort(-samples, axis=1)  # padding last, as frequent_postings pads
+    keys = np.sort(rng.choice(10**6, size=n_keys, replace=False)).astype(np.uint64)
+    got = boilerplate_keys(keys, samples, lambda d: (sigs[d], sizes[d]))
+    assert got.dtype == np.uint64 and got.tolist() == boilerplate_keys_reference(keys, samples, sigs, sizes)
 
 
 def test_repeated_spans_cover_whole_footer_sentences_only() -> None:

@@ -56,6 +56,11 @@ def article(aid):
     return Article(aid, aid), 40, np.zeros(4, np.uint32), np.zeros(0, np.uint64)
 
 
+def seqs(store, ids):
+    """The store numbers of articles, as ``Store.add_pairs`` takes them."""
+    return store.fingerprints(list(ids)).seqs
+
+
 def derived(a, b):
     return PairResult(a, b, "derived", "partially", b, 0.8, {"coverage_a": 0.5}, [Passage((0, 1), (0, 1), "verbatim")],
                       [], [])
@@ -65,11 +70,11 @@ def test_write_pairs_merges_only_when_the_file_is_this_stores_and_untouched(tmp_
     out = tmp_path / "pairs.jsonl"
     with Store(tmp_path / "s.duckdb") as store:
         store.add_articles([article(x) for x in ("m", "k", "z")])
-        store.add_pairs([derived("k", "m"), derived("m", "z")], ["m", "k", "z"])
+        store.add_pairs([derived("k", "m"), derived("m", "z")], seqs(store, ["m", "k", "z"]))
         assert not write_pairs(store, out)  # first write: whole
         assert read_state(out).upto == 3 and read_state(out).pairs == 2
         store.add_articles([article(x) for x in ("a", "n")])
-        store.add_pairs([derived("a", "k"), derived("k", "n"), derived("n", "z")], ["a", "n"])
+        store.add_pairs([derived("a", "k"), derived("k", "n"), derived("n", "z")], seqs(store, ["a", "n"]))
         assert write_pairs(store, out)  # merged
         whole = tmp_path / "whole.jsonl"
         store.write_pairs_jsonl(whole)
@@ -80,18 +85,18 @@ def test_write_pairs_merges_only_when_the_file_is_this_stores_and_untouched(tmp_
         assert not write_pairs(store, out, passages=False)  # other options: whole
         assert "passages" not in out.read_text()
         store.add_articles([article("b")])
-        store.add_pairs([derived("b", "z")], ["b"])
+        store.add_pairs([derived("b", "z")], seqs(store, ["b"]))
         out.write_text(out.read_text() + "\n")  # changed by someone else: whole, and repaired
         assert not write_pairs(store, out, passages=False)
         assert len(out.read_text().splitlines()) == 6
 
         store.add_articles([article("c"), article("d")])  # d not compared yet (a scan killed): whole, no state
-        store.add_pairs([derived("c", "z")], ["c"])
+        store.add_pairs([derived("c", "z")], seqs(store, ["c"]))
         assert not write_pairs(store, out, passages=False) and not state_path(out).exists()
-        store.add_pairs([derived("a", "d")], ["d"])
+        store.add_pairs([derived("a", "d")], seqs(store, ["d"]))
         assert not write_pairs(store, out, passages=False) and read_state(out).pairs == 8
         store.add_articles([article("e")])
-        store.add_pairs([derived("a", "e")], ["e"])
+        store.add_pairs([derived("a", "e")], seqs(store, ["e"]))
         assert write_pairs(store, out, passages=False) and read_state(out).pairs == 9
 
 

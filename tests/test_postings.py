@@ -2,8 +2,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings as hyp_settings, strategies as st
 
+from wiretrace import _index_kernels
+from wiretrace.boilerplate import corpus_boilerplate, doc_ranks, frequent_postings
 from wiretrace.candidates import candidate_pairs
-from wiretrace.postings import CandidateIndex, index_dir, load_index, save_index
+from wiretrace.postings import (CandidateIndex, Segment, _ranges, _sampled_holders, build_segment, doc_postings,
+                                index_dir, load_index, merge_segments, save_index)
 from wiretrace.settings import Settings
 
 # tiny caps and key spaces so that shared keys, capped keys and empty signatures all occur
@@ -104,3 +107,146 @@ def test_a_new_candidate_key_kind_reaches_the_persistent_index(monkeypatch):
     assert "first" in index.segments[0].keys
     assert got.tolist() == candidate_pairs(sigs, wins, SMALL, mask).tolist()  # both paths agree on it
     assert len(got) > len(without)  # and it found pairs the built-in kinds did not
+
+
+def postings_reference(index, kind, keys):
+    """The lookup before sorted needles: two binary searches per key as given, segment by segment."""
+    out_k, out_d = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+    for seg in index.segments:
+        for key in np.asarray(keys, dtype=np.uint64):
+            lo, hi = np.searchsorted(seg.keys[kind], key, "left"), np.searchsorted(seg.keys[kind], key, "right")
+            out_k.append(np.full(hi - lo, key, np.uint64))
+            out_d.append(seg.docs[kind][lo:hi].astype(np.int64))
+    return np.concatenate(out_k), np.concatenate(out_d)
+
+
+@hyp_settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 30), split=st.integers(0, 30),
+       keys=st.lists(st.integers(0, 40), max_size=30))
+def test_postings_of_any_keys_equal_one_search_per_key(seed, n, split, keys):
+    sigs, wins = corpus(seed, n)
+    index = index_of(sigs, wins, [(0, min(split, n)), (min(split, n), n)])
+    for kind in ("prints", "bands"):
+        needles = np.asarray(keys, np.uint64) if kind == "prints" else index.segments[-1].keys["bands"][::2][:len(keys)]
+        for given_keys in (needles, np.unique(needles)):  # unsorted with repeats, and sorted distinct
+            got, expected = index.postings(kind, given_keys), postings_reference(index, kind, given_keys)
+            assert got[0].tolist() == expected[0].tolist() and got[1].tolist() == expected[1].tolist()
+
+
+def lexsorted_segment(segments):
+    """The merge before ``merge_postings``: concatenate and re-sort by (key, doc)."""
+    joined = {kind: (np.concatenate([s.keys[kind] for s in segments]),
+                     np.concatenate([s.docs[kind].astype(np.int64) for s in segments])) for kind in segments[0].keys}
+    out_k, out_d = {}, {}
+    for kind, (k, d) in joined.items():
+        order = np.lexsort((d, k))
+        out_k[kind], out_d[kind] = k[order], d[order].astype(np.uint32)
+    return Segment(out_k, out_d, segments[0].first, sum(s.count for s in segments))
+
+
+@hyp_settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), cuts=st.lists(st.integers(0, 40), min_size=1, max_size=5))
+def test_merged_segments_equal_a_full_re_sort(seed, cuts):
+    sigs, wins = corpus(seed, 40)
+    bounds = [0, *sorted(cuts), 40]
+    segments = [build_segment(doc_postings(sigs[lo:hi], wins[lo:hi], lo, SMALL), lo, hi - lo)
+                for lo, hi in zip(bounds[:-1], bounds[1:])]
+    merged, expected = merge_segments(segments), lexsorted_segment(segments)
+    assert merged.first == 0 and merged.count == 40
+    for kind in expected.keys:
+        assert merged.keys[kind].dtype == np.uint64 and merged.docs[kind].dtype == np.uint32
+        assert merged.keys[kind].tolist() == expected.keys[kind].tolist()
+        assert merged.docs[kind].tolist() == expected.docs[kind].tolist()
+
+
+BOILER = Settings(num_perm=8, lsh_bands=4, max_df=3, max_bucket=3, min_shared_fingerprints=2,
+                  boilerplate_min_df=3, boilerplate_sample=2)
+
+
+@hyp_settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), n_old=st.integers(0, 30), n_new=st.integers(0, 10), split=st.integers(0, 30),
+       some=st.integers(0, 30))
+def test_index_boilerplate_equals_the_corpus_verdicts(seed, n_old, n_new, split, some):
+    rng = np.random.default_rng(seed)
+    n = n_old + n_new
+    sigs = rng.integers(0, 3, size=(n, BOILER.num_perm)).astype(np.uint32)
+    wins = [np.unique(rng.integers(0, 12, size=rng.integers(0, 8)).astype(np.uint64)) for _ in range(n)]
+    sizes = rng.integers(1, 50, size=n)
+    index = CandidateIndex(settings=BOILER)
+    cut = min(split, n_old)
+    for lo, hi in ((0, cut), (cut, n_old)):
+        index.add([f"d{i}" for i in range(lo, hi)], sigs[lo:hi], wins[lo:hi])
+    ranks = doc_ranks([f"d{i}" for i in range(n)])
+    keys = np.unique(rng.integers(0, 12, size=some).astype(np.uint64))
+    got = index.boilerplate(keys, ranks, lambda d: (sigs[d], sizes[d]), wins[n_old:])
+    everywhere = corpus_boilerplate(wins, sigs, sizes, ranks, BOILER)
+    assert got.dtype == np.uint64 and got.tolist() == [k for k in everywhere.tolist() if k in set(keys.tolist())]
+
+
+def test_index_boilerplate_finds_some_and_not_all():
+    rng = np.random.default_rng(4)
+    sigs = rng.integers(0, 10**6, size=(60, BOILER.num_perm)).astype(np.uint32)  # unrelated articles
+    sigs[:20] = sigs[0]  # twenty copies of one story: their shared fingerprints are not boilerplate
+    wins = [np.r_[np.uint64(100), rng.integers(0, 12, size=3).astype(np.uint64)] if i < 20
+            else np.r_[np.uint64(200), rng.integers(1000, 10**6, size=3).astype(np.uint64)] for i in range(60)]
+    wins = [np.unique(w) for w in wins]
+    index = CandidateIndex(settings=BOILER)
+    index.add([f"d{i}" for i in range(50)], sigs[:50], wins[:50])
+    got = index.boilerplate(np.asarray([100, 200], np.uint64), doc_ranks([f"d{i}" for i in range(60)]),
+                            lambda d: (sigs[d], np.full(len(d), 30)), wins[50:])
+    assert got.tolist() == [200]  # the footer under forty unrelated articles, not the story's own text
+
+
+@hyp_settings(max_examples=200, deadline=None)
+@given(haystack=st.lists(st.sampled_from([0, 1, 2, 5, 9, 2**63, 2**64 - 2, 2**64 - 1]), max_size=40),
+       needles=st.sets(st.sampled_from([0, 1, 3, 5, 8, 9, 10, 2**63, 2**64 - 1])))
+def test_galloping_ranges_equal_searchsorted(haystack, needles):
+    hay = np.sort(np.asarray(haystack, dtype=np.uint64))
+    nd = np.asarray(sorted(needles), dtype=np.uint64)
+    lo, hi = _ranges(hay, nd)
+    assert lo.tolist() == np.searchsorted(hay, nd, "left").tolist()
+    assert hi.tolist() == np.searchsorted(hay, nd, "right").tolist()
+
+
+@hyp_settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 40), cuts=st.lists(st.integers(0, 40), max_size=3),
+       rank_range=st.sampled_from([3, 10**9]))
+def test_sampled_holders_equal_frequent_postings(seed, n, cuts, rank_range):
+    rng = np.random.default_rng(seed)
+    wins = [np.unique(rng.integers(0, 15, size=rng.integers(0, 8)).astype(np.uint64)) for _ in range(n)]
+    ranks = rng.integers(0, rank_range, size=n)  # a small range makes ties: broken by article number
+    bounds = [0, *sorted(min(c, n) for c in cuts), n]
+    runs = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        k = np.concatenate(wins[lo:hi]) if hi > lo else np.zeros(0, np.uint64)
+        d = np.repeat(np.arange(lo, hi), [len(w) for w in wins[lo:hi]])
+        order = np.lexsort((d, k))
+        runs.append((k[order], d[order].astype(np.uint32)))
+    keys, docs = np.concatenate([r[0] for r in runs]), np.concatenate([r[1] for r in runs]).astype(np.int64)
+    expected_keys, expected = frequent_postings(keys, docs, ranks, BOILER)
+    got = _sampled_holders(runs, [_ranges(k, expected_keys) for k, _ in runs], ranks, BOILER.boilerplate_sample)
+    assert got.tolist() == expected.tolist()
+
+
+def test_signatures_and_sizes_survive_merges_and_saving(tmp_path):
+    sigs, wins = corpus(5, 30)
+    sizes = np.arange(100, 130)
+    index = CandidateIndex(settings=SMALL)
+    for lo in range(0, 30, 5):
+        index.add([f"d{i}" for i in range(lo, lo + 5)], sigs[lo:lo + 5], wins[lo:lo + 5], sizes=sizes[lo:lo + 5])
+        index.merge_tail()
+    docs = np.asarray([29, 0, 12, 12, 5])
+    for candidate in (index, index.compacted()):
+        got_sigs, got_sizes = candidate.signatures(docs)
+        assert np.array_equal(got_sigs, sigs[docs]) and got_sizes.tolist() == sizes[docs].tolist()
+    save_index(tmp_path / "x.index", index, "t")
+    loaded = load_index(tmp_path / "x.index", "t", SMALL)
+    assert loaded is not None and np.array_equal(loaded.signatures(docs)[0], sigs[docs])
+    assert loaded.signatures(docs)[1].tolist() == sizes[docs].tolist()
+
+
+def test_signatures_of_articles_indexed_without_sizes_are_refused():
+    sigs, wins = corpus(5, 10)
+    index = index_of(sigs, wins, [(0, 10)])
+    with pytest.raises(ValueError, match="without their signatures and sizes"):
+        index.signatures(np.asarray([3]))

@@ -2,6 +2,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from wiretrace.engines.local import scan_articles
@@ -81,3 +82,47 @@ def test_a_reader_keeps_answering_while_a_scan_adds_articles(tmp_path):
         assert writer.returncode == 0 and answered_while_locked > 0
         # the scan published a new snapshot: the same index switches to it on the next query
         assert {r.b for r in index.query(WIRE, top=100)} >= {"late"}
+
+
+def test_the_index_keeps_every_article_signature_and_size_as_the_store_has_them(store_path):
+    with Store(store_path, read_only=True) as s, Index(s) as index:
+        candidates = index.index.index
+        docs = np.asarray([60, 0, 33, 33, 7])
+        assert all(seg.signatures is not None for seg in candidates.segments)
+        got, expected = candidates.signatures(docs), s.signatures([candidates.seqs[d] for d in docs.tolist()])
+        assert np.array_equal(got[0], expected[0]) and got[1].tolist() == expected[1].tolist()
+
+
+def test_a_version_2_index_gets_signatures_from_the_store_and_answers_the_same(tmp_path, store_path):
+    import json
+    import shutil
+
+    from wiretrace.postings import load_index, open_index
+
+    store = tmp_path / "s.duckdb"
+    shutil.copyfile(store_path, store)
+    shutil.copytree(index_dir(store_path), index_dir(store))
+    folder = index_dir(store)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for name in manifest["segments"]:  # as 8b82e0b saved it: no signatures, no sizes
+        (folder / name / "signatures.npy").unlink()
+        (folder / name / "sizes.npy").unlink()
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "version": 2}))
+    with Store(store) as s:
+        old = load_index(folder, s.token)
+        assert old is not None and all(seg.signatures is None for seg in old.segments)
+        reader = open_index(s, folder, save=False)  # a reader fills them in memory only
+        assert json.loads((folder / "manifest.json").read_text())["version"] == 2
+        writer = open_index(s, folder)
+        expected = s.signatures(writer.index.seqs)
+    assert json.loads((folder / "manifest.json").read_text())["version"] == 3
+    with Store(store, read_only=True) as s:
+        upgraded = load_index(folder, s.token)
+    assert upgraded is not None and upgraded.ids == old.ids
+    for index in (reader.index, upgraded):
+        sigs, sizes = index.signatures(np.arange(len(index)))
+        assert np.array_equal(sigs, expected[0]) and sizes.tolist() == expected[1].tolist()
+    probe = Article("probe", QUOTING_PIECE)
+    with Index(store) as upgraded_index, Index(store_path) as original:
+        assert [(r.b, r.relation) for r in upgraded_index.query(probe, top=100)] == \
+            [(r.b, r.relation) for r in original.query(probe, top=100)]

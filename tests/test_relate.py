@@ -77,15 +77,15 @@ def test_a_shared_run_of_function_words_is_chance_not_copy():
                 max_size=8),
        st.integers(1, 12), st.integers(0, 8))
 def test_long_run_words_equals_reference(words, spans, long_run, content_words):
-    from types import SimpleNamespace
-
-    from wiretrace.model import Article
+    from wiretrace.align import Alignment
+    from wiretrace.model import Article, Passage
     from wiretrace.normalize import normalize
     from wiretrace.relate import _long_run_words, _long_run_words_reference
     from wiretrace.settings import Settings
 
     doc = normalize(Article(id="a", text=" ".join(words)))
-    alignment = SimpleNamespace(passages=[SimpleNamespace(a_tokens=(lo, lo + n), kind=kind) for lo, n, kind in spans])
+    passages = [Passage((0, 1), (0, 1), kind, (lo, lo + n), (0, 1)) for lo, n, kind in spans]
+    alignment = Alignment(passages, *[None] * 4)  # the spans array is built from the passages
     settings = Settings(long_run=long_run, long_run_content_words=content_words)
     assert _long_run_words(doc, alignment, settings) == _long_run_words_reference(doc, alignment, settings)
 

@@ -48,7 +48,7 @@ def store(tmp_path):
             pair("ünï", 'quo"te', source='quo"te', spans=()),  # a pair without passages
             pair("copy", "x/y", relation="same_story", spans=()),
             pair("x/y", "z", source=None, confidence=0.0),  # undirected: both roots
-        ], ids)
+        ], s.fingerprints(ids).seqs)
         s.replace_clusters(build_clusters(s.edges()), grades_from_coverage(s.article_info(), s.reuse_coverage()))
         yield s
 

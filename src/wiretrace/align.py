@@ -39,15 +39,49 @@ class Tile:
     length: int
 
 
-@dataclass
-class Alignment:
-    """Passages plus the per-content-token coverage masks they imply."""
+SPAN_COLUMNS = ("a_start", "a_end", "b_start", "b_end", "kind", "a_tok0", "a_tok1", "b_tok0", "b_tok1")
+"""Columns of ``Alignment.spans``: character and content-token ranges of each passage, and its kind
+(an index into ``KINDS``)."""
+KINDS = ("rewritten", "verbatim")  # passage kind codes (``_kernels``' REWRITTEN, VERBATIM)
 
-    passages: list[Passage]
-    covered_a: np.ndarray  # bool per content token of A
-    covered_b: np.ndarray
-    verbatim_a: np.ndarray  # bool per content token of A inside a verbatim passage
-    verbatim_b: np.ndarray
+
+class Alignment:
+    """Passages plus the per-content-token coverage masks they imply.
+
+    The passages are kept as given: ``Passage`` objects, or one integer array (``spans``, columns
+    ``SPAN_COLUMNS``) that becomes objects only when ``passages`` is read. A scan stores the array
+    as it is; building ~26 objects a pair was a tenth of its alignment cost."""
+
+    __slots__ = ("_passages", "_spans", "covered_a", "covered_b", "verbatim_a", "verbatim_b")
+
+    def __init__(self, passages: list[Passage] | None, covered_a: np.ndarray, covered_b: np.ndarray,
+                 verbatim_a: np.ndarray, verbatim_b: np.ndarray, spans: np.ndarray | None = None) -> None:
+        if passages is None and spans is None:
+            raise ValueError("an Alignment needs its passages or their spans")
+        self._passages, self._spans = passages, spans
+        self.covered_a, self.covered_b = covered_a, covered_b  # bool per content token of A / B
+        self.verbatim_a, self.verbatim_b = verbatim_a, verbatim_b  # ... inside a verbatim passage
+
+    @property
+    def passages(self) -> list[Passage]:
+        if self._passages is None:
+            assert self._spans is not None
+            self._passages = [Passage(a=(x0, x1), b=(y0, y1), kind=KINDS[c], a_tokens=(s0, s1),  # type: ignore[arg-type]
+                                      b_tokens=(t0, t1)) for x0, x1, y0, y1, c, s0, s1, t0, t1 in self._spans.tolist()]
+        return self._passages
+
+    @property
+    def spans(self) -> np.ndarray:
+        """The passages as rows of ``SPAN_COLUMNS`` (int64)."""
+        if self._spans is None:
+            self._spans = spans_of(self.passages)
+        return self._spans
+
+
+def spans_of(passages: list[Passage]) -> np.ndarray:
+    """Rows of ``SPAN_COLUMNS`` of ``Passage`` objects."""
+    rows = [(*p.a, *p.b, KINDS.index(p.kind), *p.a_tokens, *p.b_tokens) for p in passages]
+    return np.asarray(rows, dtype=np.int64).reshape(-1, len(SPAN_COLUMNS))
 
 
 def _seed_starts(brk: np.ndarray, k: int) -> list[int]:
@@ -398,7 +432,6 @@ def _spans_of_mixed(doc: Document, lo: int, hi: int) -> list[tuple[int, int]]:
     return out
 
 
-_KINDS = ("rewritten", "verbatim")  # span kind codes of ``_kernels`` (REWRITTEN, VERBATIM)
 
 
 def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Alignment:
@@ -428,13 +461,9 @@ def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Ali
         float(settings.swapped_sentence_share), settings.bridge_gap, settings.long_run)
     starts_a, ends_a = _char_arrays(a_doc)
     starts_b, ends_b = _char_arrays(b_doc)
-    a0, a1, b0, b1, kind = spans.T
-    passages = [Passage(a=(x0, x1), b=(y0, y1), kind=_KINDS[c], a_tokens=(s0, s1),  # type: ignore[arg-type]
-                        b_tokens=(t0, t1))
-                for x0, x1, y0, y1, c, s0, s1, t0, t1 in zip(
-                    starts_a[a0].tolist(), ends_a[a1 - 1].tolist(), starts_b[b0].tolist(), ends_b[b1 - 1].tolist(),
-                    kind.tolist(), a0.tolist(), a1.tolist(), b0.tolist(), b1.tolist())]
-    return Alignment(passages, covered_a, covered_b, verbatim_a, verbatim_b)
+    a0, a1, b0, b1, kind = spans.astype(np.int64).T
+    rows = np.stack([starts_a[a0], ends_a[a1 - 1], starts_b[b0], ends_b[b1 - 1], kind, a0, a1, b0, b1], axis=1)
+    return Alignment(None, covered_a, covered_b, verbatim_a, verbatim_b, spans=rows.astype(np.int64))
 
 
 def _char_arrays(doc: Document) -> tuple[np.ndarray, np.ndarray]:

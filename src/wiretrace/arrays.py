@@ -44,3 +44,47 @@ def setdiff(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``np.setdiff1d(a, b)``: the sorted distinct values of ``a`` not in ``b``."""
     u = unique(a)
     return u[~isin(u, b)]
+
+
+def unique_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(x, return_counts=True)`` for a 1-D array: distinct values and how often each occurs."""
+    s = np.sort(np.asarray(x).ravel())
+    if not len(s):
+        return s, np.zeros(0, dtype=np.int64)
+    bounds = np.flatnonzero(np.r_[True, s[1:] != s[:-1], True])
+    return s[bounds[:-1]], np.diff(bounds)
+
+
+def groups(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(x, return_inverse=True, return_counts=True)`` for a 1-D array: distinct values,
+    each element's position among them, and their counts (one stable argsort)."""
+    return sorted_groups(x)[1:]
+
+
+def sorted_groups(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``groups`` of a 1-D array preceded by the stable order that sorts it (``x[order]`` lists
+    each group's elements together, in their original order)."""
+    x = np.asarray(x).ravel()
+    order = np.argsort(x, kind="stable")
+    s = x[order]
+    if not len(s):
+        return order, s, np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
+    first = np.r_[True, s[1:] != s[:-1]]
+    inverse = np.empty(len(x), dtype=np.intp)
+    inverse[order] = np.cumsum(first) - 1
+    bounds = np.flatnonzero(np.r_[first, True])
+    return order, s[first], inverse, np.diff(bounds)
+
+
+def key_doc_order(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """``np.lexsort((docs, keys))``: the order by key, then doc. Postings already in that order cost
+    one pass; when ``docs`` never decrease (postings made in article order) one stable sort by key
+    gives it, at half the cost."""
+    keys, docs = np.asarray(keys), np.asarray(docs)
+    if len(docs) < 2:
+        return np.arange(len(docs))
+    if bool((keys[1:] >= keys[:-1]).all()) and bool(((keys[1:] != keys[:-1]) | (docs[1:] >= docs[:-1])).all()):
+        return np.arange(len(docs))
+    if bool((docs[1:] >= docs[:-1]).all()):
+        return np.argsort(keys, kind="stable")
+    return np.lexsort((docs, keys))

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 import xxhash
 
+from . import arrays
 from .fingerprint import content_hashes, shingle_hashes, token_hashes, winnow
 from .model import Document, Span
 from .settings import DEFAULT, Settings
@@ -107,18 +108,35 @@ def frequent_postings(keys: np.ndarray, docs: np.ndarray, ranks: np.ndarray,
 def boilerplate_keys(keys: np.ndarray, samples: np.ndarray, fetch: SignatureFetch,
                      settings: Settings = DEFAULT) -> np.ndarray:
     """The frequent keys (from ``frequent_postings``) whose sampled documents share too little:
-    sorted uint64 keys. Signatures are fetched once per distinct sampled document."""
+    sorted uint64 keys. Signatures are fetched once per distinct sampled document; keys with a full
+    sample are judged together (``sample_medians``), the rest one by one (``is_boilerplate``)."""
     if len(keys) == 0:
         return _EMPTY_KEYS
-    docs = np.unique(samples[samples >= 0])
+    keys, samples = np.asarray(keys, dtype=np.uint64), np.asarray(samples, dtype=np.int64)
+    docs = arrays.unique(samples[samples >= 0])
     sigs, sizes = fetch(docs)
-    where = {int(doc): n for n, doc in enumerate(docs.tolist())}
-    found = []
-    for key, row in zip(keys.tolist(), samples.tolist()):
-        rows = [where[x] for x in row if x >= 0]
-        if is_boilerplate(sigs[rows], sizes[rows], settings):
-            found.append(key)
-    return np.asarray(sorted(found), dtype=np.uint64)
+    rows = np.searchsorted(docs, samples)  # each sampled document's row in sigs (padding: ignored)
+    full = (samples >= 0).all(axis=1)
+    verdict = np.zeros(len(keys), dtype=bool)
+    if samples.shape[1] >= 2:
+        for lo in range(0, int(full.sum()), _JUDGED_TOGETHER):  # bounded temporaries: keys x pairs x num_perm
+            at = np.flatnonzero(full)[lo:lo + _JUDGED_TOGETHER]
+            verdict[at] = sample_medians(sigs[rows[at]], sizes[rows[at]]) < settings.boilerplate_overlap
+    for n in np.flatnonzero(~full).tolist():
+        picked = rows[n][samples[n] >= 0]
+        verdict[n] = is_boilerplate(sigs[picked], sizes[picked], settings)
+    return np.sort(keys[verdict])
+
+
+_JUDGED_TOGETHER = 2048
+
+
+def sample_medians(signatures: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Per key, the median estimated overlap of the pairs of its sampled documents
+    (``signatures[key, doc]``, ``sizes[key, doc]``): ``is_boilerplate``'s statistic for many keys at once."""
+    i, j = np.triu_indices(signatures.shape[1], 1)
+    overlap = estimated_overlap(signatures[:, i], signatures[:, j], sizes[:, i], sizes[:, j])
+    return np.median(overlap, axis=1)
 
 
 def corpus_boilerplate(winnowed: list[np.ndarray], signatures: np.ndarray, sizes: np.ndarray, ranks: np.ndarray,

@@ -121,7 +121,7 @@ def pairs_from_postings(keys: np.ndarray, docs: np.ndarray, max_df: int,
     empty = (np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64))
     if len(keys) == 0:
         return empty
-    order = np.lexsort((docs, keys))
+    order = arrays.key_doc_order(keys, docs)
     k, d = keys[order], docs[order].astype(np.int64)
     boundaries = np.flatnonzero(np.r_[True, k[1:] != k[:-1], True])
     starts, sizes = boundaries[:-1], np.diff(boundaries)
@@ -141,7 +141,7 @@ def pairs_from_postings(keys: np.ndarray, docs: np.ndarray, max_df: int,
         codes.append(lo * n_docs + hi)
     if not codes:
         return empty
-    uniq, counts = np.unique(np.concatenate(codes), return_counts=True)
+    uniq, counts = arrays.unique_counts(np.concatenate(codes))
     return np.stack([uniq // n_docs, uniq % n_docs], axis=1), counts
 
 
@@ -158,7 +158,7 @@ def hub_pairs(keys: np.ndarray, docs: np.ndarray, ranks: np.ndarray, max_df: int
     if len(keys) == 0 or hubs <= 0:
         return empty
     k, d = np.asarray(keys, dtype=np.uint64), np.asarray(docs, dtype=np.int64)
-    _, inverse, counts = np.unique(k, return_inverse=True, return_counts=True)
+    _, inverse, counts = arrays.groups(k)
     big = counts[inverse] > max_df
     k, d = k[big], d[big]
     if len(k) == 0:
@@ -176,7 +176,7 @@ def hub_pairs(keys: np.ndarray, docs: np.ndarray, ranks: np.ndarray, max_df: int
             keep &= new[left] | new[right]
         left, right = left[keep], right[keep]
         codes.append(arrays.unique(np.minimum(left, right) * n_docs + np.maximum(left, right)))
-    uniq, shared = np.unique(np.concatenate(codes), return_counts=True)
+    uniq, shared = arrays.unique_counts(np.concatenate(codes))
     return np.stack([uniq // n_docs, uniq % n_docs], axis=1), shared
 
 
@@ -202,7 +202,7 @@ def kind_pairs(keys_per_doc: Sequence[np.ndarray], rule: KeyRule, new: np.ndarra
 
 def sum_by_code(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pair codes (``i * width + j``) made unique, the counts of a code's repeats added up."""
-    uniq, inverse = np.unique(codes, return_inverse=True)
+    uniq, inverse, _ = arrays.groups(codes)
     return uniq, np.bincount(inverse, weights=counts, minlength=len(uniq)).astype(np.int64)
 
 

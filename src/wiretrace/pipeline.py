@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .align import align
+from .align import align, spans_of
 from .boilerplate import own_boilerplate, remap_vectors, repeated_spans, tag_repeated
 from .fingerprint import Fingerprints, content_hashes, fingerprint
 from .model import Article, Document, PairResult
@@ -72,6 +72,17 @@ def compare_prepared(a: Prepared, b: Prepared, settings: Settings = DEFAULT,
     if semantic is None or a.vectors is None or b.vectors is None:
         return result
     return semantic.refine(result, alignment, a, b, settings)
+
+
+def compare_spans(a: Prepared, b: Prepared, settings: Settings = DEFAULT,
+                  semantic: Semantic | None = None) -> tuple[PairResult, np.ndarray]:
+    """``compare_prepared`` for a scan, which stores the pair: its passages as rows of
+    ``align.SPAN_COLUMNS``, and the ``PairResult`` without ``Passage`` objects (empty ``passages``)."""
+    alignment = align(a.doc, b.doc, settings)
+    if semantic is None or a.vectors is None or b.vectors is None:
+        return relate(a.doc, b.doc, alignment, a.fp, b.fp, settings, with_passages=False), alignment.spans
+    result = semantic.refine(relate(a.doc, b.doc, alignment, a.fp, b.fp, settings), alignment, a, b, settings)
+    return result, spans_of(result.passages)
 
 
 def compare(a: Article, b: Article, settings: Settings = DEFAULT, semantic: Semantic | None = None) -> PairResult:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import arrays
-from .boilerplate import doc_ranks
+from .boilerplate import doc_rank, doc_ranks
 from .model import Article, PairResult
 from .pipeline import Prepared, compare_prepared, prepare, prepare_to_compare, with_boilerplate
 from .postings import StoredIndex, index_dir, open_index
@@ -35,8 +35,7 @@ class Index:
         self._snapshot = latest_snapshot(self.path) if self._own else None
         self._cache: OrderedDict[str, Prepared] = OrderedDict()
         self.index: StoredIndex = self._load()
-        self._ranks = np.zeros(0, dtype=np.int64)  # boilerplate sampling rank of each indexed article
-        self._seqs = np.zeros(0, dtype=np.int64)  # its store seq (the fast lookup key)
+        self._ranks = np.zeros(0, dtype=np.int64)  # boilerplate sampling rank of each indexed article, then the query's
         self._verdicts: dict[int, bool] = {}  # fingerprint -> is corpus boilerplate
 
     def _load(self) -> StoredIndex:
@@ -54,7 +53,7 @@ class Index:
         self.store, self._snapshot = open_reader(self.path), snap
         self._cache.clear()
         self.index = self._load()
-        self._ranks, self._seqs, self._verdicts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), {}
+        self._ranks, self._verdicts = np.zeros(0, dtype=np.int64), {}
         return True
 
     def close(self) -> None:
@@ -69,26 +68,26 @@ class Index:
 
     def boilerplate(self, query: Prepared) -> np.ndarray:
         """The query's fingerprints that are corpus boilerplate of the store (``wiretrace.boilerplate``):
-        judged over the indexed articles, each verdict kept for the next queries."""
+        judged over the indexed articles (their signatures read from the index, not the store), each
+        verdict kept for the next queries."""
         index = self.index.index
         keys = arrays.unique(query.fp.winnowed)
         unknown = np.asarray([k for k in keys.tolist() if k not in self._verdicts], dtype=np.uint64)
         if len(unknown):
             self._rank_all()
-            found = set(index.boilerplate(unknown, self._ranks,
-                                          lambda docs: self.store.signatures(self._seqs[docs].tolist())).tolist())
+            found = set(index.boilerplate(unknown, self._ranks, index.signatures).tolist())
             if len(self._verdicts) > 1_000_000:  # bounded: verdicts are cheap to redo
                 self._verdicts.clear()
             self._verdicts.update((k, k in found) for k in unknown.tolist())
         return np.asarray(sorted(k for k in keys.tolist() if self._verdicts[k]), dtype=np.uint64)
 
     def _rank_all(self) -> None:
-        """Sampling ranks of every indexed article (hubs and boilerplate samples) and their store
-        seqs as an array, each computed once."""
+        """Sampling ranks of every indexed article (hubs and boilerplate samples), each computed once,
+        plus a spare last slot for the query's."""
         index = self.index.index
-        if len(self._ranks) < len(index.ids):
-            self._ranks = np.concatenate([self._ranks, doc_ranks(index.ids[len(self._ranks):])])
-            self._seqs = np.concatenate([self._seqs, np.asarray(index.seqs[len(self._seqs):], dtype=np.int64)])
+        if len(self._ranks) < len(index.ids) + 1:
+            have = max(0, len(self._ranks) - 1)
+            self._ranks = np.concatenate([self._ranks[:have], doc_ranks(index.ids[have:]), np.zeros(1, np.int64)])
 
     def candidates(self, query: Prepared, boilerplate: np.ndarray | None = None) -> list[str]:
         """Stored articles sharing an LSH bucket or enough rare fingerprints (not ``boilerplate``) with
@@ -98,7 +97,8 @@ class Index:
     def _candidate_numbers(self, query: Prepared, boilerplate: np.ndarray | None = None) -> list[int]:
         index = self.index.index
         self._rank_all()
-        ranks = np.r_[self._ranks, doc_ranks([query.id])]
+        ranks = self._ranks  # its spare last slot numbers the query: no copy of a million ranks per query
+        ranks[len(index)] = doc_rank(query.id)
         rows = index.scored_candidates(query.fp.signature[None, :], [query.fp.winnowed], boilerplate, ranks)
         rows = rows[np.argsort(-rows[:, 2], kind="stable")]
         found = [n for n in rows[:, 0].tolist() if index.ids[n] != query.id]

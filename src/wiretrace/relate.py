@@ -17,7 +17,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from .agencies import agency_of_outlet, credited_agencies, marked_agencies
-from .align import Alignment, pair_ids, uncovered_spans
+from .align import KINDS, Alignment, pair_ids, uncovered_spans
 from .fingerprint import Fingerprints, overlap_scores
 from .model import Degree, Document, PairResult
 from .normalize import STOPWORDS, stem
@@ -263,18 +263,16 @@ def _long_run_words(a_doc: Document, alignment: Alignment, settings: Settings) -
     """Words of A in verbatim passages of at least ``long_run`` words holding at least
     ``long_run_content_words`` content words (not stopwords); ``_long_run_words_reference`` without
     a loop over each passage's words: a running count of A's content words, once per document."""
-    total = 0
-    before: np.ndarray | None = None
-    for p in alignment.passages:
-        lo, hi = p.a_tokens
-        if p.kind != "verbatim" or hi - lo < settings.long_run:
-            continue
-        if before is None:
-            before = _memo(a_doc, "content_words_before", _content_words_before)
-        last = len(before) - 1
-        if before[min(max(hi, lo), last)] - before[min(lo, last)] >= settings.long_run_content_words:
-            total += hi - lo
-    return total
+    spans = alignment.spans
+    lo, hi = spans[:, 5], spans[:, 6]
+    runs = (spans[:, 4] == KINDS.index("verbatim")) & (hi - lo >= settings.long_run)
+    if not runs.any():
+        return 0
+    before = _memo(a_doc, "content_words_before", _content_words_before)
+    last = len(before) - 1
+    lo, hi = lo[runs], hi[runs]
+    content = before[np.minimum(np.maximum(hi, lo), last)] - before[np.minimum(lo, last)]
+    return int((hi - lo)[content >= settings.long_run_content_words].sum())
 
 
 def _content_words_before(doc: Document) -> np.ndarray:
@@ -295,8 +293,9 @@ def _long_run_words_reference(a_doc: Document, alignment: Alignment, settings: S
 
 
 def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerprints,
-           fp_b: Fingerprints, settings: Settings = DEFAULT) -> PairResult:
-    """Scores, relation, degree and direction of an aligned pair."""
+           fp_b: Fingerprints, settings: Settings = DEFAULT, with_passages: bool = True) -> PairResult:
+    """Scores, relation, degree and direction of an aligned pair; without ``with_passages`` its
+    ``passages`` stay empty (a scan stores ``alignment.spans`` instead)."""
     cov_a, cov_b = _share(alignment.covered_a), _share(alignment.covered_b)
     verb_a, verb_b = _share(alignment.verbatim_a), _share(alignment.verbatim_b)
     verbatim_words = int(alignment.verbatim_a.sum())
@@ -313,8 +312,8 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
         "edit_similarity": edit_similarity(a_doc, b_doc),
     }
     shared_names, scores["names"] = name_overlap(a_doc, b_doc)
-    n_verbatim = sum(p.kind == "verbatim" for p in alignment.passages)
-    n_rewritten = len(alignment.passages) - n_verbatim
+    n_verbatim = int(np.count_nonzero(alignment.spans[:, 4] == KINDS.index("verbatim")))
+    n_rewritten = len(alignment.spans) - n_verbatim
     reasons = [
         f"{verbatim_words} words reused verbatim in {n_verbatim} passages, "
         f"{n_rewritten} rewritten passages",
@@ -363,7 +362,7 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
         source=source,
         direction_confidence=confidence,
         scores=scores,
-        passages=alignment.passages,
+        passages=alignment.passages if with_passages else [],
         new_in_a=uncovered_spans(a_doc, alignment.covered_a),
         new_in_b=uncovered_spans(b_doc, alignment.covered_b),
         reasons=reasons,

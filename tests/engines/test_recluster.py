@@ -14,6 +14,11 @@ from wiretrace.settings import DEFAULT
 from wiretrace.store import Store
 
 
+def seqs_of(store, ids):
+    """The store numbers of articles, as ``Store.add_pairs`` takes them."""
+    return store.fingerprints(list(ids)).seqs
+
+
 def tables(store):
     """The clusters and grades tables as sorted rows, and the clustered marker."""
     clusters = store.con.execute("SELECT article, cluster, parent, story FROM clusters ORDER BY article").fetchall()
@@ -50,7 +55,7 @@ def run_waves(seed, waves, per_wave, pairs_per_wave):
                 if a != b:
                     a, b = sorted((a, b))
                     found[a, b] = random_pair(rng, a, b)
-            store.add_pairs(list(found.values()), new)
+            store.add_pairs(list(found.values()), seqs_of(store, new))
             before = tables(store)
             done = recluster(store, DEFAULT)
             assert done.full == (wave == 0)
@@ -91,7 +96,7 @@ def test_a_store_clustered_by_rank_is_rebuilt_whole_with_content_derived_ids():
     with Store(":memory:") as store:
         ids = ["wire", "copy", "other"]
         store.add_articles([(Article(x, x), 40, np.zeros(4, np.uint32), np.zeros(0, np.uint64)) for x in ids])
-        store.add_pairs([PairResult("copy", "wire", "derived", "wholly", "wire", 0.9, {}, [], [], [])], ids)
+        store.add_pairs([PairResult("copy", "wire", "derived", "wholly", "wire", 0.9, {}, [], [], [])], seqs_of(store, ids))
         store.con.execute("INSERT INTO clusters VALUES ('c1', 'copy', 'wire', 's1'), ('c1', 'wire', NULL, 's1')")
         store.con.execute("INSERT INTO meta VALUES ('clustered_seq', '3')")  # as if marked, but by rank
         assert store.clustered_seq() is None
@@ -106,9 +111,9 @@ def test_uncompared_articles_stay_after_the_clustered_mark():
     with Store(":memory:") as store:
         rows = [(Article(x, x), 40, np.zeros(4, np.uint32), np.zeros(0, np.uint64)) for x in ("a", "b", "c", "d")]
         store.add_articles(rows)
-        store.add_pairs([], ["a", "b", "d"])  # c (seq 3) is not compared yet: its pairs are to come
+        store.add_pairs([], seqs_of(store, ["a", "b", "d"]))  # c (seq 3) is not compared yet: its pairs are to come
         recluster(store, DEFAULT)
         assert store.clustered_seq() == 2
-        store.add_pairs([PairResult("a", "c", "derived", "wholly", "a", 0.9, {}, [], [], [])], ["c"])
+        store.add_pairs([PairResult("a", "c", "derived", "wholly", "a", 0.9, {}, [], [], [])], seqs_of(store, ["c"]))
         done = recluster(store, DEFAULT)
         assert not done.full and done.articles == 2 and [c.members for c in store.clusters()] == [["a", "c"]]

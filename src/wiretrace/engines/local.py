@@ -20,15 +20,16 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVa
 import numpy as np
 
 from .. import arrays, outputs
+from ..align import KINDS
 from ..boilerplate import doc_ranks
 from ..cluster import build_clusters, closure, grades_from_coverage
 from ..errors import StaleOutputError
-from ..model import Article, PairResult, QuarantineEntry
-from ..pipeline import Prepared, compare_prepared, prepare, prepare_to_compare, with_boilerplate
+from ..model import Article, PairResult, Passage, QuarantineEntry
+from ..pipeline import Prepared, compare_spans, prepare, prepare_to_compare, with_boilerplate
 from ..postings import index_dir, open_index
 from ..read import ReadOptions, iter_articles
 from ..settings import DEFAULT, Settings
-from ..store import Store, publish_snapshot, withdraw_snapshots
+from ..store import PairRows, Store, pair_rows, publish_snapshot, withdraw_snapshots
 
 if TYPE_CHECKING:
     from ..semantic import Semantic, Vectors
@@ -88,14 +89,15 @@ Fingerprinted = tuple[Article, int, np.ndarray, np.ndarray]
 """What the store keeps of a new article: the article, its content-token count, signature, fingerprints."""
 
 
-def _fingerprint_batch(args: tuple[list[Article], Settings]) -> list[Fingerprinted]:
-    """Normalise and fingerprint a batch (in a worker process); only what the store keeps comes back,
-    so memory does not grow with the corpus."""
+def _fingerprint_batch(args: tuple[list[Article], Settings]) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """Normalise and fingerprint a batch (in a worker process): each article's content-token count,
+    signature and winnowed fingerprints, in order (the parent has the articles: sending their text
+    back would double what crosses the process boundary)."""
     articles, settings = args
     out = []
     for article in articles:
         p = prepare(article, settings)
-        out.append((article, len(p.doc.content), p.fp.signature, p.fp.winnowed))
+        out.append((len(p.doc.content), p.fp.signature, p.fp.winnowed))
     return out
 
 
@@ -128,14 +130,12 @@ def ingest(store: Store, articles: Iterable[Article], settings: Settings, result
     """Fingerprint the articles the store does not have yet and add them (uncompared), batch by
     batch, each batch one transaction; with ``jobs`` > 1 worker processes do the fingerprinting."""
     batches = _new_batches(articles, store.known_ids(), result, batch)
-    if jobs > 1:
-        _load_kernels()
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for rows in _ordered_map(pool, _fingerprint_batch, ((b, settings) for b in batches), 2 * jobs):
-                _store_batch(store, rows, result, progress)
-    else:
-        for rows in map(_fingerprint_batch, ((b, settings) for b in batches)):
-            _store_batch(store, rows, result, progress)
+    work = ((b, settings) for b in batches)
+    with _worker_pool(jobs) as pool:
+        done = _ordered_pairs(pool, _fingerprint_batch, work, 2 * jobs) if pool else \
+            ((item, _fingerprint_batch(item)) for item in work)
+        for (rows, _), found in done:
+            _store_batch(store, [(a, *f) for a, f in zip(rows, found)], result, progress)
     progress("read", result.read, result.read)
 
 
@@ -148,16 +148,24 @@ def _load_kernels() -> None:
     _prep_kernels.load()
 
 
-def _ordered_map(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], ahead: int) -> Iterator[R]:
-    """``pool.map`` that keeps at most ``ahead`` tasks in flight (Python 3.11's map reads its whole
-    input first: a million articles in memory)."""
-    pending: deque[Future[R]] = deque()
+def _ordered_pairs(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T],
+                   ahead: int) -> Iterator[tuple[T, R]]:
+    """``(item, fn(item))`` in input order, computed in ``pool`` with at most ``ahead`` tasks in
+    flight (Python 3.11's ``pool.map`` reads its whole input first: a million articles in memory)."""
+    pending: deque[tuple[T, Future[R]]] = deque()
     for item in items:
-        pending.append(pool.submit(fn, item))
+        pending.append((item, pool.submit(fn, item)))
         if len(pending) >= ahead:
-            yield pending.popleft().result()
+            first, future = pending.popleft()
+            yield first, future.result()
     while pending:
-        yield pending.popleft().result()
+        first, future = pending.popleft()
+        yield first, future.result()
+
+
+def _ordered_map(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], ahead: int) -> Iterator[R]:
+    """``pool.map`` with at most ``ahead`` tasks in flight (``_ordered_pairs`` without the items)."""
+    return (result for _, result in _ordered_pairs(pool, fn, items, ahead))
 
 
 def _store_batch(store: Store, rows: list[Fingerprinted], result: ScanResult, progress: Progress) -> None:
@@ -166,10 +174,14 @@ def _store_batch(store: Store, rows: list[Fingerprinted], result: ScanResult, pr
     progress("read", result.read, None)
 
 
-def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict,
-                                "np.ndarray | None"]) -> list[PairResult]:
-    """Align and relate a chunk of candidate pairs (in a worker process), preparing each article once;
-    with a semantic stage, the vectors embedded once in the parent come along."""
+Chunk = tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict, "np.ndarray | None"]
+"""A worker's task: candidate pairs, the settings, the semantic stage and its vectors, the boilerplate."""
+
+
+def _compared(args: Chunk) -> Iterator[tuple[PairResult, np.ndarray]]:
+    """Align and relate a chunk of candidate pairs (in a worker process), preparing each article once:
+    each related pair without ``Passage`` objects, and its passages as ``align.SPAN_COLUMNS`` rows.
+    With a semantic stage, the vectors embedded once in the parent come along."""
     pairs, settings, semantic, vectors, boilerplate = args
     tagged: dict[str, Prepared] = {}
 
@@ -179,8 +191,23 @@ def _compare_chunk(args: tuple[list[tuple[Article, Article]], Settings, "Semanti
             tagged[a.id] = with_boilerplate(p, boilerplate, settings)
         return tagged[a.id]
 
-    return [r for a, b in pairs
-            if (r := compare_prepared(get(a), get(b), settings, semantic)).relation != "unrelated"]
+    for a, b in pairs:
+        result, spans = compare_spans(get(a), get(b), settings, semantic)
+        if result.relation != "unrelated":
+            yield result, spans
+
+
+def _compare_chunk(args: Chunk) -> list[PairResult]:
+    """The related pairs of a chunk (``_compared``) with their passages."""
+    return [replace(r, passages=[Passage((x0, x1), (y0, y1), KINDS[c], (s0, s1), (t0, t1))  # type: ignore[arg-type]
+                                 for x0, x1, y0, y1, c, s0, s1, t0, t1 in spans.tolist()])
+            for r, spans in _compared(args)]
+
+
+def _compare_chunk_rows(args: Chunk) -> PairRows:
+    """The related pairs of a chunk as the store's columns: what a worker sends back to the parent."""
+    found = list(_compared(args))
+    return pair_rows([r for r, _ in found], [spans for _, spans in found])
 
 
 _PREPARED: OrderedDict[tuple[Article, Settings], Prepared] = OrderedDict()
@@ -220,40 +247,50 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
     vectors: dict[str, Vectors] = {}  # with a semantic stage: every article's embeddings, once per scan
     dates: dict[str, str | None] = {}
     ranks = np.zeros(0, dtype=np.int64)
-    for start in range(0, len(pending), settings.scan_wave):
-        wave = pending[start:start + settings.scan_wave]
-        rows = store.fingerprints(wave)
-        ids, sigs, wins = rows.ids, rows.signatures, rows.winnowed
+    with _worker_pool(jobs) as pool:  # one pool for every wave: workers keep their prepared-article caches
+        for start in range(0, len(pending), settings.scan_wave):
+            wave = pending[start:start + settings.scan_wave]
+            rows = store.fingerprints(wave)
+            ids, sigs, wins = rows.ids, rows.signatures, rows.winnowed
 
-        def advance(done: int, total: int, start: int = start, size: int = len(ids)) -> None:
-            progress("align", start + (size * done // total if total else size), len(pending))
+            def advance(done: int, total: int, start: int = start, size: int = len(ids)) -> None:
+                progress("align", start + (size * done // total if total else size), len(pending))
 
-        numbered = stored.index.ids + ids
-        seqs = np.asarray(stored.index.seqs + rows.seqs, dtype=np.int64)  # the store's fast lookup key
-        ranks = np.concatenate([ranks, doc_ranks(numbered[len(ranks):])])
-        wave_keys = _unique_keys(wins)
+            numbered = stored.index.ids + ids
+            seqs = np.asarray(stored.index.seqs + rows.seqs, dtype=np.int64)  # the store's fast lookup key
+            ranks = np.concatenate([ranks, doc_ranks(numbered[len(ranks):])])
+            wave_keys = _unique_keys(wins)
 
-        def fetch(docs: np.ndarray, seqs: np.ndarray = seqs) -> tuple[np.ndarray, np.ndarray]:
-            return store.signatures(seqs[docs].tolist())
+            def fetch(docs: np.ndarray, seqs: np.ndarray = seqs) -> tuple[np.ndarray, np.ndarray]:
+                return store.signatures(seqs[docs].tolist())
 
-        boilerplate = stored.index.boilerplate(wave_keys, ranks, fetch, wins)
-        pairs = stored.index.candidates(sigs, wins, boilerplate, ranks)
-        if semantic is not None:  # embedding neighbours among all articles, pairs with the wave only
-            for article in store.articles([x for x in numbered if x not in vectors]):
-                vectors[article.id] = prepare(article, settings, semantic).vectors
-                dates[article.id] = article.date
-            new = np.zeros(len(numbered), dtype=bool)
-            new[len(stored.index.ids):] = True
-            pairs = semantic.merge_candidates(pairs, [vectors[x] for x in numbered], [dates[x] for x in numbered],
-                                              settings, new)
-        old = arrays.unique(pairs[pairs < len(stored.index)]) if len(pairs) else np.zeros(0, np.int64)
-        if len(old):  # the old partners' own fingerprints too, so their footers are tagged as well
-            old_keys = arrays.setdiff(_unique_keys(store.fingerprints(seqs=seqs[old].tolist()).winnowed), wave_keys)
-            boilerplate = arrays.union(boilerplate, stored.index.boilerplate(old_keys, ranks, fetch, wins))
-        related = align_pairs(store, numbered, seqs, pairs, settings, result, advance, jobs, chunk, semantic,
-                              vectors, boilerplate)
-        store.add_pairs(related, ids)
-        stored.append(rows)
+            boilerplate = stored.index.boilerplate(wave_keys, ranks, fetch, wins)
+            pairs = stored.index.candidates(sigs, wins, boilerplate, ranks)
+            if semantic is not None:  # embedding neighbours among all articles, pairs with the wave only
+                for article in store.articles([x for x in numbered if x not in vectors]):
+                    vectors[article.id] = prepare(article, settings, semantic).vectors
+                    dates[article.id] = article.date
+                new = np.zeros(len(numbered), dtype=bool)
+                new[len(stored.index.ids):] = True
+                pairs = semantic.merge_candidates(pairs, [vectors[x] for x in numbered],
+                                                  [dates[x] for x in numbered], settings, new)
+            old = arrays.unique(pairs[pairs < len(stored.index)]) if len(pairs) else np.zeros(0, np.int64)
+            if len(old):  # the old partners' own fingerprints too, so their footers are tagged as well
+                old_keys = arrays.setdiff(_unique_keys(store.fingerprints(seqs=seqs[old].tolist()).winnowed),
+                                          wave_keys)
+                boilerplate = arrays.union(boilerplate, stored.index.boilerplate(old_keys, ranks, fetch, wins))
+            related = align_pairs(store, numbered, seqs, pairs, settings, result, advance, jobs, chunk, semantic,
+                                  vectors, boilerplate, pool)
+            store.add_pairs(related, rows.seqs)
+            stored.append(rows)
+
+
+def _worker_pool(jobs: int) -> "ProcessPoolExecutor | nullcontext[None]":
+    """Worker processes for alignment (none for one job), forked after the kernels are loaded."""
+    if jobs <= 1:
+        return nullcontext()
+    _load_kernels()
+    return ProcessPoolExecutor(max_workers=jobs)
 
 
 def _unique_keys(winnowed: list[np.ndarray]) -> np.ndarray:
@@ -283,34 +320,41 @@ def grouped_order(pairs: np.ndarray) -> np.ndarray:
 def align_pairs(store: Store, numbered: list[str], seqs: np.ndarray, pairs: np.ndarray, settings: Settings,
                 result: ScanResult, advance: Callable[[int, int], None], jobs: int, chunk: int,
                 semantic: Semantic | None = None, vectors: dict | None = None,
-                boilerplate: np.ndarray | None = None) -> list[PairResult]:
+                boilerplate: np.ndarray | None = None, pool: ProcessPoolExecutor | None = None,
+                read_block: int = 16) -> PairRows:
     """Align candidate pairs (rows of article numbers into ``numbered`` and ``seqs``, their ids and
-    store numbers) in chunks read from the store, in ``jobs`` worker processes when there are
-    several; returns the related pairs. ``boilerplate`` fingerprints tag the corpus boilerplate of
-    each article before alignment."""
+    store numbers) in chunks, in ``pool``'s worker processes (or ``jobs`` new ones when there are
+    several); returns the related pairs as the store's rows. ``boilerplate`` fingerprints tag the
+    corpus boilerplate of each article before alignment. The articles of ``read_block`` chunks are
+    read from the store in one query (a query per chunk cost more than the chunk's alignment at
+    a million articles)."""
     ordered = pairs[grouped_order(pairs)]
     pair_ids = [(numbered[i], numbered[j]) for i, j in ordered.tolist()]
     result.candidates += len(pair_ids)
 
     def work() -> Iterator[tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict, "np.ndarray | None"]]:
-        for begin in range(0, len(pair_ids), chunk):
-            part = pair_ids[begin:begin + chunk]
-            found = store.articles(seqs=arrays.unique(seqs[ordered[begin:begin + chunk]]).tolist())
+        block = chunk * read_block
+        for first in range(0, len(pair_ids), block):
+            found = store.articles(seqs=arrays.unique(seqs[ordered[first:first + block]]).tolist())
             arts = {a.id: a for a in found}
-            vecs = {x: vectors[x] for x in arts} if semantic is not None and vectors else {}
-            yield [(arts[a], arts[b]) for a, b in part], settings, semantic, vecs, boilerplate
+            for begin in range(first, min(first + block, len(pair_ids)), chunk):
+                part = [(arts[a], arts[b]) for a, b in pair_ids[begin:begin + chunk]]
+                vecs = ({x.id: vectors[x.id] for pair in part for x in pair}
+                        if semantic is not None and vectors else {})
+                yield part, settings, semantic, vecs, boilerplate
 
-    related: list[PairResult] = []
+    batches: list[PairRows] = []
     done = 0
-    if jobs > 1:
-        _load_kernels()
-    with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else nullcontext() as pool:
-        mapper = _ordered_map(pool, _compare_chunk, work(), 2 * jobs) if pool else map(_compare_chunk, work())
+    own = _worker_pool(jobs) if pool is None else nullcontext(pool)
+    with own as workers:
+        mapper = (_ordered_map(workers, _compare_chunk_rows, work(), 2 * jobs) if workers
+                  else map(_compare_chunk_rows, work()))
         for found in mapper:
-            related.extend(found)
+            batches.append(found)
             done = min(done + chunk, len(pair_ids))
             advance(done, len(pair_ids))
     advance(len(pair_ids), len(pair_ids))
+    related = PairRows.concat(batches)
     result.related += len(related)
     return related
 
