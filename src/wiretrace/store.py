@@ -592,20 +592,24 @@ class Store:
         those of an article numbered after ``after``, if given), encoded by DuckDB
         (``iter_pairs_json`` is the row-by-row reference: parsed, the lines are equal, keys in the
         same order); at 100k articles 4x less CPU than Python's json."""
-        where = "TRUE" if after is None else (
-            "(p.a IN (SELECT id FROM articles WHERE seq > $after) OR p.b IN (SELECT id FROM articles WHERE seq > $after))")
+        chosen = "SELECT * FROM pairs" if after is None else (
+            "SELECT * FROM pairs WHERE a IN (SELECT id FROM articles WHERE seq > $after) "
+            "OR b IN (SELECT id FROM articles WHERE seq > $after)")
+        # a few new pairs' passages: a semi join reads the passages table once (2x less than two IN tests)
+        spans = "passages" if after is None else "(SELECT s.* FROM passages s SEMI JOIN chosen c ON s.a = c.a AND s.b = c.b)"
         passages = (", coalesce(s.passages, []) AS passages, p.new_in_a::JSON AS new_in_a, "
                     "p.new_in_b::JSON AS new_in_b" if with_passages else "")
-        spans = ("LEFT JOIN (SELECT a, b, list({'a': [a_start, a_end], 'b': [b_start, b_end], 'kind': kind} "
-                 f"ORDER BY idx) AS passages FROM passages p WHERE {where} GROUP BY a, b) s ON s.a = p.a AND s.b = p.b"
-                 if with_passages else "")
+        joined = ("LEFT JOIN (SELECT a, b, list({'a': [a_start, a_end], 'b': [b_start, b_end], 'kind': kind} "
+                  f"ORDER BY idx) AS passages FROM {spans} GROUP BY a, b) s ON s.a = p.a AND s.b = p.b"
+                  if with_passages else "")
         self._copy_json(f"""
+            WITH chosen AS ({chosen})
             SELECT p.a, p.b, p.relation, p.degree, p.source,
                    wt_round(p.direction_confidence, 10000.0) AS direction_confidence,
                    map_from_entries(list_transform(map_entries(json_transform(p.scores, '"MAP(VARCHAR, DOUBLE)"')),
                        lambda kv: {{'key': kv.key, 'value': wt_round(kv.value, 10000.0)}})) AS scores,
                    p.reasons::JSON AS reasons, p.direction_reasons::JSON AS direction_reasons{passages}
-            FROM pairs p {spans} WHERE {where} ORDER BY p.a, p.b""", path, {} if after is None else {"after": after})
+            FROM chosen p {joined} ORDER BY p.a, p.b""", path, {} if after is None else {"after": after})
 
     def pair_count(self, upto: int | None = None) -> int:
         """How many related pairs the store holds (among articles numbered up to ``upto``, if given)."""
