@@ -8,7 +8,7 @@ import pytest
 from wiretrace.cli import main
 from wiretrace.engines.local import scan_articles
 from wiretrace.model import Article
-from wiretrace.store import Store, latest_snapshot, open_reader, publish_snapshot
+from wiretrace.store import Store, latest_snapshot, open_reader, publish_snapshot, snapshot_dir
 
 from helpers import OWN_WORDS, QUOTING_PIECE, UNRELATED, WIRE
 
@@ -120,3 +120,25 @@ def test_the_store_bounds_duckdbs_page_cache():
         assert DEFAULT.store_memory_limit == "2GB"
         assert default.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "1.8 GiB"
         assert small.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "286.1 MiB"
+
+
+def test_a_scan_that_changes_nothing_publishes_no_new_snapshot(tmp_path):
+    arts = [Article("wire", WIRE, outlet="Associated Press"), Article("quote", QUOTING_PIECE)]
+    scan_articles(arts, tmp_path / "out", tmp_path / "s.duckdb", report=False)
+    first = latest_snapshot(tmp_path / "s.duckdb")
+    again = scan_articles(arts, tmp_path / "out", tmp_path / "s.duckdb", report=False)  # all known
+    assert again.new == 0 and latest_snapshot(tmp_path / "s.duckdb") == first
+    scan_articles([Article("own", OWN_WORDS)], tmp_path / "out", tmp_path / "s.duckdb", report=False)
+    newer = latest_snapshot(tmp_path / "s.duckdb")
+    assert newer != first
+    with open_reader(tmp_path / "s.duckdb") as reader:
+        assert reader.counts()["articles"] == 3
+
+
+def test_without_snapshots_readers_open_the_store_never_a_stale_snapshot(store_path, tmp_path):
+    assert latest_snapshot(store_path) is not None
+    scan_articles([Article("late", OWN_WORDS + " Later.")], tmp_path / "out", store_path, report=False,
+                  snapshot=False)
+    assert latest_snapshot(store_path) is None and not snapshot_dir(store_path).exists()
+    with open_reader(store_path) as reader:
+        assert reader.counts()["articles"] == 5 and reader.path == str(store_path)

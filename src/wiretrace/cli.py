@@ -187,11 +187,15 @@ def scan(
     master: Optional[str] = typer.Option(None, "--master", help="With --engine spark: local[N], spark://..., yarn, k8s://..."),
     pairs_format: str = typer.Option("jsonl", "--pairs-format", help="With --engine spark: jsonl or parquet."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write the HTML report."),
+    no_snapshot: bool = typer.Option(False, "--no-snapshot",
+                                     help="Publish no read-only snapshot of the store (nothing reads it while "
+                                          "scans run); readers then open the store itself."),
 ) -> None:
     """Find every related pair in a collection; write pairs, article grades, clusters and a report."""
     if engine == "spark":
-        if store is not None or jobs != 1:
-            raise UsageError("--store and --jobs belong to the local engine; Spark's parallelism comes from --master")
+        if store is not None or jobs != 1 or no_snapshot:
+            raise UsageError("--store, --jobs and --no-snapshot belong to the local engine; "
+                             "Spark's parallelism comes from --master")
         _scan_spark(inputs, out_dir, master, pairs_format, not no_passages, not no_report,
                     _read_options(id_col, text_col, date_col, outlet_col))
         return
@@ -211,7 +215,7 @@ def scan(
     with Progress(*columns, console=err, transient=False) as progress:
         result = run_scan(inputs, out_dir, store, DEFAULT, jobs=jobs, progress=_Bars(progress),
                           passages=not no_passages, read_options=options, report=not no_report,
-                          semantic=stage)
+                          semantic=stage, snapshot=not no_snapshot)
     for q in result.quarantine:
         where = f"{q.file}:{q.line}" if q.line else q.file
         err.print(f"[yellow]quarantined[/] {escape(where)}: {escape(q.reason)}")
@@ -220,6 +224,8 @@ def scan(
               f"{len(result.quarantine)} quarantined")
     out.print(f"{result.candidates} candidate pairs, {result.related} related; store now holds "
               f"{c['articles']} articles, {c['pairs']} pairs, {c['clusters']} clusters")
+    out.print("seconds per stage (wall / CPU): " + ", ".join(
+        f"{k} {v:.1f} / {result.cpu_seconds.get(k, 0.0):.1f}" for k, v in result.seconds.items()))
     out.print(f"store:  {result.store}")
     out.print(f"output: {result.out_dir}")
     if result.report:

@@ -5,8 +5,9 @@ parent in the source tree is its most confident source inside the cluster, chose
 tree never has a cycle. Story groups join reprint clusters linked by ``same_story`` edges.
 
 Cluster and story ids are derived from their smallest article id (``stable_id``), never from a
-rank among all clusters: a cluster keeps its id while its members do, so an incremental scan
-recomputes only the groups its new pairs touch (``closure``) and leaves every other row alone.
+rank among all clusters: a cluster keeps its id as long as its smallest member stays, so an
+incremental scan recomputes only the stories its new pairs touch (``closure``) and leaves every
+other row alone.
 """
 
 from __future__ import annotations

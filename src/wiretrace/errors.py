@@ -8,6 +8,7 @@ The tree::
     │   └── InputTooLargeError     an article or a decompressed input exceeds a size limit (zip bombs)
     ├── UsageError                 arguments that do not fit together (CLI exit code 1)
     ├── StoreError                 the DuckDB store is missing, locked, corrupt or of another version
+    ├── StaleOutputError           a scan's previous pairs.jsonl is not what its state says (it is rewritten whole)
     ├── NotFoundError              an article, pair or cluster the store does not hold (web: 404)
     ├── DuplicateIdError           adding an article whose id the store already holds (web: 409)
     ├── EngineError                the Spark engine cannot start or a Spark job failed
@@ -49,6 +50,10 @@ class UsageError(WiretraceError):
 
 class StoreError(WiretraceError):
     """The store file cannot be opened or is not a wiretrace store of a known version."""
+
+
+class StaleOutputError(WiretraceError):
+    """A previous pairs.jsonl does not hold what its state file says, so new pairs cannot be merged in."""
 
 
 class NotFoundError(WiretraceError):

@@ -223,6 +223,7 @@ class Store:
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no such store (run `wiretrace scan ... --store {self.path}` first)")
         self.con = _connect(self.path, read_only, wait, memory_limit)
+        self.con.execute("SET enable_progress_bar = false")  # DuckDB would draw one on stdout for long queries
         if not read_only:
             # DuckDB checkpoints (folds its write-ahead log into the file) once the log reaches 16 MB:
             # every few hundred articles, each time rewriting the grown id index; 256 MB of log is
@@ -474,31 +475,25 @@ class Store:
         content tokens its sources' passages cover (overlaps counted once) and the sources, as
         ``grade_articles`` counts them. At a million articles the ranges never reach Python."""
         with _id_set(self.con, ids) as where:
-            return self._reuse_coverage(where.format(col="p.a"), where.format(col="p.b"), where.format(col="copy"))
-
-    def _reuse_coverage(self, a_in: str, b_in: str, copy_in: str) -> dict[str, Coverage]:
-        rows = self.con.execute(f"""
-            WITH pairs_of AS (
-                SELECT * FROM pairs p WHERE ({a_in} OR {b_in})
-                AND p.source IS NOT NULL AND p.relation IN ('derived', 'duplicate')),
-            spans AS (
-                SELECT * FROM (
+            rows = self.con.execute(f"""
+                WITH spans AS (
                     SELECT CASE WHEN p.source = p.b THEN p.a ELSE p.b END AS copy, p.source,
                            CASE WHEN p.source = p.b THEN s.a_tok0 ELSE s.b_tok0 END AS lo,
                            CASE WHEN p.source = p.b THEN s.a_tok1 ELSE s.b_tok1 END AS hi
-                    FROM pairs_of p JOIN passages s ON p.a = s.a AND p.b = s.b)
-                WHERE {copy_in}),
-            clipped AS (
-                SELECT copy, source, least(greatest(lo, 0), coalesce(n.n_content, 0)) AS lo,
-                       least(greatest(hi, 0), coalesce(n.n_content, 0)) AS hi
-                FROM spans LEFT JOIN articles n ON n.id = spans.copy),
-            ordered AS (
-                SELECT copy, source, lo, hi, max(hi) OVER (PARTITION BY copy ORDER BY lo, hi
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
-                FROM clipped)
-            SELECT copy, sum(greatest(hi - greatest(lo, coalesce(reach, 0)), 0))::BIGINT,
-                   list_sort(list_distinct(list(source)))
-            FROM ordered GROUP BY copy""").fetchall()
+                    FROM pairs p JOIN passages s ON p.a = s.a AND p.b = s.b
+                    WHERE p.source IS NOT NULL AND p.relation IN ('derived', 'duplicate')
+                    AND ({where.format(col='p.a')} OR {where.format(col='p.b')})),
+                clipped AS (
+                    SELECT copy, source, least(greatest(lo, 0), coalesce(n.n_content, 0)) AS lo,
+                           least(greatest(hi, 0), coalesce(n.n_content, 0)) AS hi
+                    FROM spans LEFT JOIN articles n ON n.id = spans.copy),
+                ordered AS (
+                    SELECT copy, source, lo, hi, max(hi) OVER (PARTITION BY copy ORDER BY lo, hi
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+                    FROM clipped)
+                SELECT copy, sum(greatest(hi - greatest(lo, coalesce(reach, 0)), 0))::BIGINT,
+                       list_sort(list_distinct(list(source)))
+                FROM ordered WHERE {where.format(col='copy')} GROUP BY copy""").fetchall()
         return {copy: Coverage(int(tokens), list(sources)) for copy, tokens, sources in rows}
 
     # --- clusters and grades ----------------------------------------------------------------
@@ -589,14 +584,17 @@ class Store:
 
     # --- outputs: JSON lines written by DuckDB -------------------------------------------------
 
-    def write_pairs_jsonl(self, path: str | Path, with_passages: bool = True) -> None:
-        """pairs.jsonl: every pair's ``PairResult.to_json(with_passages)`` in (a, b) order, encoded
-        by DuckDB (``iter_pairs_json`` is the row-by-row reference: parsed, the lines are equal,
-        keys in the same order); at 100k articles 4x less CPU than Python's json."""
+    def write_pairs_jsonl(self, path: str | Path, with_passages: bool = True, after: int | None = None) -> None:
+        """pairs.jsonl: every pair's ``PairResult.to_json(with_passages)`` in (a, b) order (only
+        those of an article numbered after ``after``, if given), encoded by DuckDB
+        (``iter_pairs_json`` is the row-by-row reference: parsed, the lines are equal, keys in the
+        same order); at 100k articles 4x less CPU than Python's json."""
+        where = "TRUE" if after is None else (
+            "(p.a IN (SELECT id FROM articles WHERE seq > $after) OR p.b IN (SELECT id FROM articles WHERE seq > $after))")
         passages = (", coalesce(s.passages, []) AS passages, p.new_in_a::JSON AS new_in_a, "
                     "p.new_in_b::JSON AS new_in_b" if with_passages else "")
         spans = ("LEFT JOIN (SELECT a, b, list({'a': [a_start, a_end], 'b': [b_start, b_end], 'kind': kind} "
-                 "ORDER BY idx) AS passages FROM passages GROUP BY a, b) s ON s.a = p.a AND s.b = p.b"
+                 f"ORDER BY idx) AS passages FROM passages p WHERE {where} GROUP BY a, b) s ON s.a = p.a AND s.b = p.b"
                  if with_passages else "")
         self._copy_json(f"""
             SELECT p.a, p.b, p.relation, p.degree, p.source,
@@ -604,7 +602,19 @@ class Store:
                    map_from_entries(list_transform(map_entries(json_transform(p.scores, '"MAP(VARCHAR, DOUBLE)"')),
                        lambda kv: {{'key': kv.key, 'value': wt_round(kv.value, 10000.0)}})) AS scores,
                    p.reasons::JSON AS reasons, p.direction_reasons::JSON AS direction_reasons{passages}
-            FROM pairs p {spans} ORDER BY p.a, p.b""", path)
+            FROM pairs p {spans} WHERE {where} ORDER BY p.a, p.b""", path, {} if after is None else {"after": after})
+
+    def pair_count(self, upto: int | None = None) -> int:
+        """How many related pairs the store holds (among articles numbered up to ``upto``, if given)."""
+        if upto is None:
+            return int(self.con.execute("SELECT count(*) FROM pairs").fetchone()[0])  # type: ignore[index]
+        return int(self.con.execute(
+            "SELECT count(*) FROM pairs WHERE a NOT IN (SELECT id FROM articles WHERE seq > $upto) "
+            "AND b NOT IN (SELECT id FROM articles WHERE seq > $upto)", {"upto": upto}).fetchone()[0])  # type: ignore[index]
+
+    def max_seq(self) -> int:
+        """The number of the last article added (0 for an empty store)."""
+        return int(self.con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0])  # type: ignore[index]
 
     def write_articles_jsonl(self, path: str | Path) -> None:
         """articles.jsonl: every article's ``ArticleGrade.to_json()`` in insertion order (``grades``)."""
@@ -624,14 +634,25 @@ class Store:
                    min(story) AS story
             FROM clusters GROUP BY cluster ORDER BY count(*) DESC, min(article)""", path)
 
-    def _copy_json(self, sql: str, path: str | Path) -> None:
+    def _copy_json(self, sql: str, path: str | Path, params: dict[str, Any] | None = None) -> None:
         """Write the rows of ``sql`` as JSON lines to ``path`` through a temporary file (readers of
         ``path`` see the old file or the new one, never half of one)."""
         target = Path(path)
         tmp = target.with_name(target.name + ".tmp")
         self.con.execute(_ROUND)
-        self.con.execute(f"COPY ({sql}) TO '{_sql_text(str(tmp))}' (FORMAT JSON, COMPRESSION 'uncompressed')")
+        self.con.execute(f"COPY ({sql}) TO '{_sql_text(str(tmp))}' (FORMAT JSON, COMPRESSION 'uncompressed')",
+                         params or {})
         tmp.replace(target)
+
+    def version(self) -> str:
+        """What tells this store's content from an earlier state of it: its token, how many
+        articles it has added and compared, its pairs, and what its clusters reflect (a snapshot
+        of an unchanged store need not be copied again)."""
+        row = self.con.execute(
+            "SELECT coalesce(max(seq), 0), count(*) FILTER (WHERE compared), (SELECT count(*) FROM pairs), "
+            "(SELECT count(*) FROM passages), (SELECT value FROM meta WHERE key = ?) FROM articles",
+            [_CLUSTERED]).fetchone()
+        return ":".join(str(x) for x in (self.token, *row))  # type: ignore[misc]
 
     def counts(self) -> dict[str, int]:
         q = self.con.execute
@@ -709,29 +730,76 @@ def snapshot_dir(store_path: str | Path) -> Path:
     return Path(f"{store_path}.snapshots")
 
 
-def publish_snapshot(store_path: str | Path) -> Path:
+def publish_snapshot(store_path: str | Path, version: str | None = None) -> Path:
     """Copy a closed store to a new read-only snapshot and point ``CURRENT`` at it, atomically.
 
     DuckDB lets one process write a file and locks out readers meanwhile, so readers (``query``,
     ``serve``) open the latest snapshot instead; a scan publishes one after every run. Older
     snapshots are removed except the previous one (a reader may still be opening it; open files
-    stay readable after removal on POSIX).
+    stay readable after removal on POSIX). With the store's ``version`` (``Store.version``) equal
+    to the published one's, nothing changed and nothing is copied.
     """
     folder = snapshot_dir(store_path)
+    current = latest_snapshot(store_path)
+    if version is not None and current is not None and _read(folder / "VERSION") == version:
+        log.info("snapshot %s is current", current)
+        return current
     folder.mkdir(exist_ok=True)
     name = f"{time.time_ns():020d}.duckdb"
     tmp = folder / f".{name}.tmp"
-    shutil.copyfile(store_path, tmp)
+    copy_file(Path(store_path), tmp)
     os.replace(tmp, folder / name)
-    pointer = folder / ".CURRENT.tmp"
-    pointer.write_text(name)
-    os.replace(pointer, folder / "CURRENT")
+    _write_atomic(folder / "CURRENT", name)
+    if version is not None:
+        _write_atomic(folder / "VERSION", version)
+    else:
+        (folder / "VERSION").unlink(missing_ok=True)
     keep = {name, *sorted(p.name for p in folder.glob("*.duckdb") if p.name < name)[-1:]}
     for old in folder.iterdir():
-        if old.name not in keep and old.name != "CURRENT":
+        if old.name not in keep and old.name not in ("CURRENT", "VERSION"):
             old.unlink(missing_ok=True)
     log.info("published snapshot %s", folder / name)
     return folder / name
+
+
+def withdraw_snapshots(store_path: str | Path) -> None:
+    """Stop publishing: remove ``CURRENT`` first (readers then open the store itself, never a stale
+    snapshot), then the snapshots (a reader that has one open keeps reading it)."""
+    folder = snapshot_dir(store_path)
+    if not folder.exists():
+        return
+    (folder / "CURRENT").unlink(missing_ok=True)
+    for old in folder.iterdir():
+        old.unlink(missing_ok=True)
+    folder.rmdir()
+
+
+def copy_file(src: Path, dst: Path) -> None:
+    """Copy ``src`` to ``dst`` in the kernel with ``copy_file_range``: on XFS, Btrfs or ZFS a
+    reflink (no data copied), elsewhere as fast as ``sendfile``; through user space if refused."""
+    try:
+        with src.open("rb") as fin, dst.open("wb") as fout:
+            size, done = os.fstat(fin.fileno()).st_size, 0
+            while done < size:
+                step = os.copy_file_range(fin.fileno(), fout.fileno(), size - done, done)
+                if step <= 0:
+                    raise OSError(f"copy_file_range stopped at byte {done} of {size}")
+                done += step
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text()
+    except OSError:
+        return None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 def latest_snapshot(store_path: str | Path) -> Path | None:

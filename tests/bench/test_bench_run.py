@@ -35,7 +35,7 @@ def test_wiretrace_alone_gives_the_documented_shape(corpus: Path, tmp_path: Path
 def test_the_scan_system_runs_the_product_end_to_end_with_workers(corpus: Path, tmp_path: Path) -> None:
     result = run_bench(corpus, tmp_path, ("wiretrace", "wiretrace-scan-2"))
     w, scan = result["systems"]["wiretrace"], result["systems"]["wiretrace-scan-2"]
-    assert set(scan["seconds"]) == {"read", "align", "cluster", "write"} and scan["docs_per_s"] > 0
+    assert set(scan["seconds"]) == {"read", "align", "cluster", "write", "snapshot"} and scan["docs_per_s"] > 0
     assert scan["candidate_docs_per_s"] is None and scan["candidates"] >= scan["pairs"] > 0
     assert scan["recall"]["exact"] == 1.0 and abs(scan["precision"] - w["precision"]) < 0.05
     assert 0 < scan["plagdet"] <= 1 and scan["direction_accuracy"] > 0.9

@@ -12,7 +12,7 @@ def test_scale_bench_writes_json_and_markdown_with_every_figure(tmp_path):
     report = json.loads((tmp_path / "out" / "scale.json").read_text())
     assert [row["articles"] for row in report["sizes"]] == [30, 60]
     for row in report["sizes"]:
-        assert set(row["stage_s"]) == {"read", "align", "cluster", "write"}
+        assert set(row["stage_s"]) == {"read", "align", "cluster", "write", "snapshot"}
         assert row["candidates"] > 0 and row["candidates_per_article"] == round(row["candidates"] / row["articles"], 3)
         assert row["incremental"]["articles"] == row["articles"] // 10
         assert row["query"]["queries"] == 10 and row["query"]["answered_with_results"] > 0

@@ -115,7 +115,8 @@ def run_size(corpus: list[Path], n: int, increment: int, work: Path, jobs: int, 
     }
     if increment:
         t0 = time.perf_counter()
-        inc = scan_articles(_articles(corpus, n, increment), work / "inc", store, settings, jobs=jobs, report=False)
+        # into the same output folder, as a user keeping one does: pairs.jsonl is merged, not rewritten
+        inc = scan_articles(_articles(corpus, n, increment), work / "full", store, settings, jobs=jobs, report=False)
         inc_s = time.perf_counter() - t0
         row["incremental"] = {"articles": inc.new, "scan_s": round(inc_s, 1),
                               "cpu_s": round(sum(inc.cpu_seconds.values()), 1), "stage_s": inc.seconds,

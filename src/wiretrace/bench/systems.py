@@ -16,7 +16,7 @@ and passages). Systems:
 - ``wiretrace-scan-N``: the product as a user runs it, ``wiretrace scan --jobs N --no-report`` on the
   corpus file into a fresh DuckDB store: reading and JSON parsing included, N worker processes
   (the peers have no parallel mode); stages ``read``, ``align`` (candidates found wave by wave
-  inside it), ``cluster``, ``write``; scored like ``wiretrace``.
+  inside it), ``cluster``, ``write``, ``snapshot``; scored like ``wiretrace``.
 - ``datasketch-T``: datasketch 2.0.0 ``MinHash`` (128 permutations) over lower-cased word 5-gram
   shingles, ``MinHashLSH`` at threshold T (its own optimal bands), then the pairs whose estimated
   Jaccard reaches T — what a user deduplicating with it keeps. Stages ``shingle``, ``minhash``,

@@ -19,16 +19,17 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVa
 
 import numpy as np
 
-from .. import arrays
+from .. import arrays, outputs
 from ..align import KINDS
 from ..boilerplate import doc_ranks
 from ..cluster import build_clusters, closure, grades_from_coverage
+from ..errors import StaleOutputError
 from ..model import Article, PairResult, Passage, QuarantineEntry
 from ..pipeline import Prepared, compare_spans, prepare, prepare_to_compare, with_boilerplate
 from ..postings import index_dir, open_index
 from ..read import ReadOptions, iter_articles
 from ..settings import DEFAULT, Settings
-from ..store import PairRows, Store, pair_rows, publish_snapshot
+from ..store import PairRows, Store, pair_rows, publish_snapshot, withdraw_snapshots
 
 if TYPE_CHECKING:
     from ..semantic import Semantic, Vectors
@@ -396,7 +397,7 @@ def write_outputs(store: Store, out_dir: Path, quarantine: Sequence[QuarantineEn
     """Write pairs.jsonl, articles.jsonl, clusters.jsonl, quarantine.jsonl and the HTML report;
     the three whole-store files are encoded by DuckDB straight from the tables."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    store.write_pairs_jsonl(out_dir / "pairs.jsonl", with_passages=passages)
+    write_pairs(store, out_dir / "pairs.jsonl", passages)
     store.write_articles_jsonl(out_dir / "articles.jsonl")
     store.write_clusters_jsonl(out_dir / "clusters.jsonl")
     _write_jsonl(out_dir / "quarantine.jsonl", (q.to_json() for q in quarantine))
@@ -415,6 +416,37 @@ def write_outputs(store: Store, out_dir: Path, quarantine: Sequence[QuarantineEn
                          [c.to_json() for c in clusters], quarantine=[q.to_json() for q in quarantine])
 
 
+def write_pairs(store: Store, path: Path, passages: bool = True) -> bool:
+    """Write pairs.jsonl: when ``path`` is this store's file from an earlier scan (``outputs``
+    state), only the pairs of articles added since are encoded and merged in, else all of them;
+    True when merged. Either way the file is what a full rewrite gives, swapped in atomically."""
+    state = outputs.read_state(path)
+    upto = store.clustered_upto()
+    complete = upto == store.max_seq()  # every article compared: the state can describe the file
+    merged = False
+    if (state is not None and complete and state.store == store.token and state.passages == passages
+            and state.upto <= upto and store.pair_count(state.upto) == state.pairs):
+        new, tmp = path.with_name(path.name + ".new"), path.with_name(path.name + ".tmp")
+        try:
+            store.write_pairs_jsonl(new, passages, after=state.upto)
+            outputs.merge_sorted(path, new, tmp)
+            tmp.replace(path)
+            merged = True
+        except StaleOutputError as exc:
+            log.warning("rewriting %s whole: %s", path, exc)
+        finally:
+            new.unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
+    if not merged:
+        store.write_pairs_jsonl(path, passages)
+    log.info("%s %s", "merged new pairs into" if merged else "wrote", path)
+    if complete:
+        outputs.write_state(path, store.token, upto, store.pair_count(), passages)
+    else:
+        outputs.forget_state(path)
+    return merged
+
+
 def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
@@ -426,21 +458,24 @@ def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
 def scan(inputs: Sequence[str | Path], out_dir: str | Path, store_path: str | Path | None = None,
          settings: Settings = DEFAULT, jobs: int = 1, progress: Progress | None = None,
          passages: bool = True, report: bool = True, read_options: ReadOptions | None = None,
-         semantic: Semantic | None = None) -> ScanResult:
+         semantic: Semantic | None = None, snapshot: bool = True) -> ScanResult:
     """Read files/folders, then ``scan_articles`` them; unreadable inputs end up in quarantine.jsonl.
 
     ``read_options`` maps table columns onto article fields (default: the settings' size limits)."""
     quarantine: list[QuarantineEntry] = []
     options = read_options or ReadOptions.from_settings(settings)
     return scan_articles(iter_articles(inputs, quarantine, options), out_dir, store_path, settings, jobs, progress,
-                         passages, report, quarantine, semantic)
+                         passages, report, quarantine, semantic, snapshot)
 
 
 def scan_articles(articles: Iterable[Article], out_dir: str | Path, store_path: str | Path | None = None,
                   settings: Settings = DEFAULT, jobs: int = 1, progress: Progress | None = None,
                   passages: bool = True, report: bool = True,
-                  quarantine: list[QuarantineEntry] | None = None, semantic: Semantic | None = None) -> ScanResult:
-    """Fingerprint, find candidates, align, relate, cluster; write the store and the outputs."""
+                  quarantine: list[QuarantineEntry] | None = None, semantic: Semantic | None = None,
+                  snapshot: bool = True) -> ScanResult:
+    """Fingerprint, find candidates, align, relate, cluster; write the store and the outputs; then
+    publish a snapshot for readers (``snapshot``; unless the store is unchanged), or withdraw the
+    published ones so that no reader reads a stale store."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     store_file = Path(store_path) if store_path else out / "wiretrace.duckdb"
@@ -452,9 +487,14 @@ def scan_articles(articles: Iterable[Article], out_dir: str | Path, store_path: 
         with _Timer(result, "align"):
             compare_candidates(store, settings, result, progress, jobs, index_dir(store_file), semantic=semantic)
         with _Timer(result, "cluster"):
-            recluster(store, settings)
+            log.info("recluster: %s", recluster(store, settings))
         with _Timer(result, "write"):
             result.report = write_outputs(store, out, result.quarantine, passages, report)
         result.counts = store.counts()
-    publish_snapshot(store_file)
+        version = store.version()
+    with _Timer(result, "snapshot"):
+        if snapshot:
+            publish_snapshot(store_file, version)
+        else:
+            withdraw_snapshots(store_file)
     return result
