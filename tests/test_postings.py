@@ -203,9 +203,36 @@ def test_index_boilerplate_finds_some_and_not_all():
 def test_galloping_ranges_equal_searchsorted(haystack, needles):
     hay = np.sort(np.asarray(haystack, dtype=np.uint64))
     nd = np.asarray(sorted(needles), dtype=np.uint64)
+    expected = np.searchsorted(hay, nd, "left").tolist(), np.searchsorted(hay, nd, "right").tolist()
     lo, hi = _ranges(hay, nd)
-    assert lo.tolist() == np.searchsorted(hay, nd, "left").tolist()
-    assert hi.tolist() == np.searchsorted(hay, nd, "right").tolist()
+    assert (lo.tolist(), hi.tolist()) == expected
+    for step in (1, 2, 3, 7):  # through a fence of every step-th key, as a query searches big segments
+        if len(hay):
+            lo, hi = _index_kernels.fenced_ranges(hay, np.ascontiguousarray(hay[::step]), step, nd)
+            assert (lo.tolist(), hi.tolist()) == expected
+
+
+@hyp_settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), n_old=st.integers(0, 25), n_new=st.integers(1, 12), step=st.sampled_from([1, 2, 5]))
+def test_lookups_through_fences_find_the_same_pairs(seed, n_old, n_new, step):
+    import wiretrace.postings as postings
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(postings, "_SPARSE", 0)  # every segment search goes through its fence
+        patch.setattr(postings, "_FENCE_STEP", step)
+        fenced_lookups_equal_candidate_pairs(seed, n_old, n_new)
+
+
+def fenced_lookups_equal_candidate_pairs(seed, n_old, n_new):
+    sigs, wins = corpus(seed, n_old + n_new)
+    index = index_of(sigs, wins, [(0, n_old // 2), (n_old // 2, n_old)])
+    new = np.zeros(n_old + n_new, dtype=bool)
+    new[n_old:] = True
+    expected = candidate_pairs(sigs, wins, SMALL, new) if n_old + n_new > 1 else np.zeros((0, 2), np.int64)
+    assert index.candidates(sigs[n_old:], wins[n_old:]).tolist() == expected.tolist()
+    keys = np.arange(0, 30, 3, dtype=np.uint64)
+    got, reference = index.postings("prints", keys), postings_reference(index, "prints", keys)
+    assert got[0].tolist() == reference[0].tolist() and got[1].tolist() == reference[1].tolist()
 
 
 @hyp_settings(max_examples=100, deadline=None)

@@ -61,6 +61,7 @@ class Segment:
     count: int  # how many articles it holds
     signatures: np.ndarray | None = None  # uint32 [count, num_perm]: each article's MinHash signature
     sizes: np.ndarray | None = None  # int32 [count]: its content-token count (-1: not known)
+    fences: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)  # _fence
 
 
 def doc_postings(signatures: np.ndarray, winnowed: list[np.ndarray], first_doc: int,
@@ -125,6 +126,29 @@ def _ranges(haystack: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.n
     return _index_kernels.sorted_ranges(np.asarray(haystack), np.ascontiguousarray(needles, dtype=np.uint64))
 
 
+_FENCE_STEP = 2048  # keys per fence entry: 0.6 MB of fence per 148M keys
+_SPARSE = 1024  # haystack keys per needle above which fenced searches beat galloping
+
+
+def _fence(seg: Segment, kind: str) -> np.ndarray:
+    """Every ``_FENCE_STEP``-th key of a segment, made on first use and kept with it."""
+    if kind not in seg.fences:
+        seg.fences[kind] = np.ascontiguousarray(seg.keys[kind][::_FENCE_STEP])
+    return seg.fences[kind]
+
+
+def _segment_ranges(seg: Segment, kind: str, needles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_ranges`` in a segment's keys: through its fence when the needles are few (a query), galloping
+    when they are many (a scan's wave)."""
+    haystack = seg.keys[kind]
+    if len(haystack) <= _SPARSE * max(1, len(needles)):
+        return _ranges(haystack, needles)
+    from . import _index_kernels  # numba, imported on first use
+
+    return _index_kernels.fenced_ranges(np.asarray(haystack), _fence(seg, kind), _FENCE_STEP,
+                                        np.ascontiguousarray(needles, dtype=np.uint64))
+
+
 def _postings_of(segments: list[Segment], kind: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every posting of ``keys`` in the segments: parallel (key, article number) arrays, segment by
     segment, each key's postings in the order of ``keys``."""
@@ -133,7 +157,7 @@ def _postings_of(segments: list[Segment], kind: str, keys: np.ndarray) -> tuple[
     uniq, inverse = (keys, None) if sorted_unique else arrays.groups(keys)[:2]
     out_k, out_d = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
     for seg in segments:
-        lo, hi = _ranges(seg.keys[kind], uniq)
+        lo, hi = _segment_ranges(seg, kind, uniq)
         if inverse is not None:
             lo, hi = lo[inverse], hi[inverse]
         which, pos = _expand(lo, hi)
@@ -175,7 +199,7 @@ def _kind_pairs(segments: list[Segment], kind: str, n_old: int, new_keys: np.nda
     df = new_df.astype(np.int64)
     ranges = []
     for seg in segments:
-        lo, hi = _ranges(seg.keys[kind], uniq)
+        lo, hi = _segment_ranges(seg, kind, uniq)
         df += hi - lo
         ranges.append((seg, lo, hi))
     excluded = arrays.isin(uniq, exclude) if exclude is not None and len(exclude) else np.zeros(len(uniq), bool)
@@ -273,7 +297,7 @@ class CandidateIndex:
         new_d = np.repeat(np.arange(len(self), len(self) + len(new), dtype=np.int64), [len(w) for w in new])
         order = np.argsort(new_k, kind="stable")  # the new postings as one more run sorted by (key, doc)
         runs = [(seg.keys["prints"], seg.docs["prints"]) for seg in self.segments] + [(new_k[order], new_d[order])]
-        ranges = [_ranges(k, keys) for k, _ in runs]
+        ranges = [_segment_ranges(seg, "prints", keys) for seg in self.segments] + [_ranges(runs[-1][0], keys)]
         df = sum((hi - lo for lo, hi in ranges), np.zeros(len(keys), np.int64))
         frequent = df >= self.settings.boilerplate_min_df
         samples = _sampled_holders(runs, [(lo[frequent], hi[frequent]) for lo, hi in ranges], ranks,
