@@ -65,6 +65,19 @@ def test_pairs_jsonl_equals_the_row_by_row_json_with_keys_in_order(store, tmp_pa
     assert ("passages" in first) == passages and not (tmp_path / "pairs.jsonl.tmp").exists()
 
 
+@pytest.mark.parametrize("per_slice", [1, 2, 100])
+def test_pairs_jsonl_written_in_slices_of_a_is_the_same_file(store, tmp_path, monkeypatch, per_slice):
+    whole = tmp_path / "whole.jsonl"
+    store.write_pairs_jsonl(whole)
+    monkeypatch.setattr("wiretrace.store.PAIRS_PER_SLICE", per_slice)
+    sliced = tmp_path / "pairs.jsonl"
+    store.write_pairs_jsonl(sliced)
+    slices = store._pair_slices(per_slice)
+    assert len(slices) == {1: 4, 2: 3, 100: 1}[per_slice]  # 5 pairs, 4 distinct a; a slice holds whole a's
+    assert sliced.read_bytes() == whole.read_bytes() and len(sliced.read_text().splitlines()) == 5
+    assert not [p.name for p in tmp_path.iterdir() if ".part" in p.name]  # no parts left
+
+
 def test_articles_and_clusters_jsonl_equal_the_objects_json(store, tmp_path):
     store.write_articles_jsonl(tmp_path / "articles.jsonl")
     store.write_clusters_jsonl(tmp_path / "clusters.jsonl")
