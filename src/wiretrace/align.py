@@ -66,8 +66,7 @@ class Alignment:
     def passages(self) -> list[Passage]:
         if self._passages is None:
             assert self._spans is not None
-            self._passages = [Passage(a=(x0, x1), b=(y0, y1), kind=KINDS[c], a_tokens=(s0, s1),  # type: ignore[arg-type]
-                                      b_tokens=(t0, t1)) for x0, x1, y0, y1, c, s0, s1, t0, t1 in self._spans.tolist()]
+            self._passages = passages_of(self._spans)
         return self._passages
 
     @property
@@ -76,6 +75,12 @@ class Alignment:
         if self._spans is None:
             self._spans = spans_of(self.passages)
         return self._spans
+
+
+def passages_of(spans: np.ndarray) -> list[Passage]:
+    """``Passage`` objects of rows of ``SPAN_COLUMNS`` (``spans_of`` inverted)."""
+    return [Passage(a=(x0, x1), b=(y0, y1), kind=KINDS[c], a_tokens=(s0, s1), b_tokens=(t0, t1))  # type: ignore[arg-type]
+            for x0, x1, y0, y1, c, s0, s1, t0, t1 in spans.tolist()]
 
 
 def spans_of(passages: list[Passage]) -> np.ndarray:

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVa
 import numpy as np
 
 from .. import arrays, outputs
-from ..align import KINDS
+from ..align import passages_of
 from ..boilerplate import doc_ranks
 from ..cluster import build_clusters, closure, grades_from_coverage
 from ..errors import StaleOutputError
-from ..model import Article, PairResult, Passage, QuarantineEntry
+from ..model import Article, PairResult, QuarantineEntry
 from ..pipeline import Prepared, compare_spans, prepare, prepare_to_compare, with_boilerplate
 from ..postings import index_dir, open_index
 from ..read import ReadOptions, iter_articles
@@ -199,9 +199,7 @@ def _compared(args: Chunk) -> Iterator[tuple[PairResult, np.ndarray]]:
 
 def _compare_chunk(args: Chunk) -> list[PairResult]:
     """The related pairs of a chunk (``_compared``) with their passages."""
-    return [replace(r, passages=[Passage((x0, x1), (y0, y1), KINDS[c], (s0, s1), (t0, t1))  # type: ignore[arg-type]
-                                 for x0, x1, y0, y1, c, s0, s1, t0, t1 in spans.tolist()])
-            for r, spans in _compared(args)]
+    return [replace(r, passages=passages_of(spans)) for r, spans in _compared(args)]
 
 
 def _compare_chunk_rows(args: Chunk) -> PairRows:
@@ -332,7 +330,7 @@ def align_pairs(store: Store, numbered: list[str], seqs: np.ndarray, pairs: np.n
     pair_ids = [(numbered[i], numbered[j]) for i, j in ordered.tolist()]
     result.candidates += len(pair_ids)
 
-    def work() -> Iterator[tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict, "np.ndarray | None"]]:
+    def work() -> Iterator[Chunk]:
         block = chunk * read_block
         for first in range(0, len(pair_ids), block):
             found = store.articles(seqs=arrays.unique(seqs[ordered[first:first + block]]).tolist())
