@@ -84,8 +84,7 @@ _TYPES = {**{name: pa.int64() for name in _INT_COLUMNS}, "signature": pa.binary(
 def _registered(con: duckdb.DuckDBPyConnection, columns: dict[str, list[Any]], name: str = "_rows") -> Iterator[str]:
     """Columns as an Arrow table the SQL can read as ``name``: bulk writes without executemany,
     which goes row by row and was the largest cost of a scan."""
-    con.register(name, pa.table({col: pa.array(values, type=_TYPES.get(col, pa.string()))
-                                 for col, values in columns.items()}))
+    con.register(name, _arrow(columns))
     try:
         yield name
     finally:
@@ -122,10 +121,14 @@ rounds half away from zero after an inexact ``x * 10^4`` (0.03125 → 0.0313, Py
 product that lands on .5 is settled by the sign of its rounding error, an exact tie to even."""
 
 
+def _arrow(columns: dict[str, list[Any]]) -> pa.Table:
+    """Columns of Python values as an Arrow table, typed as the store's columns."""
+    return pa.table({col: pa.array(values, type=_TYPES.get(col, pa.string())) for col, values in columns.items()})
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]]) -> None:
     """Bulk-insert rows given as columns (names as in the table)."""
-    with _registered(con, columns) as rows:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {rows}")
+    _insert_table(con, table, _arrow(columns))
 
 
 def _insert_table(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
