@@ -533,6 +533,51 @@ def lcs_length(a: np.ndarray, b: np.ndarray, rows: np.ndarray) -> int:
     return same + zeros
 
 
+@njit(cache=True, nogil=True)
+def table_lookup(keys: np.ndarray, vals: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """The value of each hash in an open-addressing table (``keys``/``vals``, size a power of two,
+    -1 in ``vals`` marks an empty slot, linear probing), -1 where it is absent."""
+    mask = np.uint64(keys.shape[0] - 1)
+    out = np.empty(hashes.shape[0], dtype=np.int64)
+    for i in range(hashes.shape[0]):
+        h = hashes[i]
+        j = np.int64(h & mask)
+        while True:
+            v = vals[j]
+            if v < 0 or keys[j] == h:
+                out[i] = v
+                break
+            j = np.int64(np.uint64(j + 1) & mask)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def table_put(keys: np.ndarray, vals: np.ndarray, h: np.uint64, value: np.int64) -> np.int64:
+    """Put ``h`` → ``value`` into the table unless ``h`` is there; returns the value it holds."""
+    mask = np.uint64(keys.shape[0] - 1)
+    j = np.int64(h & mask)
+    while True:
+        v = vals[j]
+        if v < 0:
+            keys[j] = h
+            vals[j] = value
+            return value
+        if keys[j] == h:
+            return v
+        j = np.int64(np.uint64(j + 1) & mask)
+
+
+@njit(cache=True, nogil=True)
+def table_rehash(keys: np.ndarray, vals: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The table's entries in a new table of ``size`` slots (a power of two)."""
+    new_keys = np.zeros(size, dtype=np.uint64)
+    new_vals = np.full(size, -1, dtype=np.int64)
+    for j in range(keys.shape[0]):
+        if vals[j] >= 0:
+            table_put(new_keys, new_vals, keys[j], vals[j])
+    return new_keys, new_vals
+
+
 def load() -> None:
     """Compile (or load from the cache) every kernel now, with tiny inputs (see ``_kernels.load``)."""
     th = np.arange(8, dtype=np.uint64)
@@ -548,3 +593,6 @@ def load() -> None:
     sentence_ends(codes, _CLOSERS, _OPENERS)
     paragraph_ends(codes)
     ascii_token_hashes(codes, np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64))
+    keys, vals = table_rehash(np.zeros(2, dtype=np.uint64), np.full(2, -1, dtype=np.int64), 4)
+    table_put(keys, vals, th[1], np.int64(0))
+    table_lookup(keys, vals, th)

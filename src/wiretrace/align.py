@@ -20,10 +20,12 @@ compiled over integer word ids (``wiretrace._kernels``), which ``align`` runs in
 from __future__ import annotations
 
 import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from .fingerprint import content_hashes, token_hash, token_hashes
 from .model import Document, Passage
 from .normalize import STOPWORDS, stem
 from .passages import tidy
@@ -102,8 +104,11 @@ def _seed_starts(brk: np.ndarray, k: int) -> list[int]:
 class _Vocabulary:
     """Word → small integer id, shared by every document a process aligns, so a document's ids are
     computed once (not per pair) and seeds pack into one int64; per id it keeps the id of the word's
-    stem and whether sentence matching and the stem cosine count the word. When it outgrows
-    ``bits`` it starts over with a new ``generation``; ids of an older generation are recomputed."""
+    stem and whether sentence matching and the stem cosine count the word. Words are looked up by
+    their token hash (``fingerprint.content_hashes``, already computed for the fingerprints) in a
+    compiled open-addressing table, so a document's known words cost no Python call; only new words
+    reach ``_add``. When it outgrows ``bits`` it starts over with a new ``generation``; ids of an
+    older generation are recomputed."""
 
     def __init__(self, bits: int = 21) -> None:
         self.bits = bits
@@ -111,7 +116,9 @@ class _Vocabulary:
 
     def _start(self, generation: int) -> None:
         self.generation = generation
-        self.ids: dict[str, int] = {}
+        self.size = 0
+        self.keys = np.zeros(1024, dtype=np.uint64)  # token hash per slot
+        self.slots = np.full(1024, -1, dtype=np.int64)  # its id; -1: empty slot
         self.stem_of = np.zeros(1024, dtype=np.int64)  # id of each word's stem
         self.matched = np.zeros(1024, dtype=bool)  # not a stopword, two letters or more: sentence matching
         self.counted = np.zeros(1024, dtype=bool)  # not a stopword, three letters or more: the stem cosine
@@ -119,30 +126,63 @@ class _Vocabulary:
 
     def encode(self, words: list[str]) -> np.ndarray:
         """Ids of the words (new words, and their stems, get new ids)."""
-        if len(self.ids) + 2 * len(words) >= 1 << self.bits:
-            self._start(self.generation + 1)
-        found = list(map(self.ids.get, words))
-        if None in found:
-            found = [i if i is not None else self._add(w) for i, w in zip(found, words)]
-        return np.asarray(found, dtype=np.int64) if found else np.zeros(0, dtype=np.int64)
+        return self.encode_hashed(words, token_hashes(words))
 
-    def _add(self, word: str) -> int:
-        have = self.ids.get(word)  # a word repeated in one call is added once
-        if have is not None:
-            return have
-        i = self.ids[word] = len(self.ids)
+    def encode_doc(self, doc: Document) -> np.ndarray:
+        """Ids of the document's content words, looked up by their memoised token hashes."""
+        content, words = doc.content, doc.tokens.words
+        return self.encode_hashed(_LazyWords(words, content), content_hashes(doc))
+
+    def encode_hashed(self, words: Sequence[str], hashes: np.ndarray) -> np.ndarray:
+        """Ids of ``words`` whose token hashes are ``hashes`` (``words`` is read only for new ones)."""
+        from . import _prep_kernels  # numba, imported on first use
+
+        if self.size + 2 * len(hashes) >= 1 << self.bits:
+            self._start(self.generation + 1)
+        if not len(hashes):
+            return np.zeros(0, dtype=np.int64)
+        found = _prep_kernels.table_lookup(self.keys, self.slots, hashes)
+        missing = np.flatnonzero(found < 0)
+        for i in missing.tolist():  # a word repeated in one call is added once (_add finds it then)
+            found[i] = self._add(words[i], int(hashes[i]))
+        return found
+
+    def _add(self, word: str, h: int) -> int:
+        from . import _prep_kernels  # numba, imported on first use
+
+        if 2 * (self.size + 1) > len(self.keys):
+            self.keys, self.slots = _prep_kernels.table_rehash(self.keys, self.slots, 2 * len(self.keys))
+        i = int(_prep_kernels.table_put(self.keys, self.slots, np.uint64(h), np.int64(self.size)))
+        if i < self.size:  # there already
+            return i
+        self.size += 1
         if i >= len(self.stem_of):
             self.stem_of, self.matched, self.counted, self.stop = (
                 np.concatenate([t, np.zeros_like(t)]) for t in (self.stem_of, self.matched, self.counted, self.stop))
         s = stem(word)
-        self.stem_of[i] = i if s == word else self._add(s)
+        self.stem_of[i] = i if s == word else self._add(s, token_hash(s))
         self.matched[i] = word not in STOPWORDS and len(word) > 1
         self.counted[i] = word not in STOPWORDS and len(word) > 2
         self.stop[i] = word in STOPWORDS
         return i
 
 
+class _LazyWords:
+    """The content words of a document by index, without building the list (only new words are read)."""
+
+    def __init__(self, words: list[str], content: np.ndarray) -> None:
+        self.words, self.content = words, content
+
+    def __getitem__(self, i: int) -> str:
+        return self.words[int(self.content[i])]
+
+
 _VOCAB = _Vocabulary()
+
+
+def stopword_flags() -> np.ndarray:
+    """Per id of the current vocabulary generation: whether the word is a stopword."""
+    return _VOCAB.stop
 
 
 @dataclass(frozen=True)
@@ -164,7 +204,7 @@ def doc_ids(doc: Document) -> DocIds:
     memo = doc.__dict__.setdefault("_align_memo", {})
     ids = memo.get("ids")
     if ids is None or ids.generation != _VOCAB.generation:
-        words = _VOCAB.encode(doc.content_words)
+        words = _VOCAB.encode_doc(doc)
         stems = _VOCAB.stem_of[words]
         counted, counts = np.unique(stems[_VOCAB.counted[words]], return_counts=True)
         counts = counts.astype(np.int64)

@@ -43,7 +43,11 @@ def token_hashes(words: list[str]) -> np.ndarray:
 
 def content_hashes(doc: Document) -> np.ndarray:
     """``token_hashes(doc.content_words)``, hashed in a compiled loop straight from the text (an
-    ASCII token's word is its text lower-cased); other tokens go through ``token_hash``."""
+    ASCII token's word is its text lower-cased); other tokens go through ``token_hash``. Memoised
+    on the document: fingerprints, boilerplate tagging and the aligner's vocabulary all read them."""
+    memo = doc.__dict__.get("_content_hashes")
+    if memo is not None:
+        return memo  # type: ignore[no-any-return]
     content = doc.content
     if not len(content):
         return np.zeros(0, dtype=np.uint64)
@@ -55,6 +59,7 @@ def content_hashes(doc: Document) -> np.ndarray:
         words = doc.tokens.words
         for i in np.flatnonzero(~done).tolist():
             hashes[i] = token_hash(words[content[i]])
+    doc.__dict__["_content_hashes"] = hashes  # read-only by convention: every reader of the memo shares it
     return hashes
 
 

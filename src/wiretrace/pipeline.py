@@ -52,8 +52,9 @@ def with_boilerplate(p: Prepared, boilerplate: np.ndarray | None, settings: Sett
     if not spans:
         return p
     doc = tag_repeated(p.doc, spans)
-    kept = np.searchsorted(p.doc.content, doc.content)  # tagging only removes content tokens
-    return Prepared(doc, fingerprint(doc, settings, candidates=bool(p.fp.signature.size), hashes=hashes[kept]),
+    kept = hashes[np.searchsorted(p.doc.content, doc.content)]  # tagging only removes content tokens
+    doc.__dict__["_content_hashes"] = kept  # content_hashes(doc), known
+    return Prepared(doc, fingerprint(doc, settings, candidates=bool(p.fp.signature.size), hashes=kept),
                     remap_vectors(p.vectors, p.doc, doc) if p.vectors else None)
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from .agencies import agency_of_outlet, credited_agencies, marked_agencies
-from .align import KINDS, Alignment, pair_ids, uncovered_spans
+from .align import KINDS, Alignment, doc_ids, pair_ids, stopword_flags, uncovered_spans
 from .fingerprint import Fingerprints, overlap_scores
 from .model import Degree, Document, PairResult
 from .normalize import STOPWORDS, stem
@@ -276,10 +276,12 @@ def _long_run_words(a_doc: Document, alignment: Alignment, settings: Settings) -
 
 
 def _content_words_before(doc: Document) -> np.ndarray:
-    """How many of the document's first i content tokens are not stopwords, for i = 0 .. n."""
-    words = doc.content_words
-    before = np.zeros(len(words) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(STOPWORDS.__contains__, words), dtype=bool, count=len(words)) == 0, out=before[1:])
+    """How many of the document's first i content tokens are not stopwords, for i = 0 .. n (from
+    the stopword flags of its vocabulary ids)."""
+    ids = doc_ids(doc)
+    stop = stopword_flags()[ids.words]
+    before = np.zeros(len(stop) + 1, dtype=np.int64)
+    np.cumsum(~stop, out=before[1:])
     return before
 
 
