@@ -8,7 +8,8 @@ and passages). Systems:
 
 - ``wiretrace``: the pipeline functions the engines use, stage by stage — ``fingerprint``
   (normalise + fingerprint), ``candidates`` (corpus boilerplate, then LSH + fingerprint index with
-  hubs), ``align`` (tag boilerplate, align and relate every candidate), ``cluster``.
+  hubs), ``align`` (tag boilerplate, align and relate every candidate, passages as span rows as a
+  scan's workers keep them), ``cluster``.
 - ``wiretrace-semantic``: the same with the ``semantic`` extra: an ``embed`` stage (every article's
   paragraphs embedded in one length-sorted run, repeated paragraphs once), embedding neighbours
   merged into the candidates, and the stage's passages and ``same_story`` in ``align``. Not in the
@@ -37,6 +38,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +84,8 @@ def run_wiretrace(articles: list[dict[str, Any]], clock: Clock, semantic: bool =
     from ..candidates import candidate_pairs
     from ..cluster import Edge, build_clusters
     from ..model import Article
-    from ..pipeline import compare_prepared, prepare, with_boilerplate
+    from ..align import passages_of
+    from ..pipeline import compare_spans, prepare, with_boilerplate
     from ..settings import DEFAULT
 
     with clock.stage("fingerprint"):
@@ -105,19 +108,19 @@ def run_wiretrace(articles: list[dict[str, Any]], clock: Clock, semantic: bool =
         if stage is not None:
             pairs = stage.candidates(pairs, prepared, DEFAULT)
     related = []
-    with clock.stage("align"):
+    with clock.stage("align"):  # as a scan's workers do: passages stay span rows, no Passage objects
         tagged: dict[int, Any] = {}
         for i, j in pairs.tolist():
             for x in (i, j):
                 if x not in tagged:
                     tagged[x] = with_boilerplate(prepared[x], boilerplate, DEFAULT)
-            r = compare_prepared(tagged[i], tagged[j], DEFAULT, stage)
+            r, spans = compare_spans(tagged[i], tagged[j], DEFAULT, stage)
             if r.relation != "unrelated":
-                related.append(r)
+                related.append((r, spans))
     with clock.stage("cluster"):
         build_clusters([Edge(r.a, r.b, r.relation, r.source, r.direction_confidence,
-                             r.scores.get("coverage_a" if r.source == r.b else "coverage_b", 0.0)) for r in related])
-    return len(pairs), [r.to_json() for r in related]
+                             r.scores.get("coverage_a" if r.source == r.b else "coverage_b", 0.0)) for r, _ in related])
+    return len(pairs), [replace(r, passages=passages_of(spans)).to_json() for r, spans in related]
 
 
 def run_scan(articles_path: Path, clock: Clock, jobs: int) -> tuple[int, list[dict[str, Any]]]:
