@@ -145,6 +145,36 @@ def test_names_equal_reference_on_a_wire_story():
     assert names(doc) == names_reference(doc)
 
 
+def _name_keys_of_names(doc):
+    from wiretrace.relate import names
+
+    import numpy as np
+
+    from wiretrace.fingerprint import token_hash
+
+    return np.sort(np.asarray([token_hash(w) for w in names(doc)], dtype=np.uint64))
+
+
+def test_name_keys_are_the_hashes_of_names_on_a_wire_story():
+    from wiretrace.normalize import normalize
+    from wiretrace.relate import name_keys
+
+    doc = normalize(Article(id="w", text=WIRE + "\nOn Monday Mr Ölund met Éric in Paris. Paris, Monday."))
+    keys = name_keys(doc)
+    assert len(keys) >= 5 and keys.tolist() == _name_keys_of_names(doc).tolist()
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["Paris", "paris", "The", "Monday", "Ölund", "éric", "Éric", "a", "Al", "Bob",
+                                 "said", ".", ",", "\n", "!", "Obama", "de", "DE", "Ça"]), max_size=60))
+def test_name_keys_are_the_hashes_of_names(words):
+    from wiretrace.normalize import normalize
+    from wiretrace.relate import name_keys
+
+    doc = normalize(Article(id="h", text=" ".join(words)))
+    assert name_keys(doc).tolist() == _name_keys_of_names(doc).tolist()
+
+
 @hsettings(max_examples=200, deadline=None)
 @given(st.lists(st.booleans(), max_size=400))
 def test_share_is_the_python_float_mean(values):

@@ -185,6 +185,12 @@ def stopword_flags() -> np.ndarray:
     return _VOCAB.stop
 
 
+def counted_flags() -> np.ndarray:
+    """Per id of the current vocabulary generation: whether the word is no stopword and longer
+    than two letters (what the stem cosine and ``relate.names`` count)."""
+    return _VOCAB.counted
+
+
 @dataclass(frozen=True)
 class DocIds:
     """A document's content tokens in the shared vocabulary (one generation), computed once per

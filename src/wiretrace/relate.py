@@ -17,8 +17,8 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from .agencies import agency_of_outlet, credited_agencies, marked_agencies
-from .align import KINDS, Alignment, doc_ids, pair_ids, stopword_flags, uncovered_spans
-from .fingerprint import Fingerprints, overlap_scores
+from .align import KINDS, Alignment, counted_flags, doc_ids, pair_ids, stopword_flags, uncovered_spans
+from .fingerprint import Fingerprints, content_hashes, overlap_scores, token_hash
 from .model import Degree, Document, PairResult
 from .normalize import STOPWORDS, stem
 from .settings import DEFAULT, Settings
@@ -199,11 +199,38 @@ def names_reference(doc: Document) -> set[str]:
     return out
 
 
+_CALENDAR_KEYS = np.sort(np.asarray([token_hash(w) for w in _CALENDAR], dtype=np.uint64))
+
+
+def name_keys(doc: Document) -> np.ndarray:
+    """The token hashes of ``names(doc)``, sorted: the same names, found from the document's
+    memoised hashes and vocabulary flags instead of word strings, for a compiled intersection."""
+    t, c = doc.tokens, doc.content
+    if not len(c):
+        return np.zeros(0, dtype=np.uint64)
+    keep = (c > 0) & (t.sentence[c] == t.sentence[np.maximum(c - 1, 0)]) & counted_flags()[doc_ids(doc).words]
+    at = np.flatnonzero(keep)
+    if not len(at):
+        return np.zeros(0, dtype=np.uint64)
+    codes = np.frombuffer(doc.article.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)[t.starts[c[at]]]
+    upper = (codes >= 65) & (codes <= 90)
+    other = codes >= 128
+    if other.any():  # non-ASCII first letters: ask Python, once per distinct letter
+        distinct = np.unique(codes[other])
+        capital = distinct[[chr(x).isupper() for x in distinct.tolist()]]
+        upper |= np.isin(codes, capital)
+    keys = np.unique(content_hashes(doc)[at[upper]])
+    return keys[~np.isin(keys, _CALENDAR_KEYS, assume_unique=True)]
+
+
 def name_overlap(a_doc: Document, b_doc: Document) -> tuple[int, float]:
     """How many names two articles share, and the Jaccard of their name sets."""
-    na, nb = _memo(a_doc, "names", names), _memo(b_doc, "names", names)
-    shared = len(na & nb) if len(na) <= len(nb) else len(nb & na)
-    return shared, (shared / (len(na) + len(nb) - shared) if na or nb else 0.0)  # |A ∪ B| = |A| + |B| - |A ∩ B|
+    na, nb = _memo(a_doc, "name_keys", name_keys), _memo(b_doc, "name_keys", name_keys)
+    from . import _prep_kernels  # numba, imported on first use
+
+    la, lb = len(na), len(nb)
+    shared = int(_prep_kernels.shared_count(na, nb)) if la and lb else 0
+    return shared, (shared / (la + lb - shared) if la or lb else 0.0)  # |A ∪ B| = |A| + |B| - |A ∩ B|
 
 
 def edit_similarity(a_doc: Document, b_doc: Document) -> float:
