@@ -277,3 +277,28 @@ def test_signatures_of_articles_indexed_without_sizes_are_refused():
     index = index_of(sigs, wins, [(0, 10)])
     with pytest.raises(ValueError, match="without their signatures and sizes"):
         index.signatures(np.asarray([3]))
+
+
+def test_a_waves_signatures_come_from_the_index_and_its_rows_not_the_store():
+    from wiretrace.engines.local import _signatures
+    from wiretrace.store import FingerprintRows
+
+    sigs, wins = corpus(7, 30)
+    sizes = np.arange(200, 230)
+    index = CandidateIndex(settings=SMALL)
+    index.add([f"d{i}" for i in range(20)], sigs[:20], wins[:20], sizes=sizes[:20])
+    wave = FingerprintRows([f"d{i}" for i in range(20, 30)], list(range(20, 30)), sigs[20:], wins[20:], sizes[20:])
+    read_calls = []
+
+    def read(docs):
+        read_calls.append(docs)
+        return sigs[docs], sizes[docs]
+
+    docs = np.asarray([25, 3, 29, 3, 0, 20, 19])
+    got_sigs, got_sizes = _signatures(index, wave, docs, read)
+    assert np.array_equal(got_sigs, sigs[docs]) and got_sizes.tolist() == sizes[docs].tolist()
+    assert not read_calls
+    # rows read without sizes, or an index without signatures: the store answers
+    _signatures(index, wave._replace(sizes=None), docs, read)
+    _signatures(index_of(sigs, wins, [(0, 20)]), wave, docs, read)
+    assert len(read_calls) == 2 and all(np.array_equal(c, docs) for c in read_calls)

@@ -494,10 +494,12 @@ class StoredIndex:
     read: StoreRead | None = None
 
     def append(self, rows: FingerprintRows, save: bool = True) -> None:
-        """Add newly compared articles (their sizes read from the store); with ``save``, write their
-        segment and the manifest."""
+        """Add newly compared articles (their sizes from ``rows``, else read from the store); with
+        ``save``, write their segment and the manifest."""
         before = list(self.index.segments)
-        sizes = self.read(rows.seqs)[1] if self.read is not None and rows.ids else None
+        sizes = rows.sizes
+        if sizes is None and self.read is not None and rows.ids:
+            sizes = self.read(rows.seqs)[1]
         self.index.add(rows.ids, rows.signatures, rows.winnowed, rows.seqs, sizes)
         self.index.merge_tail()
         kept = next((n for n, (a, b) in enumerate(zip(before, self.index.segments)) if a is not b),

@@ -213,6 +213,7 @@ class FingerprintRows(NamedTuple):
     seqs: list[int]  # insertion numbers: the fast way back to an article (``Store.articles(seqs=...)``)
     signatures: np.ndarray
     winnowed: list[np.ndarray]
+    sizes: np.ndarray | None = None  # content-token counts (int64), when read with them
 
 
 class Store:
@@ -308,7 +309,7 @@ class Store:
                      seqs: Sequence[int] | None = None) -> FingerprintRows:
         """Articles' ids and insertion numbers (in insertion order), signatures and winnowed
         fingerprints: all, those in ``ids`` or ``seqs``, or those (not) compared yet."""
-        sql = "SELECT id, seq, signature, winnowed FROM articles"
+        sql = "SELECT id, seq, signature, winnowed, n_content FROM articles"
         if compared is not None:
             rows = self.con.execute(sql + f" WHERE {'' if compared else 'NOT '}compared ORDER BY seq").fetchall()
         elif seqs is not None:
@@ -319,7 +320,8 @@ class Store:
             rows = self.con.execute(sql + " WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY seq", [list(ids)]).fetchall()
         sigs = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows]) if rows else np.zeros((0, 0), np.uint32)
         return FingerprintRows([r[0] for r in rows], [r[1] for r in rows], sigs,
-                               [np.frombuffer(r[3], dtype=np.uint64) for r in rows])
+                               [np.frombuffer(r[3], dtype=np.uint64) for r in rows],
+                               np.asarray([r[4] for r in rows], dtype=np.int64))
 
     def signatures(self, seqs: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """MinHash signatures and content-token counts of the articles numbered ``seqs``, in the order

@@ -26,10 +26,10 @@ from ..cluster import build_clusters, closure, grades_from_coverage
 from ..errors import StaleOutputError
 from ..model import Article, PairResult, QuarantineEntry
 from ..pipeline import Prepared, compare_spans, prepare, prepare_to_compare, with_boilerplate
-from ..postings import index_dir, open_index
+from ..postings import CandidateIndex, index_dir, open_index
 from ..read import ReadOptions, iter_articles
 from ..settings import DEFAULT, Settings
-from ..store import PairRows, Store, pair_rows, publish_snapshot, withdraw_snapshots
+from ..store import FingerprintRows, PairRows, Store, pair_rows, publish_snapshot, withdraw_snapshots
 
 if TYPE_CHECKING:
     from ..semantic import Semantic, Vectors
@@ -259,8 +259,8 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
             ranks = np.concatenate([ranks, doc_ranks(numbered[len(ranks):])])
             wave_keys = _unique_keys(wins)
 
-            def fetch(docs: np.ndarray, seqs: np.ndarray = seqs) -> tuple[np.ndarray, np.ndarray]:
-                return store.signatures(seqs[docs].tolist())
+            def fetch(docs: np.ndarray, seqs: np.ndarray = seqs, rows: FingerprintRows = rows) -> tuple[np.ndarray, np.ndarray]:
+                return _signatures(stored.index, rows, docs, lambda d: store.signatures(seqs[d].tolist()))
 
             boilerplate = stored.index.boilerplate(wave_keys, ranks, fetch, wins)
             pairs = stored.index.candidates(sigs, wins, boilerplate, ranks)
@@ -281,6 +281,29 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
                                   vectors, boilerplate, pool)
             store.add_pairs(related, rows.seqs)
             stored.append(rows)
+
+
+def _signatures(index: CandidateIndex, wave: FingerprintRows, docs: np.ndarray,
+                read: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Signatures and content-token counts of articles numbered ``docs``: the indexed ones from the
+    index's segments, the wave's (numbered after them) from its rows; ``read`` (the store) serves
+    an index kept without them."""
+    docs = np.asarray(docs, dtype=np.int64)
+    n_old = len(index)
+    if wave.sizes is None:
+        return read(docs)
+    old = docs < n_old
+    try:
+        old_sigs, old_sizes = index.signatures(docs[old])
+    except ValueError:  # segments of an index written without signatures and sizes
+        return read(docs)
+    width = wave.signatures.shape[1] if wave.signatures.size else old_sigs.shape[1]
+    sigs = np.empty((len(docs), width), dtype=np.uint32)
+    sizes = np.empty(len(docs), dtype=np.int64)
+    sigs[old], sizes[old] = old_sigs, old_sizes
+    new = docs[~old] - n_old
+    sigs[~old], sizes[~old] = wave.signatures[new], wave.sizes[new]
+    return sigs, sizes
 
 
 def _worker_pool(jobs: int) -> "ProcessPoolExecutor | nullcontext[None]":
