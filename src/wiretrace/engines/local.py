@@ -11,7 +11,7 @@ import logging
 import resource
 import time
 from collections import OrderedDict, deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -128,14 +128,34 @@ def _new_batches(articles: Iterable[Article], known: set[str], result: ScanResul
 def ingest(store: Store, articles: Iterable[Article], settings: Settings, result: ScanResult,
            progress: Progress, batch: int = 500, jobs: int = 1) -> None:
     """Fingerprint the articles the store does not have yet and add them (uncompared), batch by
-    batch, each batch one transaction; with ``jobs`` > 1 worker processes do the fingerprinting."""
+    batch, each batch one transaction; with ``jobs`` > 1 worker processes do the fingerprinting.
+
+    One writer thread inserts and commits the batches, in order, while this thread reads and parses
+    the next ones: DuckDB leaves the interpreter lock while it writes, and the parent's reading and
+    its commits were a scan's serial bottleneck at a million articles. At most two batches wait."""
     batches = _new_batches(articles, store.known_ids(), result, batch)
     work = ((b, settings) for b in batches)
-    with _worker_pool(jobs) as pool:
+    writes: deque[tuple[int, Future[None]]] = deque()
+
+    def settle(keep: int) -> None:
+        while len(writes) > keep:
+            n, future = writes.popleft()
+            future.result()  # a failed write stops the scan here, with its error
+            result.new += n
+            progress("read", result.read, None)
+
+    with _worker_pool(jobs) as pool, ThreadPoolExecutor(max_workers=1, thread_name_prefix="wiretrace-writer") as writer:
         done = _ordered_pairs(pool, _fingerprint_batch, work, 2 * jobs) if pool else \
             ((item, _fingerprint_batch(item)) for item in work)
-        for (rows, _), found in done:
-            _store_batch(store, [(a, *f) for a, f in zip(rows, found)], result, progress)
+        try:
+            for (rows, _), found in done:
+                fingerprinted: list[Fingerprinted] = [(a, *f) for a, f in zip(rows, found)]
+                writes.append((len(rows), writer.submit(store.add_articles, fingerprinted)))
+                settle(2)
+        finally:  # the batches handed to the writer are committed (or fail) before the store is used again
+            for _, future in writes:
+                future.exception()
+        settle(0)
     progress("read", result.read, result.read)
 
 
@@ -166,12 +186,6 @@ def _ordered_pairs(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Itera
 def _ordered_map(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], ahead: int) -> Iterator[R]:
     """``pool.map`` with at most ``ahead`` tasks in flight (``_ordered_pairs`` without the items)."""
     return (result for _, result in _ordered_pairs(pool, fn, items, ahead))
-
-
-def _store_batch(store: Store, rows: list[Fingerprinted], result: ScanResult, progress: Progress) -> None:
-    store.add_articles(rows)
-    result.new += len(rows)
-    progress("read", result.read, None)
 
 
 Chunk = tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict, "np.ndarray | None"]
