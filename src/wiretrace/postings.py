@@ -505,7 +505,12 @@ class StoredIndex:
         kept = next((n for n, (a, b) in enumerate(zip(before, self.index.segments)) if a is not b),
                     min(len(before), len(self.index.segments)))
         self.saved = self.saved[:kept]
-        if save and self.folder is not None:
+        if save:
+            self.save()
+
+    def save(self) -> None:
+        """Write the segments not on disk yet and the manifest (nothing for an index in memory)."""
+        if self.folder is not None:
             self.saved = save_index(self.folder, self.index, self.token, self.saved)
 
 

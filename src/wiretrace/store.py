@@ -7,6 +7,7 @@ it; a rerun picks up articles left uncompared, so an interrupted scan resumes wi
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -258,6 +259,13 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+    def reader(self) -> "Store":
+        """This store seen through a cursor of its own, for reads in another thread (a DuckDB
+        connection serves one thread at a time); ``close`` closes only the cursor."""
+        view = copy.copy(self)
+        view.con = self.con.cursor()
+        return view
 
     def __enter__(self) -> "Store":
         return self
