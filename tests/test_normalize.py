@@ -161,3 +161,35 @@ def test_gated_boilerplate_tagging_equals_reference(text):
     from wiretrace.normalize import tag_boilerplate_reference
 
     assert tag_boilerplate(text) == tag_boilerplate_reference(text)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(_GATE_PIECES, max_size=40).map("".join))
+def test_boilerplate_spans_kept_by_the_store_give_the_same_document(text):
+    """A scan keeps each article's boilerplate spans from ingest (``encode_spans``) and aligns from
+    them: the document must be the one tagging them again gives."""
+    from wiretrace.normalize import decode_spans, encode_spans
+
+    spans = tag_boilerplate(text)
+    blob = encode_spans(spans)
+    assert blob is not None and decode_spans(blob) == spans
+    article = Article("k", text)
+    again, kept = normalize(article), normalize(article, boilerplate=decode_spans(blob))
+    assert again.boilerplate == kept.boilerplate and again.content.tolist() == kept.content.tolist()
+    assert again.tokens.words == kept.tokens.words
+
+
+def test_kept_spans_of_a_clipped_text_are_not_used():
+    from wiretrace.settings import Settings
+
+    text = "LONDON (Reuters) - Talks began. " * 4
+    doc = normalize(Article("c", text), Settings(max_article_chars=40), boilerplate=[])
+    assert [s.kind for s in doc.boilerplate] == ["dateline"]  # tagged again: the spans given were the whole text's
+
+
+def test_spans_of_another_kind_are_not_encoded():
+    from wiretrace.model import Span
+    from wiretrace.normalize import encode_spans
+
+    assert encode_spans([Span(0, 4, "repeated")]) is None
+    assert encode_spans([]) == b""

@@ -453,13 +453,36 @@ def _tokens(body: str, words: list[str], start_arr: np.ndarray, end_arr: np.ndar
     )
 
 
-def normalize(article: Article, settings: Settings = DEFAULT) -> Document:
-    """Tokenise an article and tag its boilerplate; the result's ``content`` lists matchable tokens."""
+def normalize(article: Article, settings: Settings = DEFAULT, boilerplate: list[Span] | None = None) -> Document:
+    """Tokenise an article and tag its boilerplate; the result's ``content`` lists matchable tokens.
+    ``boilerplate``: the article's ``tag_boilerplate`` spans when known (a scan keeps them from
+    ingest, ``encode_spans``), for a text that is not clipped."""
     text = article.text
     if len(text) > settings.max_article_chars:
         text = text[: settings.max_article_chars]
         article = replace(article, text=text)  # every later step (credits, names) sees the clipped text
-    spans = tag_boilerplate(text)
+        boilerplate = None  # spans of a text need not be those of its clipped start
+    spans = tag_boilerplate(text) if boilerplate is None else boilerplate
     tokens = tokenize(text, spans)
     content = np.flatnonzero(~tokens.boilerplate).astype(np.int64)
     return Document(article=article, tokens=tokens, boilerplate=spans, content=content)
+
+
+SPAN_KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for kind, _, _ in _BOILERPLATE_PATTERNS))
+"""The kinds ``tag_boilerplate`` gives, numbered in ``encode_spans``."""
+
+
+def encode_spans(spans: list[Span]) -> bytes | None:
+    """``tag_boilerplate`` spans as bytes (int32 start, end, kind number each), for the store; None
+    when a span's kind is not one of ``SPAN_KINDS``."""
+    try:
+        rows = [(s.start, s.end, SPAN_KINDS.index(s.kind)) for s in spans]
+    except ValueError:
+        return None
+    return np.asarray(rows, dtype=np.int32).reshape(-1, 3).tobytes()
+
+
+def decode_spans(blob: bytes) -> list[Span]:
+    """The spans ``encode_spans`` encoded."""
+    rows = np.frombuffer(blob, dtype=np.int32).reshape(-1, 3).tolist()
+    return [Span(start, end, SPAN_KINDS[kind]) for start, end, kind in rows]

@@ -10,7 +10,7 @@ import numpy as np
 from .align import align, spans_of
 from .boilerplate import own_boilerplate, remap_vectors, repeated_spans, tag_repeated
 from .fingerprint import Fingerprints, content_hashes, fingerprint
-from .model import Article, Document, PairResult
+from .model import Article, Document, PairResult, Span
 from .normalize import normalize
 from .relate import relate
 from .settings import DEFAULT, Settings
@@ -58,10 +58,11 @@ def with_boilerplate(p: Prepared, boilerplate: np.ndarray | None, settings: Sett
                     remap_vectors(p.vectors, p.doc, doc) if p.vectors else None)
 
 
-def prepare_to_compare(article: Article, settings: Settings = DEFAULT) -> Prepared:
+def prepare_to_compare(article: Article, settings: Settings = DEFAULT, boilerplate: list[Span] | None = None) -> Prepared:
     """Normalise an article and hash its shingles only: what ``compare_prepared`` needs of a stored
-    article (the MinHash signature and winnowed fingerprints serve candidate search)."""
-    doc = normalize(article, settings)
+    article (the MinHash signature and winnowed fingerprints serve candidate search).
+    ``boilerplate``: its ``tag_boilerplate`` spans, when the store kept them."""
+    doc = normalize(article, settings, boilerplate)
     return Prepared(doc, fingerprint(doc, settings, candidates=False))
 
 

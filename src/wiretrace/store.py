@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS articles (
     id VARCHAR PRIMARY KEY, seq BIGINT, title VARCHAR, date VARCHAR, outlet VARCHAR, url VARCHAR,
     origin VARCHAR, text VARCHAR, meta VARCHAR, n_content INTEGER, signature BLOB, winnowed BLOB,
-    compared BOOLEAN DEFAULT FALSE
+    compared BOOLEAN DEFAULT FALSE, boilerplate BLOB
 );
 CREATE TABLE IF NOT EXISTS pairs (
     a VARCHAR, b VARCHAR, relation VARCHAR, degree VARCHAR, source VARCHAR,
@@ -78,6 +78,7 @@ def _connect(path: str, read_only: bool, wait: float, memory_limit: str) -> duck
 _INT_COLUMNS = ("seq", "idx", "n_content", "a_start", "a_end", "b_start", "b_end", "a_tok0", "a_tok1", "b_tok0",
                 "b_tok1")
 _TYPES = {**{name: pa.int64() for name in _INT_COLUMNS}, "signature": pa.binary(), "winnowed": pa.binary(),
+          "boilerplate": pa.binary(),
           "compared": pa.bool_(), "direction_confidence": pa.float64(), "reused_share": pa.float64()}
 
 
@@ -236,6 +237,8 @@ class Store:
             # replayed on the next open if a run is killed, and checkpointed on close.
             self.con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
             self.con.execute(_SCHEMA)
+            # a store made before articles kept their boilerplate spans: theirs stay NULL, recomputed
+            self.con.execute("ALTER TABLE articles ADD COLUMN IF NOT EXISTS boilerplate BLOB")
             self._check_version(create=True)
         else:
             self._check_version(create=False)
@@ -292,8 +295,9 @@ class Store:
     def uncompared_ids(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT id FROM articles WHERE NOT compared ORDER BY seq").fetchall()]
 
-    def add_articles(self, rows: list[tuple[Article, int, np.ndarray, np.ndarray]]) -> None:
-        """Insert new articles with their content-token count, MinHash signature and fingerprints."""
+    def add_articles(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert new articles: rows of (article, content-token count, MinHash signature, winnowed
+        fingerprints[, its ``normalize.encode_spans`` boilerplate spans or None])."""
         if not rows:
             return
         with self.transaction() as con:
@@ -305,7 +309,8 @@ class Store:
                 "url": [a.url for a in arts], "origin": [a.origin for a in arts], "text": [a.text for a in arts],
                 "meta": [json.dumps(a.meta, default=str) for a in arts], "n_content": [r[1] for r in rows],
                 "signature": [r[2].astype(np.uint32).tobytes() for r in rows],
-                "winnowed": [r[3].astype(np.uint64).tobytes() for r in rows], "compared": [False] * len(rows)})
+                "winnowed": [r[3].astype(np.uint64).tobytes() for r in rows], "compared": [False] * len(rows),
+                "boilerplate": [r[4] if len(r) > 4 else None for r in rows]})
 
     def compared_count(self) -> int:
         return self.con.execute("SELECT count(*) FROM articles WHERE compared").fetchone()[0]  # type: ignore[index]
@@ -359,6 +364,14 @@ class Store:
                                     [list(ids)]).fetchall()
         return [Article(id=r[0], text=r[1], title=r[2], date=r[3], outlet=r[4], url=r[5], origin=r[6],
                         meta=json.loads(r[7]) if r[7] else {}) for r in rows]
+
+    def articles_to_align(self, seqs: Sequence[int]) -> list[tuple[Article, bytes | None]]:
+        """``articles(seqs=...)`` with each one's boilerplate spans as ingest found them
+        (``normalize.encode_spans``; None when not kept), so alignment need not tag them again."""
+        rows = self.con.execute("SELECT id, text, title, date, outlet, url, origin, meta, boilerplate FROM articles "
+                                "WHERE seq = any(?::BIGINT[]) ORDER BY seq", [[int(x) for x in seqs]]).fetchall()
+        return [(Article(id=r[0], text=r[1], title=r[2], date=r[3], outlet=r[4], url=r[5], origin=r[6],
+                         meta=json.loads(r[7]) if r[7] else {}), r[8]) for r in rows]
 
     def article(self, article_id: str) -> Article | None:
         found = self.articles([article_id])

@@ -71,6 +71,7 @@ def test_broken_inputs_are_quarantined_and_the_run_finishes(seed_dir, tmp_path):
 def test_incremental_scans_give_the_same_pairs_as_one_full_scan(tmp_path):
     from wiretrace.engines.local import scan_articles
     from wiretrace.model import Article
+    from wiretrace.model import Article
 
     from scale_corpus import articles
 
@@ -98,6 +99,7 @@ def test_incremental_scans_give_the_same_pairs_as_one_full_scan(tmp_path):
 def test_two_worker_processes_find_the_same_pairs_as_one(tmp_path):
     from wiretrace.engines.local import scan_articles
     from wiretrace.model import Article
+    from wiretrace.model import Article
 
     from scale_corpus import articles
 
@@ -110,6 +112,7 @@ def test_two_worker_processes_find_the_same_pairs_as_one(tmp_path):
 
 def test_a_repeated_article_id_given_to_the_library_is_quarantined_and_the_first_kept(tmp_path):
     from wiretrace.engines.local import scan_articles
+    from wiretrace.model import Article
     from wiretrace.model import Article
 
     rows = [Article("x", "The first text of x, kept.", origin="feed.jsonl:1"),
@@ -127,6 +130,7 @@ def test_a_scan_in_small_waves_finds_the_same_pairs_and_indexes_every_article(tm
 
     from wiretrace.engines.local import scan_articles
     from wiretrace.model import Article
+    from wiretrace.model import Article
     from wiretrace.postings import index_dir, load_index
 
     from scale_corpus import articles
@@ -140,3 +144,31 @@ def test_a_scan_in_small_waves_finds_the_same_pairs_and_indexes_every_article(tm
         index = load_index(index_dir(waves.store), s.token)
     assert index is not None and sorted(index.ids) == sorted(r.id for r in rows)
     assert [seg.count for seg in index.segments] == [28, 14, 7, 1]  # 8 waves merged like a binary counter
+
+
+def test_a_scan_keeps_each_articles_boilerplate_spans_and_an_older_store_gains_the_column(tmp_path):
+    import duckdb
+
+    from wiretrace.engines.local import scan_articles
+    from wiretrace.model import Article
+    from wiretrace.normalize import decode_spans, tag_boilerplate
+    from wiretrace.store import Store
+
+    wire = Article("w", "CAIRO (AP) — " + "Egypt has invited Israel to talks on the truce in Gaza this week. " * 3,
+                   date="2021-05-20", outlet="AP")
+    copy = Article("c", "Egypt has invited Israel to talks on the truce in Gaza this week. " * 3 +
+                   "\nCopyright 2021 The Associated Press. All rights reserved.", date="2021-05-21", outlet="Daily")
+    store_path = tmp_path / "s.duckdb"
+    scan_articles(iter([wire, copy]), tmp_path / "out", store_path, jobs=1, report=False)
+    [found] = [json.loads(line) for line in (tmp_path / "out" / "pairs.jsonl").read_text().splitlines()]
+    assert found["relation"] == "duplicate" and found["source"] == "w"  # aligned from the kept spans
+    with Store(store_path) as store:
+        kept = dict((a.id, spans) for a, spans in store.articles_to_align(store.fingerprints(["w", "c"]).seqs))
+        for article in (wire, copy):
+            assert decode_spans(kept[article.id]) == tag_boilerplate(article.text) != []
+        store.con.execute("ALTER TABLE articles DROP COLUMN boilerplate")  # as a store of an earlier version
+    with Store(store_path) as store:  # opened for writing: the column is back, its rows NULL (tagged again)
+        assert [spans for _, spans in store.articles_to_align(store.fingerprints(["w", "c"]).seqs)] == [None, None]
+    con = duckdb.connect(str(store_path))
+    assert "boilerplate" in [r[0] for r in con.execute("DESCRIBE articles").fetchall()]
+    con.close()

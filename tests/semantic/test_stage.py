@@ -7,7 +7,7 @@ import pickle
 import pytest
 
 import wiretrace.semantic as semantic_pkg
-from wiretrace.engines.local import _compare_chunk
+from wiretrace.engines.local import Chunk, _compare_chunk
 from wiretrace.errors import ModelError, UsageError
 from wiretrace.model import Article
 from wiretrace.pipeline import prepare
@@ -56,6 +56,6 @@ def test_worker_chunks_reuse_the_parents_vectors_instead_of_embedding_again(hash
     stage = Semantic(_encoder=encoder)
     vectors = {a.id: prepare(a, semantic=stage).vectors for a in (WIRE, COPY)}
     embedded = encoder.texts
-    [result] = _compare_chunk(([(COPY, WIRE)], DEFAULT, stage, vectors, None))
+    [result] = _compare_chunk(Chunk([(COPY, WIRE)], DEFAULT, stage, vectors, None))
     assert encoder.texts == embedded  # nothing embedded in the worker
     assert result.relation == "derived" and "semantic" in result.scores

@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence, TypeVar
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from ..boilerplate import doc_ranks
 from ..cluster import build_clusters, closure, grades_from_coverage
 from ..errors import StaleOutputError
 from ..model import Article, PairResult, QuarantineEntry
+from ..normalize import decode_spans, encode_spans
 from ..pipeline import Prepared, compare_spans, prepare, prepare_to_compare, with_boilerplate
 from ..postings import CandidateIndex, index_dir, open_index
 from ..read import ReadOptions, iter_articles
@@ -85,19 +86,22 @@ class _Timer:
                  self.result.cpu_seconds[self.stage])
 
 
-Fingerprinted = tuple[Article, int, np.ndarray, np.ndarray]
-"""What the store keeps of a new article: the article, its content-token count, signature, fingerprints."""
+Fingerprinted = tuple[Article, int, np.ndarray, np.ndarray, "bytes | None"]
+"""What the store keeps of a new article: the article, its content-token count, signature,
+fingerprints and boilerplate spans (``normalize.encode_spans``; None for a clipped text)."""
 
 
-def _fingerprint_batch(args: tuple[list[Article], Settings]) -> list[tuple[int, np.ndarray, np.ndarray]]:
+def _fingerprint_batch(args: tuple[list[Article], Settings]) -> list[tuple[int, np.ndarray, np.ndarray, bytes | None]]:
     """Normalise and fingerprint a batch (in a worker process): each article's content-token count,
-    signature and winnowed fingerprints, in order (the parent has the articles: sending their text
-    back would double what crosses the process boundary)."""
+    signature, winnowed fingerprints and boilerplate spans, in order (the parent has the articles:
+    sending their text back would double what crosses the process boundary)."""
     articles, settings = args
     out = []
     for article in articles:
         p = prepare(article, settings)
-        out.append((len(p.doc.content), p.fp.signature, p.fp.winnowed))
+        clipped = len(article.text) > settings.max_article_chars
+        out.append((len(p.doc.content), p.fp.signature, p.fp.winnowed,
+                     None if clipped else encode_spans(p.doc.boilerplate)))
     return out
 
 
@@ -188,20 +192,29 @@ def _ordered_map(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterabl
     return (result for _, result in _ordered_pairs(pool, fn, items, ahead))
 
 
-Chunk = tuple[list[tuple[Article, Article]], Settings, "Semantic | None", dict, "np.ndarray | None"]
-"""A worker's task: candidate pairs, the settings, the semantic stage and its vectors, the boilerplate."""
+class Chunk(NamedTuple):
+    """A worker's task: candidate pairs of articles, the settings, the semantic stage and its vectors,
+    the corpus boilerplate fingerprints, and the articles' boilerplate spans as ingest found them
+    (id → ``normalize.encode_spans`` bytes; an article without them is tagged again)."""
+
+    pairs: list[tuple[Article, Article]]
+    settings: Settings
+    semantic: "Semantic | None" = None
+    vectors: dict = {}
+    boilerplate: "np.ndarray | None" = None
+    spans: dict[str, "bytes | None"] = {}
 
 
 def _compared(args: Chunk) -> Iterator[tuple[PairResult, np.ndarray]]:
     """Align and relate a chunk of candidate pairs (in a worker process), preparing each article once:
     each related pair without ``Passage`` objects, and its passages as ``align.SPAN_COLUMNS`` rows.
     With a semantic stage, the vectors embedded once in the parent come along."""
-    pairs, settings, semantic, vectors, boilerplate = args
+    pairs, settings, semantic, vectors, boilerplate, kept = args
     tagged: dict[str, Prepared] = {}
 
     def get(a: Article) -> Prepared:
         if a.id not in tagged:  # embedded before tagging: with_boilerplate renumbers the paragraph vectors
-            p = replace(_prepared(a, settings), vectors=vectors.get(a.id))
+            p = replace(_prepared(a, settings, kept.get(a.id)), vectors=vectors.get(a.id))
             tagged[a.id] = with_boilerplate(p, boilerplate, settings)
         return tagged[a.id]
 
@@ -225,7 +238,7 @@ def _compare_chunk_rows(args: Chunk) -> PairRows:
 _PREPARED: OrderedDict[tuple[Article, Settings], Prepared] = OrderedDict()
 
 
-def _prepared(article: Article, settings: Settings) -> Prepared:
+def _prepared(article: Article, settings: Settings, spans: bytes | None = None) -> Prepared:
     """The article prepared for comparison, from this process's cache of the ``align_cache`` most
     recently used ones: a group of connected pairs larger than a chunk spans consecutive chunks,
     and its articles (with their memoised ids and seeds) are then prepared once, not per chunk.
@@ -234,7 +247,7 @@ def _prepared(article: Article, settings: Settings) -> Prepared:
     key = (article, settings)
     p = _PREPARED.get(key)
     if p is None:
-        p = _PREPARED[key] = prepare_to_compare(article, settings)
+        p = _PREPARED[key] = prepare_to_compare(article, settings, None if spans is None else decode_spans(spans))
         while len(_PREPARED) > settings.align_cache:
             _PREPARED.popitem(last=False)
     else:
@@ -421,13 +434,15 @@ def align_pairs(store: Store, numbered: list[str], seqs: np.ndarray, pairs: np.n
     def work() -> Iterator[Chunk]:
         block = chunk * read_block
         for first in range(0, len(pair_ids), block):
-            found = store.articles(seqs=arrays.unique(seqs[ordered[first:first + block]]).tolist())
-            arts = {a.id: a for a in found}
+            found = store.articles_to_align(arrays.unique(seqs[ordered[first:first + block]]).tolist())
+            arts = {a.id: a for a, _ in found}
+            kept = {a.id: spans for a, spans in found}
             for begin in range(first, min(first + block, len(pair_ids)), chunk):
                 part = [(arts[a], arts[b]) for a, b in pair_ids[begin:begin + chunk]]
                 vecs = ({x.id: vectors[x.id] for pair in part for x in pair}
                         if semantic is not None and vectors else {})
-                yield part, settings, semantic, vecs, boilerplate
+                yield Chunk(part, settings, semantic, vecs, boilerplate,
+                            {x.id: kept[x.id] for pair in part for x in pair})
 
     batches: list[PairRows] = []
     done = 0
