@@ -3,7 +3,7 @@
     python -m wiretrace.bench.scale --sizes 10000,100000 [--corpus FILE.jsonl] [--jobs 2] [--out DIR]
 
 For each size N it scans the first N articles of the corpus into a new store (time and CPU per
-stage, peak RSS, candidates per article), adds the next ``--increment`` articles as an incremental
+stage, peak RSS of the largest process and peak memory of all of them, candidates per article), adds the next ``--increment`` articles as an incremental
 scan (its time against the full scan's), then times ``Index.query`` warm in-process on stored
 articles (p50/p95/p99) and the ``wiretrace query`` CLI cold. Without ``--corpus`` the corpus is
 made by ``wiretrace bench generate`` from the BBC base texts. Writes ``scale.json`` and ``scale.md``.
@@ -53,6 +53,56 @@ def _peak_rss_mb() -> float:
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return round(max(me, children) / 1024, 1)
+
+
+def _children(pid: int) -> list[int]:
+    """The process's descendants (from /proc; empty where there is none)."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            kids = [int(x) for x in task.read_text().split()]
+        except OSError:
+            continue
+        for kid in kids:
+            out += [kid, *_children(kid)]
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size of a process in kB (shared pages split among their sharers), 0 if gone."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+class MemoryWatch:
+    """Samples the memory of this process and its workers every ``every`` seconds while a scan runs:
+    the peak of their summed proportional set sizes (the memory the scan holds, pages shared
+    between the parent and its forked workers counted once), which ``ru_maxrss`` cannot give."""
+
+    def __init__(self, every: float = 3.0) -> None:
+        import threading
+
+        self.every, self.peak_kb = every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            me = os.getpid()
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in [me, *_children(me)]))
+
+    def __enter__(self) -> "MemoryWatch":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _percentiles(ms: list[float]) -> dict[str, float]:
@@ -105,13 +155,15 @@ def run_size(corpus: list[Path], n: int, increment: int, work: Path, jobs: int, 
         shutil.rmtree(work)
     store = work / "store.duckdb"
     t0 = time.perf_counter()
-    full = scan_articles(_articles(corpus, 0, n), work / "full", store, settings, jobs=jobs, report=False)
+    with MemoryWatch() as memory:
+        full = scan_articles(_articles(corpus, 0, n), work / "full", store, settings, jobs=jobs, report=False)
     full_s = time.perf_counter() - t0
     row: dict[str, Any] = {
         "articles": full.new, "full_scan_s": round(full_s, 1), "full_scan_cpu_s": round(sum(full.cpu_seconds.values()), 1),
         "stage_s": full.seconds, "stage_cpu_s": full.cpu_seconds, "candidates": full.candidates,
         "candidates_per_article": round(full.candidates / max(1, full.new), 3), "related_pairs": full.related,
-        "peak_rss_mb": _peak_rss_mb(), "store_mb": round(store.stat().st_size / 2**20, 1),
+        "peak_rss_mb": _peak_rss_mb(), "peak_pss_total_mb": round(memory.peak_kb / 1024, 1),
+        "store_mb": round(store.stat().st_size / 2**20, 1),
     }
     if increment:
         # read before the clock starts: skipping the N articles already scanned parses every one of
@@ -128,7 +180,7 @@ def run_size(corpus: list[Path], n: int, increment: int, work: Path, jobs: int, 
     probes = [_probe(a) for k, a in enumerate(_articles(corpus, 0, n)) if k in picked]
     row["query"] = query_latency(store, probes, settings)
     row["query"]["cli_cold_s"] = cli_cold_query(store, probes[0], work, cli_runs)
-    row["peak_rss_mb"] = _peak_rss_mb()
+    row["peak_rss_mb_with_incremental_and_queries"] = _peak_rss_mb()
     return row
 
 
@@ -143,15 +195,16 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [f"Machine: {m['cpus']} CPUs, Python {m['python']}, {m['platform']}, load average at start "
              f"{m['load_avg_1m']}; `--jobs {report['jobs']}`.", "",
              "| articles | full scan (wall / CPU) | read | align | cluster | write | candidates / article | "
-             "peak RSS | incremental (+n) | share of full | query p50 / p99 (wall) | query p50 / p99 (CPU) | "
-             "index open | CLI cold |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "peak RSS (one process) | peak memory (all processes, PSS) | incremental (+n) | share of full | "
+             "query p50 / p99 (wall) | query p50 / p99 (CPU) | index open | CLI cold |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in report["sizes"]:
         st, inc, q = r["stage_s"], r.get("incremental", {}), r["query"]
         lines.append(
             f"| {r['articles']:,} | {r['full_scan_s']} s / {r['full_scan_cpu_s']} s | {st.get('read')} s | "
             f"{st.get('align')} s | {st.get('cluster')} s | {st.get('write')} s | {r['candidates_per_article']} | "
-            f"{r['peak_rss_mb']:,} MB | {inc.get('scan_s', '-')} s (+{inc.get('articles', 0):,}) | "
+            f"{r['peak_rss_mb']:,} MB | {r.get('peak_pss_total_mb', 0):,} MB | "
+            f"{inc.get('scan_s', '-')} s (+{inc.get('articles', 0):,}) | "
             f"{inc.get('share_of_full_scan', '-')} | {q['p50_ms']} / {q['p99_ms']} ms | "
             f"{q['cpu']['p50_ms']} / {q['cpu']['p99_ms']} ms | {q['index_open_s']} s | "
             f"{q['cli_cold_s']} s |")
