@@ -302,3 +302,24 @@ def test_a_waves_signatures_come_from_the_index_and_its_rows_not_the_store():
     _signatures(index, wave._replace(sizes=None), docs, read)
     _signatures(index_of(sigs, wins, [(0, 20)]), wave, docs, read)
     assert len(read_calls) == 2 and all(np.array_equal(c, docs) for c in read_calls)
+
+
+def test_a_saved_wave_is_read_memory_mapped_and_answers_the_same(tmp_path):
+    from wiretrace.postings import StoredIndex
+
+    sigs, wins = corpus(11, 40)
+    sizes = np.arange(40)
+    stored = StoredIndex(CandidateIndex(settings=SMALL), tmp_path / "x.index", "t")
+    memory = CandidateIndex(settings=SMALL)
+    for lo in range(0, 32, 8):
+        from wiretrace.store import FingerprintRows
+
+        rows = FingerprintRows([f"d{i}" for i in range(lo, lo + 8)], list(range(lo, lo + 8)), sigs[lo:lo + 8],
+                               wins[lo:lo + 8], sizes[lo:lo + 8])
+        stored.append(rows)
+        memory.add(rows.ids, rows.signatures, rows.winnowed, rows.seqs, rows.sizes)
+        memory.merge_tail()
+    assert all(isinstance(seg.keys["prints"], np.memmap) for seg in stored.index.segments)
+    new_sigs, new_wins = sigs[32:], wins[32:]
+    assert np.array_equal(stored.index.candidates(new_sigs, new_wins), memory.candidates(new_sigs, new_wins))
+    assert np.array_equal(stored.index.signatures(np.arange(32))[0], sigs[:32])

@@ -433,6 +433,15 @@ def load_index(folder: Path, store_token: str, settings: Settings = DEFAULT) -> 
     return index
 
 
+def _mapped_segment(seg_dir: Path, seg: Segment) -> Segment:
+    """``seg`` (as saved in ``seg_dir``) with its arrays memory-mapped from the files."""
+    mapped = Segment({k: np.load(seg_dir / f"{k}_keys.npy", mmap_mode="r") for k in _kinds()},
+                     {k: np.load(seg_dir / f"{k}_docs.npy", mmap_mode="r") for k in _kinds()}, seg.first, seg.count,
+                     np.load(seg_dir / "signatures.npy", mmap_mode="r"), np.load(seg_dir / "sizes.npy", mmap_mode="r"))
+    mapped.fences.update(seg.fences)  # derived from the same keys
+    return mapped
+
+
 def _write_segment(folder: Path, ids: list[str], seqs: list[int], seg: Segment) -> str:
     name = f"seg-{uuid.uuid4().hex[:12]}"
     tmp = folder / f".{name}.tmp"
@@ -509,9 +518,16 @@ class StoredIndex:
             self.save()
 
     def save(self) -> None:
-        """Write the segments not on disk yet and the manifest (nothing for an index in memory)."""
-        if self.folder is not None:
-            self.saved = save_index(self.folder, self.index, self.token, self.saved)
+        """Write the segments not on disk yet and the manifest (nothing for an index in memory), and
+        read the segments just written memory-mapped from their files: the index a scan builds then
+        lives in the page cache, which the kernel can evict, not in 3.7 GB of the parent's own memory
+        at a million articles."""
+        if self.folder is None:
+            return
+        before = len(self.saved)
+        self.saved = save_index(self.folder, self.index, self.token, self.saved)
+        for n in range(before, len(self.saved)):
+            self.index.segments[n] = _mapped_segment(self.folder / self.saved[n], self.index.segments[n])
 
 
 def open_index(store: "Store", folder: Path | None, settings: Settings = DEFAULT,
