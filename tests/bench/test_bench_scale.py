@@ -17,7 +17,7 @@ def test_scale_bench_writes_json_and_markdown_with_every_figure(tmp_path):
         assert row["incremental"]["articles"] == row["articles"] // 10
         assert row["query"]["queries"] == 10 and row["query"]["answered_with_results"] > 0
         assert 0 < row["query"]["p50_ms"] <= row["query"]["p99_ms"] <= row["query"]["max_ms"]
-        assert row["peak_rss_mb"] > 0 and row["query"]["cli_cold_s"] > 0 and row["peak_pss_total_mb"] >= 0
+        assert row["peak_rss_mb"] > 0 and row["query"]["cli_cold_s"] > 0 and row["peak_rss_sum_mb"] >= 0
         assert row["peak_rss_mb_with_incremental_and_queries"] >= row["peak_rss_mb"]
     table = (tmp_path / "out" / "scale.md").read_text()
     assert table == markdown(report) and "| 30 |" in table and "| 60 |" in table
