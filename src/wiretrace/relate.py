@@ -166,6 +166,18 @@ _CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunda
 may june july august september october november december""".split())
 
 
+def _capitalised(text: str, starts: np.ndarray) -> np.ndarray:
+    """Whether the character of ``text`` at each of ``starts`` is a capital letter."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)[starts]
+    upper = (codes >= 65) & (codes <= 90)
+    other = codes >= 128
+    if other.any():  # non-ASCII first letters: ask Python, once per distinct letter
+        distinct = np.unique(codes[other])
+        capital = distinct[[chr(x).isupper() for x in distinct.tolist()]]
+        upper |= np.isin(codes, capital)
+    return upper
+
+
 def names(doc: Document) -> set[str]:
     """Capitalised content words that do not open a sentence: a cheap stand-in for named entities.
 
@@ -175,13 +187,7 @@ def names(doc: Document) -> set[str]:
     c = c[t.sentence[c] == t.sentence[c - 1]]
     if not len(c):
         return set()
-    codes = np.frombuffer(doc.article.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)[t.starts[c]]
-    upper = (codes >= 65) & (codes <= 90)
-    other = codes >= 128
-    if other.any():  # non-ASCII first letters: ask Python, once per distinct letter
-        distinct = np.unique(codes[other])
-        capital = distinct[[chr(x).isupper() for x in distinct.tolist()]]
-        upper |= np.isin(codes, capital)
+    upper = _capitalised(doc.article.text, t.starts[c])
     capitalised = set(map(t.words.__getitem__, c[upper].tolist()))  # distinct first: news repeats its names
     return {w for w in capitalised if len(w) > 2 and w not in STOPWORDS and w not in _CALENDAR}
 
@@ -212,14 +218,7 @@ def name_keys(doc: Document) -> np.ndarray:
     at = np.flatnonzero(keep)
     if not len(at):
         return np.zeros(0, dtype=np.uint64)
-    codes = np.frombuffer(doc.article.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)[t.starts[c[at]]]
-    upper = (codes >= 65) & (codes <= 90)
-    other = codes >= 128
-    if other.any():  # non-ASCII first letters: ask Python, once per distinct letter
-        distinct = np.unique(codes[other])
-        capital = distinct[[chr(x).isupper() for x in distinct.tolist()]]
-        upper |= np.isin(codes, capital)
-    keys = np.unique(content_hashes(doc)[at[upper]])
+    keys = np.unique(content_hashes(doc)[at[_capitalised(doc.article.text, t.starts[c[at]])]])
     return keys[~np.isin(keys, _CALENDAR_KEYS, assume_unique=True)]
 
 
