@@ -38,6 +38,7 @@ def test_memory_watch_sees_the_memory_of_this_process_and_its_children():
             held = np.ones(200 * 2**20 // 8)  # 200 MB touched here
             time.sleep(1.5)
         assert memory.peak_kb / 1024 >= 200 + 250  # ours and the child's (its pages touched)
+        assert memory.peak_used_kb / 1024 >= 200  # the machine's memory in use rose by ours at least
         del held
     finally:
         child.wait()

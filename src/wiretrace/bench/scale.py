@@ -3,7 +3,8 @@
     python -m wiretrace.bench.scale --sizes 10000,100000 [--corpus FILE.jsonl] [--jobs 2] [--out DIR]
 
 For each size N it scans the first N articles of the corpus into a new store (time and CPU per
-stage, peak RSS of the largest process and peak memory of all of them, candidates per article), adds the next ``--increment`` articles as an incremental
+stage, peak RSS of the largest process, peak memory of all of them, candidates per article), adds the
+next ``--increment`` articles as an incremental
 scan (its time against the full scan's), then times ``Index.query`` warm in-process on stored
 articles (p50/p95/p99) and the ``wiretrace query`` CLI cold. Without ``--corpus`` the corpus is
 made by ``wiretrace bench generate`` from the BBC base texts. Writes ``scale.json`` and ``scale.md``.
@@ -79,17 +80,30 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def _used_kb() -> int:
+    """Memory in use on the machine in kB: MemTotal - MemAvailable (/proc/meminfo), which leaves out
+    the page cache the kernel can reclaim (a memory-mapped index's pages among it)."""
+    info = {}
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        key, _, value = line.partition(":")
+        info[key] = int(value.split()[0])
+    return info["MemTotal"] - info["MemAvailable"]
+
+
 class MemoryWatch:
-    """Samples the resident memory of this process and its workers every ``every`` seconds while a
-    scan runs: the peak of their sum, which ``ru_maxrss`` (one process at a time) cannot give. Pages
-    a forked worker still shares with the parent count in both, so this is an upper bound.
-    (``smaps_rollup``'s proportional sizes would count them once, but reading it walks every page
-    table: a tenth of the parent's time on a 1M scan.)"""
+    """Samples memory every ``every`` seconds while a scan runs, which ``ru_maxrss`` (one process,
+    page cache of memory-mapped files included) cannot tell: ``peak_kb``, the peak sum of the
+    resident sizes of this process and its workers (pages a forked worker still shares with the
+    parent count twice: an upper bound), and ``peak_used_kb``, the peak rise of the machine's memory
+    in use over its level at the start (other processes' changes included: a quiet machine gives
+    the scan's own). ``smaps_rollup`` proportional sizes would be exact, but reading them walks
+    every page table: a tenth of the parent's time on a 1M scan."""
 
     def __init__(self, every: float = 1.0) -> None:
         import threading
 
-        self.every, self.peak_kb = every, 0
+        self.every, self.peak_kb, self.peak_used_kb = every, 0, 0
+        self._base = _used_kb()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -97,6 +111,7 @@ class MemoryWatch:
         while not self._stop.wait(self.every):
             me = os.getpid()
             self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in [me, *_children(me)]))
+            self.peak_used_kb = max(self.peak_used_kb, _used_kb() - self._base)
 
     def __enter__(self) -> "MemoryWatch":
         self._thread.start()
@@ -165,6 +180,7 @@ def run_size(corpus: list[Path], n: int, increment: int, work: Path, jobs: int, 
         "stage_s": full.seconds, "stage_cpu_s": full.cpu_seconds, "candidates": full.candidates,
         "candidates_per_article": round(full.candidates / max(1, full.new), 3), "related_pairs": full.related,
         "peak_rss_mb": _peak_rss_mb(), "peak_rss_sum_mb": round(memory.peak_kb / 1024, 1),
+        "peak_used_mb": round(memory.peak_used_kb / 1024, 1),
         "store_mb": round(store.stat().st_size / 2**20, 1),
     }
     if increment:
@@ -197,15 +213,15 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [f"Machine: {m['cpus']} CPUs, Python {m['python']}, {m['platform']}, load average at start "
              f"{m['load_avg_1m']}; `--jobs {report['jobs']}`.", "",
              "| articles | full scan (wall / CPU) | read | align | cluster | write | candidates / article | "
-             "peak RSS (one process) | peak RSS (all processes, summed) | incremental (+n) | share of full | "
+             "peak RSS (one process) | peak RSS (all, summed) | peak memory used | incremental (+n) | share of full | "
              "query p50 / p99 (wall) | query p50 / p99 (CPU) | index open | CLI cold |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in report["sizes"]:
         st, inc, q = r["stage_s"], r.get("incremental", {}), r["query"]
         lines.append(
             f"| {r['articles']:,} | {r['full_scan_s']} s / {r['full_scan_cpu_s']} s | {st.get('read')} s | "
             f"{st.get('align')} s | {st.get('cluster')} s | {st.get('write')} s | {r['candidates_per_article']} | "
-            f"{r['peak_rss_mb']:,} MB | {r.get('peak_rss_sum_mb', 0):,} MB | "
+            f"{r['peak_rss_mb']:,} MB | {r.get('peak_rss_sum_mb', 0):,} MB | {r.get('peak_used_mb', 0):,} MB | "
             f"{inc.get('scan_s', '-')} s (+{inc.get('articles', 0):,}) | "
             f"{inc.get('share_of_full_scan', '-')} | {q['p50_ms']} / {q['p99_ms']} ms | "
             f"{q['cpu']['p50_ms']} / {q['cpu']['p99_ms']} ms | {q['index_open_s']} s | "
