@@ -4,8 +4,9 @@
 
 For each size N it scans the first N articles of the corpus into a new store (time and CPU per
 stage, peak RSS of the largest process, peak memory of all of them, candidates per article), adds
-the next ``--increment`` articles as an incremental scan (its time against the full scan's), then times ``Index.query`` warm in-process on stored
-articles (p50/p95/p99) and the ``wiretrace query`` CLI cold. Without ``--corpus`` the corpus is
+the next ``--increment`` articles as an incremental scan (its time against the full scan's), then
+times ``Index.query`` warm in-process on stored articles (p50/p95/p99) and the ``wiretrace query``
+CLI cold. Without ``--corpus`` the corpus is
 made by ``wiretrace bench generate`` from the BBC base texts. Writes ``scale.json`` and ``scale.md``.
 """
 
