@@ -568,6 +568,13 @@ def table_put(keys: np.ndarray, vals: np.ndarray, h: np.uint64, value: np.int64)
 
 
 @njit(cache=True, nogil=True)
+def table_put_many(keys: np.ndarray, vals: np.ndarray, hashes: np.ndarray, values: np.ndarray) -> None:
+    """``table_put`` of each hash and value (the table must have room for them)."""
+    for i in range(hashes.shape[0]):
+        table_put(keys, vals, hashes[i], values[i])
+
+
+@njit(cache=True, nogil=True)
 def table_rehash(keys: np.ndarray, vals: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """The table's entries in a new table of ``size`` slots (a power of two)."""
     new_keys = np.zeros(size, dtype=np.uint64)
@@ -595,4 +602,5 @@ def load() -> None:
     ascii_token_hashes(codes, np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64))
     keys, vals = table_rehash(np.zeros(2, dtype=np.uint64), np.full(2, -1, dtype=np.int64), 4)
     table_put(keys, vals, th[1], np.int64(0))
+    table_put_many(keys, vals, th[2:3], np.zeros(1, dtype=np.int64))
     table_lookup(keys, vals, th)

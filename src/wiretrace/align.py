@@ -107,7 +107,7 @@ class _Vocabulary:
     stem and whether sentence matching and the stem cosine count the word. Words are looked up by
     their token hash (``fingerprint.content_hashes``, already computed for the fingerprints) in a
     compiled open-addressing table, so a document's known words cost no Python call; only new words
-    reach ``_add``. When it outgrows ``bits`` it starts over with a new ``generation``; ids of an
+    reach ``_add_new``. When it outgrows ``bits`` it starts over with a new ``generation``; ids of an
     older generation are recomputed."""
 
     def __init__(self, bits: int = 21) -> None:
@@ -143,24 +143,59 @@ class _Vocabulary:
             return np.zeros(0, dtype=np.int64)
         found = _prep_kernels.table_lookup(self.keys, self.slots, hashes)
         missing = np.flatnonzero(found < 0)
-        for i in missing.tolist():  # a word repeated in one call is added once (_add finds it then)
-            found[i] = self._add(words[i], int(hashes[i]))
+        if len(missing):
+            self._add_new(words, hashes, missing, found)
         return found
 
-    def _add(self, word: str, h: int) -> int:
+    def _add_new(self, words: Sequence[str], hashes: np.ndarray, missing: np.ndarray, found: np.ndarray) -> None:
+        """Give the words at positions ``missing`` (not in the table) ids in ``found``: in order of
+        first occurrence, each new stem right after its word (the ids one word at a time gives),
+        with the stems looked up and every new word put in the table in one compiled call each."""
         from . import _prep_kernels  # numba, imported on first use
 
-        if 2 * (self.size + 1) > len(self.keys):
-            self.keys, self.slots = _prep_kernels.table_rehash(self.keys, self.slots, 2 * len(self.keys))
-        i = int(_prep_kernels.table_put(self.keys, self.slots, np.uint64(h), np.int64(self.size)))
-        if i < self.size:  # there already
-            return i
+        first = {}
+        for i in missing.tolist():
+            first.setdefault(int(hashes[i]), i)
+        new_words = [words[i] for i in first.values()]
+        stems = [stem(w) for w in new_words]
+        stem_hashes = np.asarray([token_hash(x) for x in stems], dtype=np.uint64)
+        stem_found = _prep_kernels.table_lookup(self.keys, self.slots, stem_hashes).tolist()
+        pending: dict[int, int] = {}
+        for h, word, s, hs, known in zip(first, new_words, stems, stem_hashes.tolist(), stem_found):
+            if h not in pending:  # not already added as an earlier word's stem
+                self._new_id(word, h, pending, s, hs, known)
+        keys = np.fromiter(pending, dtype=np.uint64, count=len(pending))
+        ids = np.fromiter(pending.values(), dtype=np.int64, count=len(pending))
+        if 2 * self.size > len(self.keys):
+            size = len(self.keys)
+            while 2 * self.size > size:
+                size *= 2
+            self.keys, self.slots = _prep_kernels.table_rehash(self.keys, self.slots, size)
+        _prep_kernels.table_put_many(self.keys, self.slots, keys, ids)
+        found[missing] = [pending[int(h)] for h in hashes[missing].tolist()]
+
+    def _new_id(self, word: str, h: int, pending: dict[int, int], s: str | None = None, hs: int | None = None,
+                known: int | None = None) -> int:
+        """A new id for ``word`` (hash ``h``) and, if new too, for its stem ``s`` (hash ``hs``; ``known``
+        its id in the table, -1 if absent, None if not looked up yet); new ids go into ``pending``."""
+        i = pending[h] = self.size
         self.size += 1
         if i >= len(self.stem_of):
             self.stem_of, self.matched, self.counted, self.stop = (
                 np.concatenate([t, np.zeros_like(t)]) for t in (self.stem_of, self.matched, self.counted, self.stop))
-        s = stem(word)
-        self.stem_of[i] = i if s == word else self._add(s, token_hash(s))
+        s = stem(word) if s is None else s
+        if s == word:
+            self.stem_of[i] = i
+        else:
+            hs = token_hash(s) if hs is None else hs
+            if hs in pending:
+                self.stem_of[i] = pending[hs]
+            else:
+                if known is None:
+                    from . import _prep_kernels  # numba, imported on first use
+
+                    known = int(_prep_kernels.table_lookup(self.keys, self.slots, np.asarray([hs], np.uint64))[0])
+                self.stem_of[i] = known if known >= 0 else self._new_id(s, hs, pending)
         self.matched[i] = word not in STOPWORDS and len(word) > 1
         self.counted[i] = word not in STOPWORDS and len(word) > 2
         self.stop[i] = word in STOPWORDS
