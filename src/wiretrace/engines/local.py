@@ -266,8 +266,8 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
 
     A thread finds the next wave's candidates (``_wave_candidates``, against the index in memory,
     which takes each wave in before it is aligned) while the workers align this one: done in turn,
-    the workers waited for the parent at every wave, a sixth of the align stage at a million
-    articles. With a semantic stage the waves are prepared in turn.
+    the workers waited for the parent at every wave (at a million articles 1.66 of 2 cores were
+    busy aligning, 1.88 with the thread). With a semantic stage the waves are prepared in turn.
     """
     pending = store.uncompared_ids()
     if not pending:
