@@ -6,7 +6,8 @@ from wiretrace.agencies import AGENCIES, _named_in, credited_agencies, literal_c
 
 _PIECES = st.sampled_from(["A", "P", "ss", " ", "-", r"\b", r"\(", r"\)", "[- ]", "?", "+", "*", "{2}", "[^a]",
                            r"\s", ".", "Press", "AP"])
-_TEXT = st.lists(st.sampled_from(["A", "P", "ss", " ", "-", "(", ")", "a", "Press", "AP", "\n", "PA Media"]),
+_TEXT = st.lists(st.sampled_from(["A", "P", "ss", " ", "-", "(", ")", "a", "Press", "AP", "\n", "PA Media",
+                                  "Australian", "Associated", "Reuters", "dpa", "Agence France", "EFE", "_"]),
                  max_size=20).map("".join)
 
 
@@ -33,3 +34,16 @@ def test_credits_are_found_through_the_guard():
     assert credited_agencies("The talks, Reuters reported, ended. (AP) said so.") == {"Reuters", "Associated Press"}
     assert literal_core(r"\bAgence France[- ]Presse\b") == "Agence France"
     assert literal_core(r"a|b") is None
+
+
+def test_a_text_without_any_credit_literal_names_no_agency_and_a_registered_agency_counts():
+    from wiretrace import agencies
+    from wiretrace.agencies import Agency, register
+
+    assert _named_in("The talks ended without a deal on Tuesday.") == set()
+    register(Agency("Test Wire", ("test wire",), (r"\bTestWire\b",)))
+    try:
+        assert _named_in("Officials told TestWire the talks ended.") == {"Test Wire"}
+    finally:
+        AGENCIES.pop()
+        agencies._compiled.cache = None  # type: ignore[attr-defined]

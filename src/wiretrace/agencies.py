@@ -118,9 +118,27 @@ def agency_of_outlet(outlet: str | None) -> str | None:
 
 
 def _named_in(text: str) -> set[str]:
-    """Agencies whose credit patterns occur in the text (the regex only runs where a literal does)."""
+    """Agencies whose credit patterns occur in the text (the regex only runs where a literal does).
+    One search for any agency's literals comes first: most texts hold none, and that search costs a
+    third of looking for each literal in turn."""
+    gate = _any_literal()
+    if gate is not None and gate.search(text) is None:
+        return set()
     return {name for name, pattern, needles in _compiled()
             if (needles is None or any(n in text for n in needles)) and pattern.search(text)}
+
+
+def _any_literal() -> re.Pattern[str] | None:
+    """A regex matching wherever any agency's credit literal occurs (None when some agency's patterns
+    have no literal every match holds: then every text is searched in full)."""
+    compiled = _compiled()
+    gate = getattr(_any_literal, "cache", None)
+    if gate is None or gate[0] is not compiled:
+        literals = [n for _, _, needles in compiled for n in (needles or ())]
+        full = all(needles is not None for _, _, needles in compiled) and literals
+        pattern = re.compile("|".join(map(re.escape, sorted(set(literals), key=len, reverse=True)))) if full else None
+        gate = _any_literal.cache = (compiled, pattern)  # type: ignore[attr-defined]
+    return gate[1]  # type: ignore[no-any-return]
 
 
 def credited_agencies(text: str, boilerplate: list[Span] = ()) -> set[str]:  # type: ignore[assignment]
