@@ -95,13 +95,13 @@ def test_long_run_words_equals_reference(words, spans, long_run, content_words):
 def test_merged_overlaps_equal_numpy(a, b, ordered):
     import numpy as np
 
-    from wiretrace.fingerprint import _shared
+    from wiretrace.fingerprint import count_shared
     from wiretrace._prep_kernels import shared_dot
 
     x = np.asarray(sorted(set(a)) if ordered else a, dtype=np.uint64)
     y = np.asarray(sorted(set(b)), dtype=np.uint64)
     if ordered or len(set(a)) == len(a):  # distinct, as intersect1d's assume_unique needs
-        assert _shared(x, y) == len(np.intersect1d(x, y, assume_unique=True))
+        assert count_shared(x, y) == len(np.intersect1d(x, y, assume_unique=True))
     xs = np.asarray(sorted(set(a)), dtype=np.int64)
     counts_x, counts_y = np.arange(1, len(xs) + 1, dtype=np.int64), np.arange(2, len(y) + 2, dtype=np.int64)
     assert shared_dot(xs, counts_x, y.astype(np.int64), counts_y) == int(

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .fingerprint import content_hashes, token_hash, token_hashes
+from .fingerprint import content_hashes, token_hash
 from .model import Document, Passage
 from .normalize import STOPWORDS, stem
 from .passages import tidy
@@ -123,10 +123,6 @@ class _Vocabulary:
         self.matched = np.zeros(1024, dtype=bool)  # not a stopword, two letters or more: sentence matching
         self.counted = np.zeros(1024, dtype=bool)  # not a stopword, three letters or more: the stem cosine
         self.stop = np.zeros(1024, dtype=bool)  # a stopword: stray matches of these only are dropped
-
-    def encode(self, words: list[str]) -> np.ndarray:
-        """Ids of the words (new words, and their stems, get new ids)."""
-        return self.encode_hashed(words, token_hashes(words))
 
     def encode_doc(self, doc: Document) -> np.ndarray:
         """Ids of the document's content words, looked up by their memoised token hashes."""
@@ -516,8 +512,6 @@ def _spans_of_mixed(doc: Document, lo: int, hi: int) -> list[tuple[int, int]]:
             s = t
     out.append((s, hi))
     return out
-
-
 
 
 def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Alignment:

@@ -232,7 +232,7 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
     return len(np.intersect1d(a, b, assume_unique=True)) / len(a)
 
 
-def _shared(a: np.ndarray, b: np.ndarray) -> int:
+def count_shared(a: np.ndarray, b: np.ndarray) -> int:
     """``len(np.intersect1d(a, b, assume_unique=True))``; a merge when both are sorted and distinct
     (as ``Fingerprints.shingles`` are)."""
     if a.dtype == np.uint64 and b.dtype == np.uint64:
@@ -247,5 +247,5 @@ def _shared(a: np.ndarray, b: np.ndarray) -> int:
 def overlap_scores(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
     """``jaccard(a, b)``, ``containment(a, b)`` and ``containment(b, a)`` from one intersection."""
     la, lb = len(a), len(b)
-    inter = _shared(a, b) if la and lb else 0
+    inter = count_shared(a, b) if la and lb else 0
     return (inter / (la + lb - inter) if la or lb else 0.0, inter / la if la else 0.0, inter / lb if lb else 0.0)

@@ -18,7 +18,7 @@ from rapidfuzz.distance import Indel
 
 from .agencies import agency_of_outlet, credited_agencies, marked_agencies
 from .align import KINDS, Alignment, counted_flags, doc_ids, pair_ids, stopword_flags, uncovered_spans
-from .fingerprint import Fingerprints, content_hashes, overlap_scores, token_hash
+from .fingerprint import Fingerprints, content_hashes, count_shared, overlap_scores, token_hash
 from .model import Degree, Document, PairResult
 from .normalize import STOPWORDS, stem
 from .settings import DEFAULT, Settings
@@ -225,10 +225,8 @@ def name_keys(doc: Document) -> np.ndarray:
 def name_overlap(a_doc: Document, b_doc: Document) -> tuple[int, float]:
     """How many names two articles share, and the Jaccard of their name sets."""
     na, nb = _memo(a_doc, "name_keys", name_keys), _memo(b_doc, "name_keys", name_keys)
-    from . import _prep_kernels  # numba, imported on first use
-
     la, lb = len(na), len(nb)
-    shared = int(_prep_kernels.shared_count(na, nb)) if la and lb else 0
+    shared = count_shared(na, nb) if la and lb else 0
     return shared, (shared / (la + lb - shared) if la or lb else 0.0)  # |A ∪ B| = |A| + |B| - |A ∩ B|
 
 

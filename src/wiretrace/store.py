@@ -218,6 +218,15 @@ class FingerprintRows(NamedTuple):
     sizes: np.ndarray | None = None  # content-token counts (int64), when read with them
 
 
+_ARTICLE_COLUMNS = "id, text, title, date, outlet, url, origin, meta"
+
+
+def _article(row: Sequence[Any]) -> Article:
+    """An ``Article`` of a row whose first columns are ``_ARTICLE_COLUMNS``."""
+    return Article(id=row[0], text=row[1], title=row[2], date=row[3], outlet=row[4], url=row[5], origin=row[6],
+                   meta=json.loads(row[7]) if row[7] else {})
+
+
 class Store:
     """A wiretrace store in one DuckDB file (``:memory:`` for a throwaway one)."""
 
@@ -353,7 +362,7 @@ class Store:
     def articles(self, ids: list[str] | None = None, seqs: Sequence[int] | None = None) -> list[Article]:
         """Articles in insertion order: all, those in ``ids``, or those numbered ``seqs`` (the fast
         lookup: DuckDB scans only the integer column for it, where ids cost a join over every id)."""
-        cols = "id, text, title, date, outlet, url, origin, meta"
+        cols = _ARTICLE_COLUMNS
         if seqs is not None:
             rows = self.con.execute(f"SELECT {cols} FROM articles WHERE seq = any(?::BIGINT[]) ORDER BY seq",
                                     [[int(x) for x in seqs]]).fetchall()
@@ -362,16 +371,14 @@ class Store:
         else:
             rows = self.con.execute(f"SELECT {cols} FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY seq",
                                     [list(ids)]).fetchall()
-        return [Article(id=r[0], text=r[1], title=r[2], date=r[3], outlet=r[4], url=r[5], origin=r[6],
-                        meta=json.loads(r[7]) if r[7] else {}) for r in rows]
+        return [_article(r) for r in rows]
 
     def articles_to_align(self, seqs: Sequence[int]) -> list[tuple[Article, bytes | None]]:
         """``articles(seqs=...)`` with each one's boilerplate spans as ingest found them
         (``normalize.encode_spans``; None when not kept), so alignment need not tag them again."""
-        rows = self.con.execute("SELECT id, text, title, date, outlet, url, origin, meta, boilerplate FROM articles "
+        rows = self.con.execute(f"SELECT {_ARTICLE_COLUMNS}, boilerplate FROM articles "
                                 "WHERE seq = any(?::BIGINT[]) ORDER BY seq", [[int(x) for x in seqs]]).fetchall()
-        return [(Article(id=r[0], text=r[1], title=r[2], date=r[3], outlet=r[4], url=r[5], origin=r[6],
-                         meta=json.loads(r[7]) if r[7] else {}), r[8]) for r in rows]
+        return [(_article(r), r[-1]) for r in rows]
 
     def article(self, article_id: str) -> Article | None:
         found = self.articles([article_id])

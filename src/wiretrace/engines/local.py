@@ -88,7 +88,8 @@ class _Timer:
 
 Fingerprinted = tuple[Article, int, np.ndarray, np.ndarray, "bytes | None"]
 """What the store keeps of a new article: the article, its content-token count, signature,
-fingerprints and boilerplate spans (``normalize.encode_spans``; None for a clipped text)."""
+fingerprints and boilerplate spans (``normalize.encode_spans``; ``normalize`` tags a clipped text
+again whatever was kept)."""
 
 
 def _fingerprint_batch(args: tuple[list[Article], Settings]) -> list[tuple[int, np.ndarray, np.ndarray, bytes | None]]:
@@ -99,9 +100,7 @@ def _fingerprint_batch(args: tuple[list[Article], Settings]) -> list[tuple[int, 
     out = []
     for article in articles:
         p = prepare(article, settings)
-        clipped = len(article.text) > settings.max_article_chars
-        out.append((len(p.doc.content), p.fp.signature, p.fp.winnowed,
-                     None if clipped else encode_spans(p.doc.boilerplate)))
+        out.append((len(p.doc.content), p.fp.signature, p.fp.winnowed, encode_spans(p.doc.boilerplate)))
     return out
 
 
