@@ -113,6 +113,31 @@ def test_boilerplate_needles_never_skip_a_match(text):
     assert _DATELINE_ANYWHERE is _BOILERPLATE_PATTERNS[13][1]
 
 
+
+@hsettings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_words_read_one_at_a_time_are_the_split_words(text):
+    """The compiled tokenizer leaves the words unsplit until asked; ``word(i)`` on untouched tokens
+    reads the same word the list holds, and the list is only built when ``words`` is read."""
+    tokens = tokenize(text, tag_boilerplate(text))
+    one_by_one = [tokens.word(i) for i in range(len(tokens))]
+    if text.isascii():
+        assert tokens._words is None  # not split by word(i)
+    assert one_by_one == tokens.words == tokenize(text).words
+    assert len(tokens) == len(tokens.words) == len(tokens.starts)
+
+
+def test_tokens_need_words_or_the_spaced_text():
+    import numpy as np
+    import pytest
+
+    from wiretrace.model import Tokens
+
+    empty = np.zeros(0, dtype=np.int64)
+    with pytest.raises(ValueError):
+        Tokens(empty, empty, empty.astype(bool), empty.astype(np.int32), empty.astype(np.int32))
+
+
 _SENTENCE_PIECES = st.one_of(
     st.sampled_from(list(".!?\"'”’“‘()[]«» \t\n\r\x0b\x0c\x1c\x85\u00a0\u3000。؟۔aZ9é£—")),
     st.sampled_from(["Mr. Smith", ". The", "!\" He", "? (A", ".’ ‘B", ".\n\n", "، ש", ". مر", "。北", "\n\n\n"]))

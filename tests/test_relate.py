@@ -164,6 +164,27 @@ def test_name_keys_are_the_hashes_of_names_on_a_wire_story():
     assert len(keys) >= 5 and keys.tolist() == _name_keys_of_names(doc).tolist()
 
 
+
+def test_name_keys_of_an_ascii_text_come_from_the_kernel():
+    """The compiled pass answers for ASCII first letters (no NumPy fallback): names repeated, calendar
+    words, sentence openers and stopwords dropped, as ``names`` drops them."""
+    import numpy as np
+
+    from wiretrace import _prep_kernels
+    from wiretrace.align import counted_flags, doc_ids
+    from wiretrace.fingerprint import content_hashes
+    from wiretrace.normalize import normalize
+    from wiretrace.relate import _CALENDAR_KEYS, name_keys
+
+    doc = normalize(Article(id="a", text="Paris said on Monday that The Hague and Paris met. Bob left in May."))
+    t = doc.tokens
+    codes = np.frombuffer(doc.article.text.encode("utf-32-le"), dtype=np.uint32)
+    keys, done = _prep_kernels.name_hashes(doc.content, t.sentence, t.starts, codes, doc_ids(doc).words,
+                                           counted_flags(), content_hashes(doc), _CALENDAR_KEYS)
+    assert done
+    assert keys.tolist() == name_keys(doc).tolist() == _name_keys_of_names(doc).tolist()
+    assert len(keys) == 2  # Hague, Paris (the second); not Monday, May, The, or the openers Paris and Bob
+
 @hsettings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(["Paris", "paris", "The", "Monday", "Ölund", "éric", "Éric", "a", "Al", "Bob",
                                  "said", ".", ",", "\n", "!", "Obama", "de", "DE", "Ça"]), max_size=60))

@@ -466,6 +466,43 @@ def shared_count(a: np.ndarray, b: np.ndarray) -> int:
 
 
 @njit(cache=True, nogil=True)
+def name_hashes(content: np.ndarray, sentence: np.ndarray, starts: np.ndarray, codes: np.ndarray,
+                words: np.ndarray, counted: np.ndarray, hashes: np.ndarray, calendar: np.ndarray
+                ) -> tuple[np.ndarray, bool]:
+    """``relate.name_keys`` in one pass: the sorted distinct ``hashes`` of the content tokens (token
+    numbers ``content``, vocabulary ids ``words``) that do not open a sentence, whose word is
+    ``counted`` and whose first character (``codes[starts[token]]``) is an ASCII capital, less the
+    sorted ``calendar`` keys. Not done (False) when such a token starts with a non-ASCII
+    character: the caller asks Python whether it is a capital."""
+    n = content.shape[0]
+    found = np.empty(n, dtype=np.uint64)
+    m = 0
+    for x in range(n):
+        i = content[x]
+        if i == 0 or sentence[i] != sentence[i - 1] or not counted[words[x]]:
+            continue
+        first = codes[starts[i]]
+        if first >= 128:
+            return found[:0], False
+        if 65 <= first <= 90:
+            found[m] = hashes[x]
+            m += 1
+    keys = np.sort(found[:m])
+    out = np.empty(m, dtype=np.uint64)
+    k, c = 0, 0
+    for x in range(m):
+        if x > 0 and keys[x] == keys[x - 1]:
+            continue
+        while c < calendar.shape[0] and calendar[c] < keys[x]:
+            c += 1
+        if c < calendar.shape[0] and calendar[c] == keys[x]:
+            continue
+        out[k] = keys[x]
+        k += 1
+    return out[:k], True
+
+
+@njit(cache=True, nogil=True)
 def shared_dot(keys_a: np.ndarray, counts_a: np.ndarray, keys_b: np.ndarray, counts_b: np.ndarray) -> int:
     """Sum of counts_a * counts_b over the keys two sorted, distinct key arrays share; -1 when either
     is not sorted and distinct (the caller then asks NumPy)."""
@@ -604,3 +641,5 @@ def load() -> None:
     table_put(keys, vals, th[1], np.int64(0))
     table_put_many(keys, vals, th[2:3], np.zeros(1, dtype=np.int64))
     table_lookup(keys, vals, th)
+    one = np.zeros(1, dtype=np.int64)
+    name_hashes(one, np.zeros(1, dtype=np.int32), one, codes, one, np.ones(1, dtype=np.bool_), th[:1], th)

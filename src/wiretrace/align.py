@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .fingerprint import content_hashes, token_hash
-from .model import Document, Passage
+from .model import Document, Passage, Tokens
 from .normalize import STOPWORDS, stem
 from .passages import tidy
 from .settings import DEFAULT, Settings
@@ -126,8 +126,7 @@ class _Vocabulary:
 
     def encode_doc(self, doc: Document) -> np.ndarray:
         """Ids of the document's content words, looked up by their memoised token hashes."""
-        content, words = doc.content, doc.tokens.words
-        return self.encode_hashed(_LazyWords(words, content), content_hashes(doc))
+        return self.encode_hashed(_LazyWords(doc.tokens, doc.content), content_hashes(doc))
 
     def encode_hashed(self, words: Sequence[str], hashes: np.ndarray) -> np.ndarray:
         """Ids of ``words`` whose token hashes are ``hashes`` (``words`` is read only for new ones)."""
@@ -201,11 +200,11 @@ class _Vocabulary:
 class _LazyWords:
     """The content words of a document by index, without building the list (only new words are read)."""
 
-    def __init__(self, words: list[str], content: np.ndarray) -> None:
-        self.words, self.content = words, content
+    def __init__(self, tokens: Tokens, content: np.ndarray) -> None:
+        self.tokens, self.content = tokens, content
 
     def __getitem__(self, i: int) -> str:
-        return self.words[int(self.content[i])]
+        return self.tokens.word(int(self.content[i]))
 
 
 _VOCAB = _Vocabulary()
@@ -279,7 +278,7 @@ def _doc_seeds(doc: Document, ids: DocIds, k: int) -> _Seeds:
         from . import _kernels  # numba: imported on first use
 
         keys = _packed_seed_keys(ids.words, k, _VOCAB.bits)
-        seeds = memo[(k, ids.generation)] = _Seeds(*_kernels.seed_index(keys, doc.breaks, k))
+        seeds = memo[(k, ids.generation)] = _Seeds(*_kernels.seed_index(keys, doc.breaks, k, np.argsort(keys)))
     return seeds  # type: ignore[no-any-return]
 
 

@@ -64,17 +64,41 @@ class Tokens:
     inside a tagged boilerplate span (captions, credit lines, datelines, bylines), which matching skips
     but which stay in place so offsets never move. ``sentence``/``paragraph`` number the token's
     sentence and paragraph.
+
+    The words are given as a list (``_words``) or, by the compiled tokenizer, as the text's code
+    points with every separator a space and capitals lowered (``_spaced``): then the list is split
+    from it on first use, and ``word(i)`` reads one word without it. Matching works on token hashes
+    and seldom needs the strings: a list of them cost a third of the tokenizer's time, and the
+    garbage collector's full passes walk every list kept alive.
     """
 
-    words: list[str]
     starts: np.ndarray
     ends: np.ndarray
     boilerplate: np.ndarray
     sentence: np.ndarray
     paragraph: np.ndarray
+    _words: list[str] | None = field(default=None, repr=False)
+    _spaced: np.ndarray | None = field(default=None, repr=False)  # uint32 code points, as above
+
+    def __post_init__(self) -> None:
+        if self._words is None and self._spaced is None:
+            raise ValueError("Tokens need their words or the spaced text to split them from")
+
+    @property
+    def words(self) -> list[str]:
+        if self._words is None:
+            assert self._spaced is not None
+            self._words = self._spaced.tobytes().decode("utf-32-le").split()
+        return self._words
+
+    def word(self, i: int) -> str:
+        """``words[i]``, without splitting the whole text when it has not been."""
+        if self._words is not None or self._spaced is None:
+            return self.words[i]
+        return self._spaced[self.starts[i]:self.ends[i]].tobytes().decode("utf-32-le")
 
     def __len__(self) -> int:
-        return len(self.words)
+        return len(self.starts)
 
 
 @dataclass

@@ -392,15 +392,16 @@ def tokenize(text: str, boilerplate: list[Span] | None = None, limit: int | None
         word_codes = other[[kind == _WORD_START for kind in kinds]]
         plain_sentences = not any(special)
     starts, ends, spaced = _prep_kernels.words(codes, word_codes)
-    words = spaced.tobytes().decode("utf-32-le").split()
+    words: list[str] | None = None  # split from ``spaced`` when first asked for (``Tokens``)
     if len(word_codes):  # words with non-ASCII letters: case-folded and stripped of accents
-        words = [w if w.isascii() else normalize_word(w) for w in words]
+        words = [w if w.isascii() else normalize_word(w) for w in spaced.tobytes().decode("utf-32-le").split()]
         if "" in words:  # a word that normalises to nothing (a lone tatweel) is no word
             keep = np.asarray([bool(w) for w in words])
             words, starts, ends = [w for w in words if w], starts[keep], ends[keep]
     sentence_breaks = (_prep_kernels.sentence_ends(codes, _prep_kernels._CLOSERS, _prep_kernels._OPENERS)
                        if plain_sentences else None)
-    return _tokens(body, words, starts, ends, boilerplate, sentence_breaks, _prep_kernels.paragraph_ends(codes))
+    return _tokens(body, words, starts, ends, boilerplate, sentence_breaks, _prep_kernels.paragraph_ends(codes),
+                   None if words is not None else spaced)
 
 
 def tokenize_vectorised(text: str, boilerplate: list[Span] | None = None, limit: int | None = None) -> Tokens:
@@ -429,22 +430,24 @@ def tokenize_vectorised(text: str, boilerplate: list[Span] | None = None, limit:
     return _tokens(body, words, starts, ends, boilerplate)
 
 
-def _tokens(body: str, words: list[str], start_arr: np.ndarray, end_arr: np.ndarray,
+def _tokens(body: str, words: list[str] | None, start_arr: np.ndarray, end_arr: np.ndarray,
             boilerplate: list[Span] | None, sentence_breaks: np.ndarray | None = None,
-            paragraph_breaks: np.ndarray | None = None) -> Tokens:
-    """Tokens from words and their offsets: sentence and paragraph numbers, boilerplate mask (the
-    break offsets are found by regex unless given)."""
+            paragraph_breaks: np.ndarray | None = None, spaced: np.ndarray | None = None) -> Tokens:
+    """Tokens from words (or the ``spaced`` code points they split from) and their offsets:
+    sentence and paragraph numbers, boilerplate mask (the break offsets are found by regex unless
+    given)."""
     if sentence_breaks is None:
         sentence_breaks = np.asarray([m.end() for m in _SENTENCE_END.finditer(body)], dtype=np.int64)
     if paragraph_breaks is None:
         paragraph_breaks = np.asarray([m.end() for m in _PARAGRAPH_END.finditer(body)], dtype=np.int64)
-    mask = np.zeros(len(words), dtype=bool)
+    mask = np.zeros(len(start_arr), dtype=bool)
     for span in boilerplate or ():
         lo = np.searchsorted(start_arr, span.start, side="left")
         hi = np.searchsorted(start_arr, span.end, side="left")
         mask[lo:hi] = True
     return Tokens(
-        words=words,
+        _words=words,
+        _spaced=spaced,
         starts=start_arr,
         ends=end_arr,
         boilerplate=mask,

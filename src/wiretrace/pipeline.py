@@ -38,10 +38,13 @@ def prepare(article: Article, settings: Settings = DEFAULT, semantic: Semantic |
     return Prepared(doc, fingerprint(doc, settings), semantic.vectors([doc])[0] if semantic else None)
 
 
-def with_boilerplate(p: Prepared, boilerplate: np.ndarray | None, settings: Settings = DEFAULT) -> Prepared:
+def with_boilerplate(p: Prepared, boilerplate: np.ndarray | None, settings: Settings = DEFAULT,
+                     candidates: bool | None = None) -> Prepared:
     """``p`` with the sentences its own corpus-boilerplate fingerprints (``wiretrace.boilerplate``)
     cover tagged ``repeated``: they leave its content, and its fingerprints and paragraph vectors
-    follow; ``p`` itself when none of its fingerprints is among ``boilerplate``."""
+    follow; ``p`` itself when none of its fingerprints is among ``boilerplate``. ``candidates``:
+    whether the new fingerprints include the signature and winnowed ones (default: as ``p``'s do);
+    False when the result is only compared, since its candidates are already found."""
     if boilerplate is None or not len(boilerplate):
         return p
     winnowed = p.fp.winnowed if p.fp.signature.size else None  # empty when fingerprinted to compare only
@@ -54,7 +57,8 @@ def with_boilerplate(p: Prepared, boilerplate: np.ndarray | None, settings: Sett
     doc = tag_repeated(p.doc, spans)
     kept = hashes[np.searchsorted(p.doc.content, doc.content)]  # tagging only removes content tokens
     doc.__dict__["_content_hashes"] = kept  # content_hashes(doc), known
-    return Prepared(doc, fingerprint(doc, settings, candidates=bool(p.fp.signature.size), hashes=kept),
+    full = bool(p.fp.signature.size) if candidates is None else candidates
+    return Prepared(doc, fingerprint(doc, settings, candidates=full, hashes=kept),
                     remap_vectors(p.vectors, p.doc, doc) if p.vectors else None)
 
 

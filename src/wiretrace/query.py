@@ -130,7 +130,7 @@ class Index:
         q = prepare(article, self.settings)
         boilerplate = self.boilerplate(q)
         found = self._candidate_numbers(q, boilerplate)
-        q = with_boilerplate(q, boilerplate, self.settings)
+        q = with_boilerplate(q, boilerplate, self.settings, candidates=False)  # only compared from here
         results = []
         for stored in self._prepared(found):
             r = compare_prepared(q, with_boilerplate(stored, boilerplate, self.settings), self.settings)

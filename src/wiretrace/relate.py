@@ -210,15 +210,24 @@ _CALENDAR_KEYS = np.sort(np.asarray([token_hash(w) for w in _CALENDAR], dtype=np
 
 def name_keys(doc: Document) -> np.ndarray:
     """The token hashes of ``names(doc)``, sorted: the same names, found from the document's
-    memoised hashes and vocabulary flags instead of word strings, for a compiled intersection."""
+    memoised hashes and vocabulary flags instead of word strings, for a compiled intersection
+    (``_prep_kernels.name_hashes``; NumPy steps when a candidate starts with a non-ASCII letter)."""
     t, c = doc.tokens, doc.content
     if not len(c):
         return np.zeros(0, dtype=np.uint64)
-    keep = (c > 0) & (t.sentence[c] == t.sentence[np.maximum(c - 1, 0)]) & counted_flags()[doc_ids(doc).words]
+    from . import _prep_kernels  # numba, imported on first use
+
+    words, hashes = doc_ids(doc).words, content_hashes(doc)
+    codes = np.frombuffer(doc.article.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    keys, done = _prep_kernels.name_hashes(c, t.sentence, t.starts, codes, words, counted_flags(), hashes,
+                                           _CALENDAR_KEYS)
+    if done:
+        return keys  # type: ignore[no-any-return]
+    keep = (c > 0) & (t.sentence[c] == t.sentence[np.maximum(c - 1, 0)]) & counted_flags()[words]
     at = np.flatnonzero(keep)
     if not len(at):
         return np.zeros(0, dtype=np.uint64)
-    keys = np.unique(content_hashes(doc)[at[_capitalised(doc.article.text, t.starts[c[at]])]])
+    keys = np.unique(hashes[at[_capitalised(doc.article.text, t.starts[c[at]])]])
     return keys[~np.isin(keys, _CALENDAR_KEYS, assume_unique=True)]
 
 

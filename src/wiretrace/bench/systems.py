@@ -113,7 +113,7 @@ def run_wiretrace(articles: list[dict[str, Any]], clock: Clock, semantic: bool =
         for i, j in pairs.tolist():
             for x in (i, j):
                 if x not in tagged:
-                    tagged[x] = with_boilerplate(prepared[x], boilerplate, DEFAULT)
+                    tagged[x] = with_boilerplate(prepared[x], boilerplate, DEFAULT, candidates=False)
             r, spans = compare_spans(tagged[i], tagged[j], DEFAULT, stage)
             if r.relation != "unrelated":
                 related.append((r, spans))
