@@ -768,6 +768,54 @@ def uncovered_runs(covered: np.ndarray, brk: np.ndarray, starts: np.ndarray, end
     return lo[:m], hi[:m]
 
 
+@njit(cache=True, nogil=True)
+def span_rows(spans: np.ndarray, starts_a: np.ndarray, ends_a: np.ndarray, starts_b: np.ndarray,
+              ends_b: np.ndarray) -> np.ndarray:
+    """``align_pair``'s spans (a0, a1, b0, b1, kind in content tokens) as rows of
+    ``align.SPAN_COLUMNS``: the characters each covers in A and B, its kind, then its tokens."""
+    rows = np.empty((spans.shape[0], 9), dtype=np.int64)
+    for r in range(spans.shape[0]):
+        a0, a1, b0, b1 = spans[r, 0], spans[r, 1], spans[r, 2], spans[r, 3]
+        rows[r, 0], rows[r, 1], rows[r, 2], rows[r, 3] = starts_a[a0], ends_a[a1 - 1], starts_b[b0], ends_b[b1 - 1]
+        rows[r, 4], rows[r, 5], rows[r, 6], rows[r, 7], rows[r, 8] = spans[r, 4], a0, a1, b0, b1
+    return rows
+
+
+@njit(cache=True, nogil=True)
+def pair_counts(covered_a: np.ndarray, covered_b: np.ndarray, verbatim_a: np.ndarray, verbatim_b: np.ndarray,
+                rows: np.ndarray, before_a: np.ndarray, long_run: int, long_run_content: int) -> np.ndarray:
+    """What ``relate`` counts of an alignment, in one pass: covered and verbatim tokens of A and B,
+    verbatim passages, and ``relate._long_run_words`` (words of A in verbatim passages of at least
+    ``long_run`` words holding ``long_run_content`` content words; ``before_a[i]``: content words
+    among A's first i tokens). ``rows``: the passages as ``align.SPAN_COLUMNS``."""
+    out = np.zeros(7, dtype=np.int64)
+    for t in range(covered_a.shape[0]):
+        out[0] += covered_a[t]
+        out[2] += verbatim_a[t]
+    for t in range(covered_b.shape[0]):
+        out[1] += covered_b[t]
+        out[3] += verbatim_b[t]
+    for r in range(rows.shape[0]):
+        out[4] += rows[r, 4] == VERBATIM
+    out[5] = long_run_words(rows, before_a, long_run, long_run_content)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def long_run_words(rows: np.ndarray, before_a: np.ndarray, long_run: int, long_run_content: int) -> int:
+    """``relate._long_run_words_reference`` over passage rows (``align.SPAN_COLUMNS``): words of A in
+    verbatim passages of at least ``long_run`` words holding at least ``long_run_content`` content
+    words, ``before_a[i]`` counting the content words among A's first i tokens."""
+    last = before_a.shape[0] - 1
+    total = 0
+    for r in range(rows.shape[0]):
+        lo, hi = rows[r, 5], rows[r, 6]
+        if (rows[r, 4] == VERBATIM and hi - lo >= long_run
+                and before_a[min(max(hi, lo), last)] - before_a[min(lo, last)] >= long_run_content):
+            total += hi - lo
+    return total
+
+
 def load() -> None:
     """Compile (or load from the cache) every kernel Python calls now, with tiny inputs (the others
     compile with ``align_pair``): called before forking worker processes, which then inherit the
@@ -782,3 +830,5 @@ def load() -> None:
     spans, covered, _, _, _ = align_pair(keys, starts, common, words, brk, sentence, words, keys, starts, startable,
                                          words, brk, sentence, words, brk, 3, 20, 12, 3, 8, 0.5, 0.67, 0.34, 20, 5)
     uncovered_runs(covered, brk, words, words)
+    rows = span_rows(spans, words, words, words, words)
+    pair_counts(covered, covered, covered, covered, rows, words, 5, 2)

@@ -538,11 +538,8 @@ def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Ali
         _VOCAB.stop, k, settings.max_seed_occurrences, settings.max_gap, settings.min_tile,
         settings.min_verbatim_tokens, float(settings.sentence_similarity), float(settings.sentence_fill_share),
         float(settings.swapped_sentence_share), settings.bridge_gap, settings.long_run)
-    starts_a, ends_a = _char_arrays(a_doc)
-    starts_b, ends_b = _char_arrays(b_doc)
-    a0, a1, b0, b1, kind = spans.astype(np.int64).T
-    rows = np.stack([starts_a[a0], ends_a[a1 - 1], starts_b[b0], ends_b[b1 - 1], kind, a0, a1, b0, b1], axis=1)
-    return Alignment(None, covered_a, covered_b, verbatim_a, verbatim_b, spans=rows.astype(np.int64))
+    rows = _kernels.span_rows(spans, *_char_arrays(a_doc), *_char_arrays(b_doc))
+    return Alignment(None, covered_a, covered_b, verbatim_a, verbatim_b, spans=rows)
 
 
 def _char_arrays(doc: Document) -> tuple[np.ndarray, np.ndarray]:

@@ -17,7 +17,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from .agencies import agency_of_outlet, credited_agencies, marked_agencies
-from .align import KINDS, Alignment, counted_flags, doc_ids, pair_ids, stopword_flags, uncovered_spans
+from .align import Alignment, counted_flags, doc_ids, pair_ids, stopword_flags, uncovered_spans
 from .fingerprint import Fingerprints, content_hashes, count_shared, overlap_scores, token_hash
 from .model import Degree, Document, PairResult
 from .normalize import STOPWORDS, stem
@@ -286,26 +286,20 @@ def grade(share: float, settings: Settings = DEFAULT) -> Degree:
     return "none"
 
 
-def _share(mask: np.ndarray) -> float:
-    """Share of True in a boolean mask: ``float(mask.mean())``, the count over the length as a Python
-    float (a NumPy float64 would round differently in the JSON: round(np.float64(0.48125), 4) is 0.4812)."""
-    return int(np.count_nonzero(mask)) / len(mask) if len(mask) else 0.0
+def _share(count: int, total: int) -> float:
+    """``count`` of ``total`` as a Python float (0 of none): a NumPy float64 would round differently
+    in the JSON (round(np.float64(0.48125), 4) is 0.4812)."""
+    return count / total if total else 0.0
 
 
 def _long_run_words(a_doc: Document, alignment: Alignment, settings: Settings) -> int:
     """Words of A in verbatim passages of at least ``long_run`` words holding at least
-    ``long_run_content_words`` content words (not stopwords); ``_long_run_words_reference`` without
-    a loop over each passage's words: a running count of A's content words, once per document."""
-    spans = alignment.spans
-    lo, hi = spans[:, 5], spans[:, 6]
-    runs = (spans[:, 4] == KINDS.index("verbatim")) & (hi - lo >= settings.long_run)
-    if not runs.any():
-        return 0
-    before = _memo(a_doc, "content_words_before", _content_words_before)
-    last = len(before) - 1
-    lo, hi = lo[runs], hi[runs]
-    content = before[np.minimum(np.maximum(hi, lo), last)] - before[np.minimum(lo, last)]
-    return int((hi - lo)[content >= settings.long_run_content_words].sum())
+    ``long_run_content_words`` content words (not stopwords); ``_long_run_words_reference`` in a
+    compiled loop over the passages, from a running count of A's content words kept per document."""
+    from . import _kernels  # numba, imported on first use
+
+    return int(_kernels.long_run_words(alignment.spans, _memo(a_doc, "content_words_before", _content_words_before),
+                                       settings.long_run, settings.long_run_content_words))
 
 
 def _content_words_before(doc: Document) -> np.ndarray:
@@ -331,9 +325,16 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
            fp_b: Fingerprints, settings: Settings = DEFAULT, with_passages: bool = True) -> PairResult:
     """Scores, relation, degree and direction of an aligned pair; without ``with_passages`` its
     ``passages`` stay empty (a scan stores ``alignment.spans`` instead)."""
-    cov_a, cov_b = _share(alignment.covered_a), _share(alignment.covered_b)
-    verb_a, verb_b = _share(alignment.verbatim_a), _share(alignment.verbatim_b)
-    verbatim_words = int(alignment.verbatim_a.sum())
+    from . import _kernels  # numba, imported on first use
+
+    na, nb = len(alignment.covered_a), len(alignment.covered_b)
+    counted = _kernels.pair_counts(alignment.covered_a, alignment.covered_b, alignment.verbatim_a,
+                                   alignment.verbatim_b, alignment.spans,
+                                   _memo(a_doc, "content_words_before", _content_words_before),
+                                   settings.long_run, settings.long_run_content_words).tolist()
+    cov_a, cov_b = _share(counted[0], na), _share(counted[1], nb)
+    verb_a, verb_b = _share(counted[2], na), _share(counted[3], nb)
+    verbatim_words, n_verbatim, long_run_words = counted[2], counted[4], counted[5]
     jac, a_in_b, b_in_a = overlap_scores(fp_a.shingles, fp_b.shingles)
     scores = {
         "jaccard": jac,
@@ -347,7 +348,6 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
         "edit_similarity": edit_similarity(a_doc, b_doc),
     }
     shared_names, scores["names"] = name_overlap(a_doc, b_doc)
-    n_verbatim = int(np.count_nonzero(alignment.spans[:, 4] == KINDS.index("verbatim")))
     n_rewritten = len(alignment.spans) - n_verbatim
     reasons = [
         f"{verbatim_words} words reused verbatim in {n_verbatim} passages, "
@@ -357,7 +357,6 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
 
     # copying leaves runs of several words; independent reports of one event share only short ones
     # (a run of function words — "so they say we should" — is chance, not copy: it must carry content words)
-    long_run_words = _long_run_words(a_doc, alignment, settings)
     shares_copy = long_run_words >= settings.min_verbatim_tokens
     d = direction(a_doc, b_doc, cov_a, cov_b)
     source: str | None = None
