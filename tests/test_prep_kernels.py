@@ -115,6 +115,7 @@ def test_with_boilerplate_equals_the_reference_steps(body, data):
         doc = tag_repeated(p.doc, spans) if spans else p.doc
         want = fingerprint_reference(doc, candidates=bool(p.fp.signature.size))
         assert got.doc.boilerplate == doc.boilerplate and got.doc.content.tolist() == doc.content.tolist()
+        assert got.doc.tokens.boilerplate.tolist() == doc.tokens.boilerplate.tolist()
         for field in ("shingles", "signature", "winnowed"):
             assert getattr(got.fp, field).tolist() == getattr(want, field).tolist()
 

@@ -161,9 +161,16 @@ def repeated_spans(doc: Document, boilerplate: np.ndarray, settings: Settings = 
     document's winnowed fingerprints) save recomputing them when known. Compiled
     (``_prep_kernels``); ``repeated_spans_reference`` gives the same spans.
     """
+    tagged = repeated_mask(doc, boilerplate, settings, hashes, winnowed)
+    return [] if tagged is None else _tagged_spans(doc, tagged)
+
+
+def repeated_mask(doc: Document, boilerplate: np.ndarray, settings: Settings = DEFAULT,
+                  hashes: np.ndarray | None = None, winnowed: np.ndarray | None = None) -> np.ndarray | None:
+    """``repeated_spans`` as a mask over the content tokens (True: tagged); None when none is."""
     n = settings.shingle_size
     if len(boilerplate) == 0 or len(doc.content) < n:
-        return []
+        return None
     from . import _prep_kernels  # numba, imported on first use
 
     if hashes is None:
@@ -172,9 +179,9 @@ def repeated_spans(doc: Document, boilerplate: np.ndarray, settings: Settings = 
         winnowed = _prep_kernels.winnowed(hashes, n, settings.winnow_window)
     own = own_boilerplate(boilerplate, winnowed)
     if not len(own):
-        return []
+        return None
     tagged = _prep_kernels.repeated_tokens(hashes, n, settings.winnow_window, own, doc.tokens.sentence[doc.content])
-    return _tagged_spans(doc, tagged)
+    return tagged if tagged.any() else None
 
 
 def own_boilerplate(boilerplate: np.ndarray, winnowed: np.ndarray) -> np.ndarray:
@@ -187,12 +194,12 @@ def own_boilerplate(boilerplate: np.ndarray, winnowed: np.ndarray) -> np.ndarray
 
 def _tagged_spans(doc: Document, tagged: np.ndarray) -> list[Span]:
     """One ``repeated`` span per run of tagged content tokens, from its first word to its last."""
-    spans: list[Span] = []
-    starts, ends = doc.tokens.starts, doc.tokens.ends
-    edges = np.flatnonzero(np.diff(np.r_[0, tagged.astype(np.int8), 0]))
-    for lo, hi in zip(edges[::2].tolist(), edges[1::2].tolist()):
-        spans.append(Span(int(starts[doc.content[lo]]), int(ends[doc.content[hi - 1]]), REPEATED))
-    return spans
+    padded = np.zeros(len(tagged) + 2, dtype=np.int8)
+    padded[1:-1] = tagged
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    first, last = doc.content[edges[::2]], doc.content[edges[1::2] - 1]
+    starts, ends = doc.tokens.starts[first].tolist(), doc.tokens.ends[last].tolist()
+    return [Span(lo, hi, REPEATED) for lo, hi in zip(starts, ends)]
 
 
 def repeated_spans_reference(doc: Document, boilerplate: np.ndarray, settings: Settings = DEFAULT) -> list[Span]:
@@ -241,6 +248,17 @@ def tag_repeated(doc: Document, spans: list[Span]) -> Document:
     tagged = sorted([*doc.boilerplate, *spans], key=lambda s: (s.start, s.end))
     return Document(article=doc.article, tokens=tokens, boilerplate=tagged,
                     content=np.flatnonzero(~mask).astype(np.int64))
+
+
+def tag_repeated_mask(doc: Document, tagged: np.ndarray) -> Document:
+    """``tag_repeated(doc, _tagged_spans(doc, tagged))`` from the mask over content tokens itself:
+    a span runs from a run's first word to its last, and the tokens between that are not content
+    are boilerplate already, so the tagged tokens are exactly the run's content tokens."""
+    mask = doc.tokens.boilerplate.copy()
+    mask[doc.content[tagged]] = True
+    tagged_spans = sorted([*doc.boilerplate, *_tagged_spans(doc, tagged)], key=lambda s: (s.start, s.end))
+    return Document(article=doc.article, tokens=replace(doc.tokens, boilerplate=mask), boilerplate=tagged_spans,
+                    content=doc.content[~tagged])
 
 
 def remap_vectors(vectors: "Vectors", before: Document, after: Document) -> "Vectors":

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .align import align, spans_of
-from .boilerplate import own_boilerplate, remap_vectors, repeated_spans, tag_repeated
+from .boilerplate import own_boilerplate, remap_vectors, repeated_mask, tag_repeated_mask
 from .fingerprint import Fingerprints, content_hashes, fingerprint
 from .model import Article, Document, PairResult, Span
 from .normalize import normalize
@@ -51,11 +51,11 @@ def with_boilerplate(p: Prepared, boilerplate: np.ndarray | None, settings: Sett
     if winnowed is not None and not len(own_boilerplate(boilerplate, winnowed)):
         return p
     hashes = content_hashes(p.doc)  # hashed once: for the spans and the new fingerprints
-    spans = repeated_spans(p.doc, boilerplate, settings, hashes, winnowed)
-    if not spans:
+    tagged = repeated_mask(p.doc, boilerplate, settings, hashes, winnowed)
+    if tagged is None:
         return p
-    doc = tag_repeated(p.doc, spans)
-    kept = hashes[np.searchsorted(p.doc.content, doc.content)]  # tagging only removes content tokens
+    doc = tag_repeated_mask(p.doc, tagged)
+    kept = hashes[~tagged]  # tagging only removes content tokens
     doc.__dict__["_content_hashes"] = kept  # content_hashes(doc), known
     full = bool(p.fp.signature.size) if candidates is None else candidates
     return Prepared(doc, fingerprint(doc, settings, candidates=full, hashes=kept),
