@@ -105,6 +105,37 @@ def test_a_vocabulary_that_starts_over_gives_the_same_alignment(monkeypatch):
     assert align_module._VOCAB.generation > 0 and compiled > len(docs)
 
 
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from("the said talks talking talked Egypt Egyptian a of Cairo truce Évora "
+                                         "evora 北京 ceasefire ceasefires x1 x12 it its".split()), max_size=30),
+                min_size=1, max_size=6))
+def test_vocabulary_ids_and_flags_are_those_of_one_word_at_a_time(texts):
+    """Words new to the vocabulary get ids in batches; the ids, stems and flags are those of adding
+    each word in order of first occurrence, its stem (if new) right after it."""
+    from wiretrace.align import _Vocabulary
+    from wiretrace.normalize import STOPWORDS, stem
+
+    vocab, ids, stem_of = _Vocabulary(), {}, {}
+
+    def add(word):
+        if word not in ids:
+            i = ids[word] = len(ids)
+            stem_of[i] = i if stem(word) == word else add(stem(word))
+        return ids[word]
+
+    for words in texts:
+        doc = normalize(Article("d", " ".join(words)))
+        got = vocab.encode_doc(doc).tolist()
+        assert got == [add(w) for w in doc.content_words]
+    words = sorted(ids, key=ids.get)
+    n = len(words)
+    assert vocab.size == n
+    assert vocab.stem_of[:n].tolist() == [stem_of[i] for i in range(n)]
+    assert vocab.stop[:n].tolist() == [w in STOPWORDS for w in words]
+    assert vocab.matched[:n].tolist() == [w not in STOPWORDS and len(w) > 1 for w in words]
+    assert vocab.counted[:n].tolist() == [w not in STOPWORDS and len(w) > 2 for w in words]
+
 _COVER = st.lists(st.tuples(st.integers(0, 80), st.integers(1, 12)), max_size=12)  # covered runs (start, length)
 
 

@@ -20,7 +20,6 @@ compiled over integer word ids (``wiretrace._kernels``), which ``align`` runs in
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,7 +127,7 @@ class _Vocabulary:
         """Ids of the document's content words, looked up by their memoised token hashes."""
         return self.encode_hashed(_LazyWords(doc.tokens, doc.content), content_hashes(doc))
 
-    def encode_hashed(self, words: Sequence[str], hashes: np.ndarray) -> np.ndarray:
+    def encode_hashed(self, words: _LazyWords, hashes: np.ndarray) -> np.ndarray:
         """Ids of ``words`` whose token hashes are ``hashes`` (``words`` is read only for new ones)."""
         from . import _prep_kernels  # numba, imported on first use
 
@@ -142,23 +141,26 @@ class _Vocabulary:
             self._add_new(words, hashes, missing, found)
         return found
 
-    def _add_new(self, words: Sequence[str], hashes: np.ndarray, missing: np.ndarray, found: np.ndarray) -> None:
+    def _add_new(self, words: _LazyWords, hashes: np.ndarray, missing: np.ndarray, found: np.ndarray) -> None:
         """Give the words at positions ``missing`` (not in the table) ids in ``found``: in order of
         first occurrence, each new stem right after its word (the ids one word at a time gives),
-        with the stems looked up and every new word put in the table in one compiled call each."""
+        with the stems looked up, the flags set and every new word put in the table in one call each."""
         from . import _prep_kernels  # numba, imported on first use
 
-        first = {}
-        for i in missing.tolist():
-            first.setdefault(int(hashes[i]), i)
-        new_words = [words[i] for i in first.values()]
+        first: dict[int, int] = {}
+        for h, i in zip(hashes[missing].tolist(), missing.tolist()):
+            if h not in first:
+                first[h] = i
+        new_words = words.take(list(first.values()))
         stems = [stem(w) for w in new_words]
-        stem_hashes = np.asarray([token_hash(x) for x in stems], dtype=np.uint64)
-        stem_found = _prep_kernels.table_lookup(self.keys, self.slots, stem_hashes).tolist()
+        stem_hashes = [h if s == w else token_hash(s) for h, w, s in zip(first, new_words, stems)]
+        stem_found = _prep_kernels.table_lookup(self.keys, self.slots, np.asarray(stem_hashes, dtype=np.uint64)).tolist()
         pending: dict[int, int] = {}
-        for h, word, s, hs, known in zip(first, new_words, stems, stem_hashes.tolist(), stem_found):
+        added: list[tuple[str, int]] = []  # (word, id of its stem) per new id, in id order
+        for h, word, s, hs, known in zip(first, new_words, stems, stem_hashes, stem_found):
             if h not in pending:  # not already added as an earlier word's stem
-                self._new_id(word, h, pending, s, hs, known)
+                self._new_id(word, h, pending, added, s, hs, known)
+        self._set_flags(added)
         keys = np.fromiter(pending, dtype=np.uint64, count=len(pending))
         ids = np.fromiter(pending.values(), dtype=np.int64, count=len(pending))
         if 2 * self.size > len(self.keys):
@@ -167,34 +169,47 @@ class _Vocabulary:
                 size *= 2
             self.keys, self.slots = _prep_kernels.table_rehash(self.keys, self.slots, size)
         _prep_kernels.table_put_many(self.keys, self.slots, keys, ids)
-        found[missing] = [pending[int(h)] for h in hashes[missing].tolist()]
+        found[missing] = [pending[h] for h in hashes[missing].tolist()]
 
-    def _new_id(self, word: str, h: int, pending: dict[int, int], s: str | None = None, hs: int | None = None,
-                known: int | None = None) -> int:
+    def _new_id(self, word: str, h: int, pending: dict[int, int], added: list[tuple[str, int]], s: str,
+                hs: int, known: int | None) -> int:
         """A new id for ``word`` (hash ``h``) and, if new too, for its stem ``s`` (hash ``hs``; ``known``
-        its id in the table, -1 if absent, None if not looked up yet); new ids go into ``pending``."""
+        its id in the table, -1 if absent, None if not looked up yet); new ids go into ``pending``,
+        and (word, stem id) into ``added`` at the id's place."""
         i = pending[h] = self.size
         self.size += 1
-        if i >= len(self.stem_of):
-            self.stem_of, self.matched, self.counted, self.stop = (
-                np.concatenate([t, np.zeros_like(t)]) for t in (self.stem_of, self.matched, self.counted, self.stop))
-        s = stem(word) if s is None else s
-        if s == word:
-            self.stem_of[i] = i
-        else:
-            hs = token_hash(s) if hs is None else hs
+        at = len(added)
+        added.append((word, i))
+        if s != word:
             if hs in pending:
-                self.stem_of[i] = pending[hs]
+                added[at] = (word, pending[hs])
             else:
                 if known is None:
                     from . import _prep_kernels  # numba, imported on first use
 
                     known = int(_prep_kernels.table_lookup(self.keys, self.slots, np.asarray([hs], np.uint64))[0])
-                self.stem_of[i] = known if known >= 0 else self._new_id(s, hs, pending)
-        self.matched[i] = word not in STOPWORDS and len(word) > 1
-        self.counted[i] = word not in STOPWORDS and len(word) > 2
-        self.stop[i] = word in STOPWORDS
+                if known < 0:
+                    stem_of_stem = stem(s)
+                    hss = hs if stem_of_stem == s else token_hash(stem_of_stem)
+                    known = self._new_id(s, hs, pending, added, stem_of_stem, hss, None)
+                added[at] = (word, known)
         return i
+
+    def _set_flags(self, added: list[tuple[str, int]]) -> None:
+        """Stem id and flags of the ids ``added`` last (they end at ``size``), arrays grown to fit."""
+        if self.size > len(self.stem_of):
+            size = len(self.stem_of)
+            while self.size > size:
+                size *= 2
+            self.stem_of, self.matched, self.counted, self.stop = (
+                np.concatenate([t, np.zeros(size - len(t), dtype=t.dtype)])
+                for t in (self.stem_of, self.matched, self.counted, self.stop))
+        lo = self.size - len(added)
+        self.stem_of[lo:self.size] = [x for _, x in added]
+        stop = [w in STOPWORDS for w, _ in added]
+        self.stop[lo:self.size] = stop
+        self.matched[lo:self.size] = [not x and len(w) > 1 for (w, _), x in zip(added, stop)]
+        self.counted[lo:self.size] = [not x and len(w) > 2 for (w, _), x in zip(added, stop)]
 
 
 class _LazyWords:
@@ -203,8 +218,9 @@ class _LazyWords:
     def __init__(self, tokens: Tokens, content: np.ndarray) -> None:
         self.tokens, self.content = tokens, content
 
-    def __getitem__(self, i: int) -> str:
-        return self.tokens.word(int(self.content[i]))
+    def take(self, positions: list[int]) -> list[str]:
+        """The words at these content positions."""
+        return self.tokens.words_at(self.content[positions])
 
 
 _VOCAB = _Vocabulary()

@@ -97,6 +97,13 @@ class Tokens:
             return self.words[i]
         return self._spaced[self.starts[i]:self.ends[i]].tobytes().decode("utf-32-le")
 
+    def words_at(self, indices: np.ndarray) -> list[str]:
+        """``[words[i] for i in indices]``; for more than a few, from the spaced text decoded once."""
+        if self._words is not None or self._spaced is None or len(indices) < 8:
+            return [self.word(i) for i in indices.tolist()]
+        text = self._spaced.tobytes().decode("utf-32-le")
+        return [text[lo:hi] for lo, hi in zip(self.starts[indices].tolist(), self.ends[indices].tolist())]
+
     def __len__(self) -> int:
         return len(self.starts)
 
