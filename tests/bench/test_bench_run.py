@@ -48,6 +48,9 @@ def test_peers_are_timed_and_scored_beside_wiretrace(corpus: Path, tmp_path: Pat
     ds, rensa, wt = (result["systems"][k] for k in ("datasketch-0.5", "rensa-0.5", "wiretrace"))
     assert set(ds["seconds"]) == {"shingle", "minhash", "lsh", "verify"} and "error" not in rensa
     assert ds["recall"]["exact"] == 1.0 == rensa["recall"]["exact"]
+    # every system's libraries load before its clock starts, timed apart from the stages
+    assert all(s["load_cpu_seconds"] >= 0 for s in (ds, rensa, wt))
+    assert wt["total_cpu_seconds"] == pytest.approx(sum(wt["cpu_seconds"].values()), abs=0.01)
     assert wt["recall"]["partial"] >= ds["recall"]["partial"]
     assert "direction_accuracy" not in ds  # candidate pairs carry no direction
 
