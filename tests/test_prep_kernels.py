@@ -145,3 +145,21 @@ def test_content_hashes_equal_token_hashes_of_the_content_words(body):
     doc = normalize(Article(id="x", text=body))
     assert content_hashes(doc).tolist() == token_hashes_reference(doc.content_words).tolist()
     assert content_hashes(doc).dtype == np.uint64
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 30), max_size=80), st.data())
+def test_stem_counts_equal_the_numpy_steps(words, data):
+    """``stem_counts`` gives what ``align.doc_ids`` computed with NumPy: masked stems, the counted
+    stems' distinct values and counts, and the sum of the counts squared."""
+    from wiretrace import _prep_kernels
+
+    stem_of = np.asarray(data.draw(st.lists(st.integers(0, 30), min_size=31, max_size=31)), dtype=np.int64)
+    counted = np.asarray(data.draw(st.lists(st.booleans(), min_size=31, max_size=31)), dtype=bool)
+    matched = np.asarray(data.draw(st.lists(st.booleans(), min_size=31, max_size=31)), dtype=bool)
+    ids = np.asarray(words, dtype=np.int64)
+    stems, distinct, counts, norm = _prep_kernels.stem_counts(ids, stem_of, counted, matched)
+    want_distinct, want_counts = np.unique(stem_of[ids][counted[ids]], return_counts=True)
+    assert stems.tolist() == np.where(matched[ids], stem_of[ids], -1).tolist() and stems.dtype == np.int64
+    assert distinct.tolist() == want_distinct.tolist() and counts.tolist() == want_counts.tolist()
+    assert distinct.dtype == counts.dtype == np.int64 and norm == int((want_counts ** 2).sum())

@@ -503,6 +503,42 @@ def name_hashes(content: np.ndarray, sentence: np.ndarray, starts: np.ndarray, c
 
 
 @njit(cache=True, nogil=True)
+def stem_counts(words: np.ndarray, stem_of: np.ndarray, counted: np.ndarray, matched: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """What ``align.DocIds`` keeps of a document's word ids, in one pass: each token's stem id (-1
+    where the word is not ``matched``), the sorted distinct stems of its ``counted`` words with how
+    often each occurs, and the sum of those counts squared."""
+    n = words.shape[0]
+    stems = np.empty(n, dtype=np.int64)
+    kept = np.empty(n, dtype=np.int64)
+    m = 0
+    for t in range(n):
+        w = words[t]
+        s = stem_of[w]
+        stems[t] = s if matched[w] else -1
+        if counted[w]:
+            kept[m] = s
+            m += 1
+    kept = np.sort(kept[:m])
+    distinct = np.empty(m, dtype=np.int64)
+    counts = np.empty(m, dtype=np.int64)
+    k = 0
+    norm = 0
+    for x in range(m):
+        if x > 0 and kept[x] == kept[x - 1]:
+            counts[k - 1] += 1
+        else:
+            if k > 0:
+                norm += counts[k - 1] * counts[k - 1]
+            distinct[k] = kept[x]
+            counts[k] = 1
+            k += 1
+    if k > 0:
+        norm += counts[k - 1] * counts[k - 1]
+    return stems, distinct[:k], counts[:k], norm
+
+
+@njit(cache=True, nogil=True)
 def shared_dot(keys_a: np.ndarray, counts_a: np.ndarray, keys_b: np.ndarray, counts_b: np.ndarray) -> int:
     """Sum of counts_a * counts_b over the keys two sorted, distinct key arrays share; -1 when either
     is not sorted and distinct (the caller then asks NumPy)."""
@@ -642,4 +678,5 @@ def load() -> None:
     table_put_many(keys, vals, th[2:3], np.zeros(1, dtype=np.int64))
     table_lookup(keys, vals, th)
     one = np.zeros(1, dtype=np.int64)
+    stem_counts(one, one, np.ones(1, dtype=np.bool_), np.ones(1, dtype=np.bool_))
     name_hashes(one, np.zeros(1, dtype=np.int32), one, codes, one, np.ones(1, dtype=np.bool_), th[:1], th)

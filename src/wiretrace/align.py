@@ -256,13 +256,12 @@ def doc_ids(doc: Document) -> DocIds:
     memo = doc.__dict__.setdefault("_align_memo", {})
     ids = memo.get("ids")
     if ids is None or ids.generation != _VOCAB.generation:
+        from . import _prep_kernels  # numba, imported on first use
+
         words = _VOCAB.encode_doc(doc)
-        stems = _VOCAB.stem_of[words]
-        counted, counts = np.unique(stems[_VOCAB.counted[words]], return_counts=True)
-        counts = counts.astype(np.int64)
+        stems, counted, counts, norm = _prep_kernels.stem_counts(words, _VOCAB.stem_of, _VOCAB.counted, _VOCAB.matched)
         sentence = doc.tokens.sentence[doc.content] if len(doc.content) else np.zeros(0, dtype=np.int32)
-        ids = memo["ids"] = DocIds(_VOCAB.generation, words, np.where(_VOCAB.matched[words], stems, -1), sentence,
-                                   counted, counts, int((counts * counts).sum()))
+        ids = memo["ids"] = DocIds(_VOCAB.generation, words, stems, sentence, counted, counts, int(norm))
     return ids  # type: ignore[no-any-return]
 
 
