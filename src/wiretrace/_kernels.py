@@ -214,25 +214,6 @@ def sentence_matches(stems_a: np.ndarray, units_a: np.ndarray, adj_a: np.ndarray
     return rows[:n], dice[:n]
 
 
-@njit(cache=True, nogil=True)
-def minhash(shingles: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Per permutation, the minimum of ((a*x + b) mod (2^61 - 1)) & (2^32 - 1) over the low 32 bits x
-    of the shingles (``fingerprint.minhash_reference``); all values stay below 2^64."""
-    low = np.uint64(0xFFFFFFFF)
-    prime = np.uint64((1 << 61) - 1)
-    out = np.empty(a.shape[0], dtype=np.uint32)
-    x = shingles & low
-    for p in range(a.shape[0]):
-        ap, bp = a[p], b[p]
-        best = low
-        for v in x:
-            h = ((ap * v + bp) % prime) & low
-            if h < best:
-                best = h
-        out[p] = np.uint32(best)
-    return out
-
-
 # ----------------------------------------------------------------------------------------------
 # one pair end to end: tiles -> regions -> rewritten sentences -> tidy (``align.align_reference``)
 # Spans are int64 rows (a0, a1, b0, b1, kind) in content-token space, kind REWRITTEN < VERBATIM as
@@ -823,7 +804,6 @@ def load() -> None:
     words = np.arange(4, dtype=np.int64)
     keys = np.arange(2, dtype=np.int64)
     brk = np.zeros(4, dtype=np.bool_)
-    minhash(np.arange(3, dtype=np.uint64), np.ones(2, dtype=np.uint64), np.ones(2, dtype=np.uint64))
     seed_index(keys, brk, 3, np.argsort(keys))
     keys, starts, common, startable = seed_index(keys, brk, 3)
     sentence = np.zeros(4, dtype=np.int32)

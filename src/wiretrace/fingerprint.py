@@ -122,18 +122,15 @@ def minhash_reference(shingles: list[int], a: np.ndarray, b: np.ndarray) -> list
 
 
 def minhash(shingles: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Vectorised MinHash signature (uint32[num_perm]) of a set of 64-bit shingle hashes."""
-    return _minhash_unique(np.unique(shingles), a, b)
-
-
-def _minhash_unique(shingles: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``minhash`` of shingles already unique (the fingerprint has them so; sorting twice cost a tenth)."""
+    """MinHash signature (uint32[num_perm]) of a set of 64-bit shingle hashes: the compiled kernel
+    ``fingerprint`` uses (``_prep_kernels.minhash``), on the distinct shingles."""
+    shingles = np.unique(shingles)
     if len(shingles) == 0:
         return np.full(len(a), np.uint32(0xFFFFFFFF), dtype=np.uint32)
-    from . import _kernels  # numba, imported on first use: 3x NumPy's (n, num_perm) matrix
+    from . import _prep_kernels  # numba, imported on first use
 
-    return _kernels.minhash(np.ascontiguousarray(shingles, dtype=np.uint64), np.ascontiguousarray(a, dtype=np.uint64),
-                            np.ascontiguousarray(b, dtype=np.uint64))
+    as_keys = (np.ascontiguousarray(x, dtype=np.uint64) for x in (shingles, a, b))
+    return _prep_kernels.minhash(*as_keys)
 
 
 def winnow_reference(hashes: list[int], window: int) -> list[int]:
