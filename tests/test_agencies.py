@@ -30,6 +30,15 @@ def test_guarded_search_finds_what_every_credit_regex_finds(text):
     assert _named_in(text) == want
 
 
+def test_overlapping_literals_are_all_seen():
+    """A literal inside or overlapping another counts: the scan takes the longest literal at every
+    position, and each shorter one starting there is a prefix of it."""
+    assert _named_in("Associated Press Association") == {"Associated Press", "Press Association"}
+    assert _named_in("the Australian Associated Press said") == {"AAP", "Associated Press"}
+    assert _named_in("(AAP) reported") == {"AAP"}
+    assert _named_in("United Press International and Press Trust of India") == {"UPI", "PTI"}
+
+
 def test_credits_are_found_through_the_guard():
     assert credited_agencies("The talks, Reuters reported, ended. (AP) said so.") == {"Reuters", "Associated Press"}
     assert literal_core(r"\bAgence France[- ]Presse\b") == "Agence France"

@@ -119,26 +119,66 @@ def agency_of_outlet(outlet: str | None) -> str | None:
 
 def _named_in(text: str) -> set[str]:
     """Agencies whose credit patterns occur in the text (the regex only runs where a literal does).
-    One search for any agency's literals comes first: most texts hold none, and that search costs a
-    third of looking for each literal in turn."""
-    gate = _any_literal()
-    if gate is not None and gate.search(text) is None:
+
+    One search for any agency's literal comes first: most texts hold none. In a text that holds
+    one, one more pass finds every literal it holds (``_literal_scan``), and only the agencies one
+    of whose literals is among them are searched with their regex."""
+    scan = _literal_scan()
+    if scan is None:  # some agency's patterns have no literal every match holds: search them all
+        return {name for name, pattern, needles in _compiled()
+                if (needles is None or any(n in text for n in needles)) and pattern.search(text)}
+    first, every, holders = scan
+    found = first.search(text)
+    if found is None:
         return set()
-    return {name for name, pattern, needles in _compiled()
-            if (needles is None or any(n in text for n in needles)) and pattern.search(text)}
-
-
-def _any_literal() -> re.Pattern[str] | None:
-    """A regex matching wherever any agency's credit literal occurs (None when some agency's patterns
-    have no literal every match holds: then every text is searched in full)."""
+    candidates: set[int] = set()
+    for m in every.finditer(text, found.start()):
+        candidates |= holders[m.group(1)]
     compiled = _compiled()
-    gate = getattr(_any_literal, "cache", None)
-    if gate is None or gate[0] is not compiled:
-        literals = [n for _, _, needles in compiled for n in (needles or ())]
-        full = all(needles is not None for _, _, needles in compiled) and literals
-        pattern = re.compile("|".join(map(re.escape, sorted(set(literals), key=len, reverse=True)))) if full else None
-        gate = _any_literal.cache = (compiled, pattern)  # type: ignore[attr-defined]
-    return gate[1]  # type: ignore[no-any-return]
+    return {compiled[k][0] for k in sorted(candidates) if compiled[k][1].search(text)}
+
+
+def _literal_scan() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, frozenset[int]]] | None:
+    """The agencies' credit literals as a trie regex (``_trie``): one search for the first literal a
+    text holds, one pass for the longest literal starting at each position (a lookahead, so literals
+    that overlap are all seen), and per literal the agencies (positions in ``_compiled()``) having
+    a literal that is a prefix of it. A literal occurs at a position exactly when it is a prefix of
+    the longest one starting there, so those agencies are exactly the ones with a literal in the
+    text. None when some agency's patterns have no literal every match holds."""
+    compiled = _compiled()
+    cache = getattr(_literal_scan, "cache", None)
+    if cache is None or cache[0] is not compiled:
+        literals = sorted({n for _, _, needles in compiled for n in (needles or ())})
+        value = None
+        if literals and all(needles is not None for _, _, needles in compiled):
+            trie = _trie(literals)
+            holders = {lit: frozenset(k for k, (_, _, needles) in enumerate(compiled)
+                                      if any(lit.startswith(n) for n in needles or ()))
+                       for lit in literals}
+            value = (re.compile(trie), re.compile(f"(?=({trie}))"), holders)
+        cache = _literal_scan.cache = (compiled, value)  # type: ignore[attr-defined]
+    return cache[1]  # type: ignore[no-any-return]
+
+
+def _trie(words: list[str]) -> str:
+    """A regex matching the longest of ``words`` that starts at a position: their trie, each node's
+    children as alternatives with distinct first characters (faster to search than the words'
+    alternation), an end of a word making the rest optional (greedy: the longest match is tried first)."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(root)
 
 
 def credited_agencies(text: str, boilerplate: list[Span] = ()) -> set[str]:  # type: ignore[assignment]
