@@ -141,6 +141,10 @@ class Settings:
     was 11 s and 1 GB)."""
 
     # --- scale (store, index, query) ----------------------------------------------------------
+    ingest_batch: int = 2000
+    """A scan adds new articles to the store this many per transaction: a kill loses at most the
+    batches not yet committed (a rerun adds them), and each commit syncs the store's log to disk, so
+    fewer, larger commits read faster (a 100k-article read: 26.7 s in batches of 500, 24.0 in 2,000)."""
     scan_wave: int = 20_000
     """A scan compares new articles this many at a time, committing each wave's pairs: a kill loses
     at most one wave of alignment work, and grouping postings needs memory for one wave only."""

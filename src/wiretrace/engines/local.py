@@ -129,14 +129,15 @@ def _new_batches(articles: Iterable[Article], known: set[str], result: ScanResul
 
 
 def ingest(store: Store, articles: Iterable[Article], settings: Settings, result: ScanResult,
-           progress: Progress, batch: int = 500, jobs: int = 1) -> None:
+           progress: Progress, batch: int | None = None, jobs: int = 1) -> None:
     """Fingerprint the articles the store does not have yet and add them (uncompared), batch by
-    batch, each batch one transaction; with ``jobs`` > 1 worker processes do the fingerprinting.
+    batch (``settings.ingest_batch`` unless ``batch``), each batch one transaction; with ``jobs`` > 1
+    worker processes do the fingerprinting.
 
     One writer thread inserts and commits the batches, in order, while this thread reads and parses
     the next ones: DuckDB leaves the interpreter lock while it writes, and the parent's reading and
     its commits were a scan's serial bottleneck at a million articles. At most two batches wait."""
-    batches = _new_batches(articles, store.known_ids(), result, batch)
+    batches = _new_batches(articles, store.known_ids(), result, batch or settings.ingest_batch)
     work = ((b, settings) for b in batches)
     writes: deque[tuple[int, Future[None]]] = deque()
 
