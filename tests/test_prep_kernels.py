@@ -118,6 +118,14 @@ def test_with_boilerplate_equals_the_reference_steps(body, data):
         assert got.doc.tokens.boilerplate.tolist() == doc.tokens.boilerplate.tolist()
         for field in ("shingles", "signature", "winnowed"):
             assert getattr(got.fp, field).tolist() == getattr(want, field).tolist()
+    # a scan's workers tag the normalised document first and fingerprint it once: the same result
+    from wiretrace.normalize import normalize
+    from wiretrace.pipeline import tagged_to_compare
+
+    once = tagged_to_compare(normalize(Article(id="x", text=body)), boilerplate)
+    twice = with_boilerplate(prepare_to_compare(Article(id="x", text=body)), boilerplate)
+    assert once.doc.boilerplate == twice.doc.boilerplate and once.doc.content.tolist() == twice.doc.content.tolist()
+    assert once.fp.shingles.tolist() == twice.fp.shingles.tolist() and not once.fp.signature.size
 
 
 @hsettings(max_examples=300, deadline=None)

@@ -50,16 +50,39 @@ def with_boilerplate(p: Prepared, boilerplate: np.ndarray | None, settings: Sett
     winnowed = p.fp.winnowed if p.fp.signature.size else None  # empty when fingerprinted to compare only
     if winnowed is not None and not len(own_boilerplate(boilerplate, winnowed)):
         return p
-    hashes = content_hashes(p.doc)  # hashed once: for the spans and the new fingerprints
-    tagged = repeated_mask(p.doc, boilerplate, settings, hashes, winnowed)
-    if tagged is None:
+    doc = tag_corpus_boilerplate(p.doc, boilerplate, settings, winnowed)
+    if doc is p.doc:
         return p
-    doc = tag_repeated_mask(p.doc, tagged)
-    kept = hashes[~tagged]  # tagging only removes content tokens
-    doc.__dict__["_content_hashes"] = kept  # content_hashes(doc), known
     full = bool(p.fp.signature.size) if candidates is None else candidates
-    return Prepared(doc, fingerprint(doc, settings, candidates=full, hashes=kept),
+    return Prepared(doc, fingerprint(doc, settings, candidates=full, hashes=content_hashes(doc)),
                     remap_vectors(p.vectors, p.doc, doc) if p.vectors else None)
+
+
+def tagged_to_compare(doc: Document, boilerplate: np.ndarray | None, settings: Settings = DEFAULT,
+                      vectors: Vectors | None = None) -> Prepared:
+    """``with_boilerplate(prepare_to_compare(...))`` from the normalised document: its corpus
+    boilerplate tagged first, then its shingles hashed once (hashing the untagged text's too, as
+    the two steps did, was wasted on the most articles: those carrying a footer or a disclaimer).
+    ``vectors``: its paragraph vectors, embedded before tagging."""
+    tagged = tag_corpus_boilerplate(doc, boilerplate, settings)
+    moved = remap_vectors(vectors, doc, tagged) if vectors and tagged is not doc else vectors
+    return Prepared(tagged, fingerprint(tagged, settings, candidates=False), moved)
+
+
+def tag_corpus_boilerplate(doc: Document, boilerplate: np.ndarray | None, settings: Settings = DEFAULT,
+                           winnowed: np.ndarray | None = None) -> Document:
+    """The document with the sentences its own corpus-boilerplate fingerprints cover tagged
+    ``repeated`` (``boilerplate.repeated_mask``; ``winnowed``: its winnowed fingerprints, when
+    known), its content hashes carried over; the document itself when none is."""
+    if boilerplate is None or not len(boilerplate):
+        return doc
+    hashes = content_hashes(doc)  # hashed once: for the mask and the tagged document's fingerprints
+    tagged = repeated_mask(doc, boilerplate, settings, hashes, winnowed)
+    if tagged is None:
+        return doc
+    out = tag_repeated_mask(doc, tagged)
+    out.__dict__["_content_hashes"] = hashes[~tagged]  # content_hashes(out): tagging only removes content tokens
+    return out
 
 
 def prepare_to_compare(article: Article, settings: Settings = DEFAULT, boilerplate: list[Span] | None = None) -> Prepared:

@@ -24,9 +24,9 @@ from ..align import passages_of
 from ..boilerplate import doc_ranks
 from ..cluster import build_clusters, closure, grades_from_coverage
 from ..errors import StaleOutputError
-from ..model import Article, PairResult, QuarantineEntry
-from ..normalize import decode_spans, encode_spans
-from ..pipeline import Prepared, compare_spans, prepare, prepare_to_compare, with_boilerplate
+from ..model import Article, Document, PairResult, QuarantineEntry
+from ..normalize import decode_spans, encode_spans, normalize
+from ..pipeline import Prepared, compare_spans, prepare, tagged_to_compare
 from ..postings import CandidateIndex, index_dir, open_index
 from ..read import ReadOptions, iter_articles
 from ..settings import DEFAULT, Settings
@@ -213,9 +213,9 @@ def _compared(args: Chunk) -> Iterator[tuple[PairResult, np.ndarray]]:
     tagged: dict[str, Prepared] = {}
 
     def get(a: Article) -> Prepared:
-        if a.id not in tagged:  # embedded before tagging: with_boilerplate renumbers the paragraph vectors
-            p = replace(_prepared(a, settings, kept.get(a.id)), vectors=vectors.get(a.id))
-            tagged[a.id] = with_boilerplate(p, boilerplate, settings)
+        if a.id not in tagged:  # embedded before tagging: tagging renumbers the paragraph vectors
+            tagged[a.id] = tagged_to_compare(_normalized(a, settings, kept.get(a.id)), boilerplate, settings,
+                                             vectors.get(a.id))
         return tagged[a.id]
 
     for a, b in pairs:
@@ -235,24 +235,24 @@ def _compare_chunk_rows(args: Chunk) -> PairRows:
     return pair_rows([r for r, _ in found], [spans for _, spans in found])
 
 
-_PREPARED: OrderedDict[tuple[Article, Settings], Prepared] = OrderedDict()
+_NORMALIZED: OrderedDict[tuple[Article, Settings], Document] = OrderedDict()
 
 
-def _prepared(article: Article, settings: Settings, spans: bytes | None = None) -> Prepared:
-    """The article prepared for comparison, from this process's cache of the ``align_cache`` most
-    recently used ones: a group of connected pairs larger than a chunk spans consecutive chunks,
-    and its articles (with their memoised ids and seeds) are then prepared once, not per chunk.
-    Keyed by the whole article (text included) and the settings, so another scan's article of the
-    same id is never taken for it."""
+def _normalized(article: Article, settings: Settings, spans: bytes | None = None) -> Document:
+    """The article normalised (from its kept ``tag_boilerplate`` spans), from this process's cache of
+    the ``align_cache`` most recently used ones: a group of connected pairs larger than a chunk spans
+    consecutive chunks, and its articles are then normalised once, not per chunk. Keyed by the whole
+    article (text included) and the settings, so another scan's article of the same id is never
+    taken for it."""
     key = (article, settings)
-    p = _PREPARED.get(key)
-    if p is None:
-        p = _PREPARED[key] = prepare_to_compare(article, settings, None if spans is None else decode_spans(spans))
-        while len(_PREPARED) > settings.align_cache:
-            _PREPARED.popitem(last=False)
+    doc = _NORMALIZED.get(key)
+    if doc is None:
+        doc = _NORMALIZED[key] = normalize(article, settings, None if spans is None else decode_spans(spans))
+        while len(_NORMALIZED) > settings.align_cache:
+            _NORMALIZED.popitem(last=False)
     else:
-        _PREPARED.move_to_end(key)
-    return p
+        _NORMALIZED.move_to_end(key)
+    return doc
 
 
 def compare_candidates(store: Store, settings: Settings, result: ScanResult, progress: Progress, jobs: int = 1,

@@ -31,7 +31,8 @@ from ..candidates import KEY_KINDS, article_keys, key_rules
 from ..cluster import Edge, Reuse, edge_of, grade_articles, reuse_of, source_tree, stable_id
 from ..errors import EngineError, UsageError, WiretraceError
 from ..model import Article, QuarantineEntry
-from ..pipeline import Prepared, compare_prepared, prepare, prepare_to_compare, with_boilerplate
+from ..normalize import normalize
+from ..pipeline import Prepared, compare_prepared, prepare, tagged_to_compare
 from ..read import STDIN, ReadOptions, qualified_stems
 from ..read.files import iter_files, read_file
 from ..settings import DEFAULT, Settings
@@ -342,7 +343,7 @@ def _compare_partition(rows: Iterable[Any], settings: Settings, boilerplate: np.
         if p is None:
             if len(cache) >= PREPARED_CACHE:
                 cache.pop(next(iter(cache)))
-            p = cache[article.id] = with_boilerplate(prepare_to_compare(article, settings), boilerplate, settings)
+            p = cache[article.id] = tagged_to_compare(normalize(article, settings), boilerplate, settings)
         return p
 
     for row in rows:
