@@ -681,44 +681,40 @@ def seed_index(keys: np.ndarray, brk: np.ndarray, k: int, order: np.ndarray | No
         order = np.argsort(keys, kind="mergesort")
     else:
         order = order.copy()
-        x = 0
-        while x < n:  # runs of equal keys are short: insertion sort each by position
-            end = x + 1
-            while end < n and keys[order[end]] == keys[order[x]]:
-                y = end
-                while y > x and order[y - 1] > order[y]:
-                    order[y - 1], order[y] = order[y], order[y - 1]
-                    y -= 1
-                end += 1
-            x = end
-    may = np.zeros(n, dtype=np.bool_)
-    inside = 0  # breaks among brk[j+1 : j+k]
-    for t in range(1, min(k, brk.shape[0])):
-        inside += brk[t]
-    for j in range(n):
-        may[j] = inside == 0
-        if j + k < brk.shape[0]:
-            inside += brk[j + k]
-        if j + 1 < brk.shape[0]:
-            inside -= brk[j + 1]
-    common = np.empty(n, dtype=np.int64)
-    startable = np.empty(n, dtype=np.int64)
+    nb = brk.shape[0]
+    may = np.empty(n, dtype=np.bool_)  # no break among brk[j+1 : j+k]
+    inside = 0
+    for t in range(1, min(k, nb)):
+        inside += 1 if brk[t] else 0
     n_starts = 0
     for j in range(n):
-        n_starts += may[j]
+        may[j] = inside == 0
+        n_starts += 1 if inside == 0 else 0
+        if j + k < nb and brk[j + k]:
+            inside += 1
+        if j + 1 < nb and brk[j + 1]:
+            inside -= 1
+    common = np.empty(n, dtype=np.int64)
+    startable = np.empty(n, dtype=np.int64)
     sorted_keys = np.empty(n_starts, dtype=np.int64)
     starts = np.empty(n_starts, dtype=np.int64)
     m = 0
     x = 0
-    while x < n:  # one run of equal keys at a time
-        end = x
+    while x < n:  # one run of equal keys at a time, put in position order (runs are short)
+        key = keys[order[x]]
+        end = x + 1
+        while end < n and keys[order[end]] == key:
+            y = end
+            while y > x and order[y - 1] > order[y]:
+                order[y - 1], order[y] = order[y], order[y - 1]
+                y -= 1
+            end += 1
         count = 0
-        while end < n and keys[order[end]] == keys[order[x]]:
-            if may[order[end]]:
-                sorted_keys[m], starts[m] = keys[order[end]], order[end]
+        for y in range(x, end):
+            if may[order[y]]:
+                sorted_keys[m], starts[m] = key, order[y]
                 m += 1
                 count += 1
-            end += 1
         for y in range(x, end):
             common[order[y]] = end - x
             startable[order[y]] = count
