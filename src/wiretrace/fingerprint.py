@@ -184,11 +184,11 @@ def fingerprint(doc: Document, settings: Settings = DEFAULT, candidates: bool = 
     that comparing a pair needs, at a third of the cost. ``hashes``: the content tokens'
     ``token_hashes``, when known. Compiled; ``fingerprint_reference`` gives the same arrays.
     """
-    from . import _prep_kernels  # numba, imported on first use: one pass instead of five NumPy calls
+    from . import _prep_kernels  # numba, imported on first use: compiled passes around NumPy's sort
 
     a, b = _permutations(settings.num_perm)
-    unique, signature, winnowed = _prep_kernels.fingerprints(
-        content_hashes(doc) if hashes is None else hashes, settings.shingle_size, settings.winnow_window, a, b, candidates)
+    sh = _prep_kernels.shingles(content_hashes(doc) if hashes is None else hashes, settings.shingle_size)
+    unique, signature, winnowed = _prep_kernels.fingerprints(sh, np.sort(sh), settings.winnow_window, a, b, candidates)
     return Fingerprints(shingles=unique, signature=signature, winnowed=winnowed)
 
 
