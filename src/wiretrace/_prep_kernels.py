@@ -38,7 +38,12 @@ def shingles(th: np.ndarray, n: int) -> np.ndarray:
 @njit(cache=True, nogil=True)
 def unique(x: np.ndarray) -> np.ndarray:
     """Sorted distinct values of a uint64 array (``np.unique``)."""
-    s = np.sort(x)
+    return distinct_sorted(np.sort(x))
+
+
+@njit(cache=True, nogil=True)
+def distinct_sorted(s: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted uint64 array."""
     out = np.empty(s.shape[0], dtype=np.uint64)
     n = 0
     for i in range(s.shape[0]):
@@ -124,13 +129,7 @@ def fingerprints(sh: np.ndarray, ordered: np.ndarray, window: int, a: np.ndarray
     ``sh`` (in text order; ``ordered``: the same sorted, as NumPy sorts them three to four times
     faster than a compiled sort) (``fingerprint.fingerprint``); without ``candidates`` the last two
     are empty."""
-    uniq = np.empty(ordered.shape[0], dtype=np.uint64)
-    m = 0
-    for i in range(ordered.shape[0]):
-        if m == 0 or ordered[i] != uniq[m - 1]:
-            uniq[m] = ordered[i]
-            m += 1
-    uniq = uniq[:m]
+    uniq = distinct_sorted(ordered)
     if not candidates:
         return uniq, np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint64)
     if uniq.shape[0] == 0:
