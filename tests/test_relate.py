@@ -80,14 +80,17 @@ def test_long_run_words_equals_reference(words, spans, long_run, content_words):
     from wiretrace.align import Alignment
     from wiretrace.model import Article, Passage
     from wiretrace.normalize import normalize
-    from wiretrace.relate import _long_run_words, _long_run_words_reference
+    from wiretrace import _kernels
+    from wiretrace.relate import _long_run_words_reference, _words_before
     from wiretrace.settings import Settings
 
     doc = normalize(Article(id="a", text=" ".join(words)))
     passages = [Passage((0, 1), (0, 1), kind, (lo, lo + n), (0, 1)) for lo, n, kind in spans]
     alignment = Alignment(passages, *[None] * 4)  # the spans array is built from the passages
     settings = Settings(long_run=long_run, long_run_content_words=content_words)
-    assert _long_run_words(doc, alignment, settings) == _long_run_words_reference(doc, alignment, settings)
+    got = _kernels.long_run_words(alignment.spans, _words_before(doc), settings.long_run,
+                                  settings.long_run_content_words)
+    assert got == _long_run_words_reference(doc, alignment, settings)
 
 
 @hsettings(max_examples=80, deadline=None)

@@ -668,7 +668,7 @@ def align_pair(keys_a: np.ndarray, pos_a: np.ndarray, common_a: np.ndarray, ia: 
 
 
 @njit(cache=True, nogil=True)
-def seed_index(keys: np.ndarray, brk: np.ndarray, k: int, order: np.ndarray | None = None
+def seed_index(keys: np.ndarray, brk: np.ndarray, k: int, order: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """A text's seed index (``align._Seeds``) in one pass over a stable sort of the keys (one per
     position 0..len(words)-k, equal seeds equal keys): the keys of the seeds that may start (no break
@@ -677,10 +677,7 @@ def seed_index(keys: np.ndarray, brk: np.ndarray, k: int, order: np.ndarray | No
     not necessarily stable (NumPy's is three times faster than a compiled merge sort); each run of
     equal keys is put back in position order here."""
     n = keys.shape[0]  # one key per position 0..len(words)-k
-    if order is None:
-        order = np.argsort(keys, kind="mergesort")
-    else:
-        order = order.copy()
+    order = order.copy()
     nb = brk.shape[0]
     may = np.empty(n, dtype=np.bool_)  # no break among brk[j+1 : j+k]
     inside = 0
@@ -762,10 +759,10 @@ def span_rows(spans: np.ndarray, starts_a: np.ndarray, ends_a: np.ndarray, start
 def pair_counts(covered_a: np.ndarray, covered_b: np.ndarray, verbatim_a: np.ndarray, verbatim_b: np.ndarray,
                 rows: np.ndarray, before_a: np.ndarray, long_run: int, long_run_content: int) -> np.ndarray:
     """What ``relate`` counts of an alignment, in one pass: covered and verbatim tokens of A and B,
-    verbatim passages, and ``relate._long_run_words`` (words of A in verbatim passages of at least
+    verbatim passages, and ``long_run_words`` (words of A in verbatim passages of at least
     ``long_run`` words holding ``long_run_content`` content words; ``before_a[i]``: content words
     among A's first i tokens). ``rows``: the passages as ``align.SPAN_COLUMNS``."""
-    out = np.zeros(7, dtype=np.int64)
+    out = np.zeros(6, dtype=np.int64)
     for t in range(covered_a.shape[0]):
         out[0] += covered_a[t]
         out[2] += verbatim_a[t]
@@ -800,8 +797,7 @@ def load() -> None:
     words = np.arange(4, dtype=np.int64)
     keys = np.arange(2, dtype=np.int64)
     brk = np.zeros(4, dtype=np.bool_)
-    seed_index(keys, brk, 3, np.argsort(keys))
-    keys, starts, common, startable = seed_index(keys, brk, 3)
+    keys, starts, common, startable = seed_index(keys, brk, 3, np.argsort(keys))
     sentence = np.zeros(4, dtype=np.int32)
     spans, covered, _, _, _ = align_pair(keys, starts, common, words, brk, sentence, words, keys, starts, startable,
                                          words, brk, sentence, words, brk, 3, 20, 12, 3, 8, 0.5, 0.67, 0.34, 20, 5)

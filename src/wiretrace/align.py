@@ -147,8 +147,9 @@ class _Vocabulary:
         with the stems looked up, the flags set and every new word put in the table in one call each."""
         from . import _prep_kernels  # numba, imported on first use
 
+        missing_hashes = hashes[missing].tolist()
         first: dict[int, int] = {}
-        for h, i in zip(hashes[missing].tolist(), missing.tolist()):
+        for h, i in zip(missing_hashes, missing.tolist()):
             if h not in first:
                 first[h] = i
         new_words = words.take(list(first.values()))
@@ -169,7 +170,7 @@ class _Vocabulary:
                 size *= 2
             self.keys, self.slots = _prep_kernels.table_rehash(self.keys, self.slots, size)
         _prep_kernels.table_put_many(self.keys, self.slots, keys, ids)
-        found[missing] = [pending[h] for h in hashes[missing].tolist()]
+        found[missing] = [pending[h] for h in missing_hashes]
 
     def _new_id(self, word: str, h: int, pending: dict[int, int], added: list[tuple[str, int]], s: str,
                 hs: int, known: int | None) -> int:
@@ -546,7 +547,8 @@ def align(a_doc: Document, b_doc: Document, settings: Settings = DEFAULT) -> Ali
         sa, sb = _doc_seeds(a_doc, ia, k), _doc_seeds(b_doc, ib, k)
     else:  # seeds do not pack into one int64: number them for this pair
         ka, kb = _dense_seed_keys(ia.words, ib.words, k)
-        sa, sb = _Seeds(*_kernels.seed_index(ka, a_doc.breaks, k)), _Seeds(*_kernels.seed_index(kb, b_doc.breaks, k))
+        sa = _Seeds(*_kernels.seed_index(ka, a_doc.breaks, k, np.argsort(ka)))
+        sb = _Seeds(*_kernels.seed_index(kb, b_doc.breaks, k, np.argsort(kb)))
     spans, covered_a, covered_b, verbatim_a, verbatim_b = _kernels.align_pair(
         sa.keys, sa.starts, sa.common, ia.words, a_doc.breaks, ia.sentence, ia.stems,
         sb.keys, sb.starts, sb.startable, ib.words, b_doc.breaks, ib.sentence, ib.stems,

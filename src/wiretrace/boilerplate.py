@@ -173,13 +173,14 @@ def repeated_mask(doc: Document, boilerplate: np.ndarray, settings: Settings = D
         return None
     from . import _prep_kernels  # numba, imported on first use
 
-    if hashes is None:
-        hashes = content_hashes(doc)
     if winnowed is None:
+        hashes = content_hashes(doc) if hashes is None else hashes
         winnowed = _prep_kernels.winnowed(hashes, n, settings.winnow_window)
     own = own_boilerplate(boilerplate, winnowed)
-    if not len(own):
+    if not len(own):  # known winnowed fingerprints spare hashing a document that holds none
         return None
+    if hashes is None:
+        hashes = content_hashes(doc)
     tagged = _prep_kernels.repeated_tokens(hashes, n, settings.winnow_window, own, doc.tokens.sentence[doc.content])
     return tagged if tagged.any() else None
 

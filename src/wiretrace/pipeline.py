@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .align import align, spans_of
-from .boilerplate import own_boilerplate, remap_vectors, repeated_mask, tag_repeated_mask
+from .boilerplate import remap_vectors, repeated_mask, tag_repeated_mask
 from .fingerprint import Fingerprints, content_hashes, fingerprint
 from .model import Article, Document, PairResult, Span
 from .normalize import normalize
@@ -48,8 +48,6 @@ def with_boilerplate(p: Prepared, boilerplate: np.ndarray | None, settings: Sett
     if boilerplate is None or not len(boilerplate):
         return p
     winnowed = p.fp.winnowed if p.fp.signature.size else None  # empty when fingerprinted to compare only
-    if winnowed is not None and not len(own_boilerplate(boilerplate, winnowed)):
-        return p
     doc = tag_corpus_boilerplate(p.doc, boilerplate, settings, winnowed)
     if doc is p.doc:
         return p
@@ -76,12 +74,12 @@ def tag_corpus_boilerplate(doc: Document, boilerplate: np.ndarray | None, settin
     known), its content hashes carried over; the document itself when none is."""
     if boilerplate is None or not len(boilerplate):
         return doc
-    hashes = content_hashes(doc)  # hashed once: for the mask and the tagged document's fingerprints
-    tagged = repeated_mask(doc, boilerplate, settings, hashes, winnowed)
+    tagged = repeated_mask(doc, boilerplate, settings, winnowed=winnowed)
     if tagged is None:
         return doc
     out = tag_repeated_mask(doc, tagged)
-    out.__dict__["_content_hashes"] = hashes[~tagged]  # content_hashes(out): tagging only removes content tokens
+    # content_hashes(out), from the memo repeated_mask filled: tagging only removes content tokens
+    out.__dict__["_content_hashes"] = content_hashes(doc)[~tagged]
     return out
 
 

@@ -292,14 +292,9 @@ def _share(count: int, total: int) -> float:
     return count / total if total else 0.0
 
 
-def _long_run_words(a_doc: Document, alignment: Alignment, settings: Settings) -> int:
-    """Words of A in verbatim passages of at least ``long_run`` words holding at least
-    ``long_run_content_words`` content words (not stopwords); ``_long_run_words_reference`` in a
-    compiled loop over the passages, from a running count of A's content words kept per document."""
-    from . import _kernels  # numba, imported on first use
-
-    return int(_kernels.long_run_words(alignment.spans, _memo(a_doc, "content_words_before", _content_words_before),
-                                       settings.long_run, settings.long_run_content_words))
+def _words_before(doc: Document) -> np.ndarray:
+    """``_content_words_before(doc)``, memoised on the document."""
+    return _memo(doc, "content_words_before", _content_words_before)  # type: ignore[no-any-return]
 
 
 def _content_words_before(doc: Document) -> np.ndarray:
@@ -313,7 +308,9 @@ def _content_words_before(doc: Document) -> np.ndarray:
 
 
 def _long_run_words_reference(a_doc: Document, alignment: Alignment, settings: Settings) -> int:
-    """Reference ``_long_run_words``: each passage's words counted one by one."""
+    """Words of A in verbatim passages of at least ``long_run`` words holding at least
+    ``long_run_content_words`` content words (not stopwords), counted one by one: the reference of
+    ``_kernels.long_run_words``, which ``relate`` runs over a running count of A's content words."""
     words = a_doc.content_words
     return sum(p.a_tokens[1] - p.a_tokens[0] for p in alignment.passages
                if p.kind == "verbatim" and p.a_tokens[1] - p.a_tokens[0] >= settings.long_run
@@ -330,7 +327,7 @@ def relate(a_doc: Document, b_doc: Document, alignment: Alignment, fp_a: Fingerp
     na, nb = len(alignment.covered_a), len(alignment.covered_b)
     counted = _kernels.pair_counts(alignment.covered_a, alignment.covered_b, alignment.verbatim_a,
                                    alignment.verbatim_b, alignment.spans,
-                                   _memo(a_doc, "content_words_before", _content_words_before),
+                                   _words_before(a_doc),
                                    settings.long_run, settings.long_run_content_words).tolist()
     cov_a, cov_b = _share(counted[0], na), _share(counted[1], nb)
     verb_a, verb_b = _share(counted[2], na), _share(counted[3], nb)

@@ -362,14 +362,15 @@ class Store:
     def articles(self, ids: list[str] | None = None, seqs: Sequence[int] | None = None) -> list[Article]:
         """Articles in insertion order: all, those in ``ids``, or those numbered ``seqs`` (the fast
         lookup: DuckDB scans only the integer column for it, where ids cost a join over every id)."""
-        cols = _ARTICLE_COLUMNS
         if seqs is not None:
-            rows = self.con.execute(f"SELECT {cols} FROM articles WHERE seq = any(?::BIGINT[]) ORDER BY seq",
+            rows = self.con.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles "
+                                    "WHERE seq = any(?::BIGINT[]) ORDER BY seq",
                                     [[int(x) for x in seqs]]).fetchall()
         elif ids is None:
-            rows = self.con.execute(f"SELECT {cols} FROM articles ORDER BY seq").fetchall()
+            rows = self.con.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY seq").fetchall()
         else:
-            rows = self.con.execute(f"SELECT {cols} FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY seq",
+            rows = self.con.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles "
+                                    "WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY seq",
                                     [list(ids)]).fetchall()
         return [_article(r) for r in rows]
 
