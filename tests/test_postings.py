@@ -323,3 +323,43 @@ def test_a_saved_wave_is_read_memory_mapped_and_answers_the_same(tmp_path):
     new_sigs, new_wins = sigs[32:], wins[32:]
     assert np.array_equal(stored.index.candidates(new_sigs, new_wins), memory.candidates(new_sigs, new_wins))
     assert np.array_equal(stored.index.signatures(np.arange(32))[0], sigs[:32])
+
+
+def test_a_writers_merges_go_straight_to_folders_and_join_the_manifest_at_save(tmp_path):
+    from wiretrace.postings import StoredIndex
+    from wiretrace.store import FingerprintRows
+
+    sigs, wins = corpus(13, 40)
+    sizes = np.arange(40)
+    folder = tmp_path / "x.index"
+
+    def rows(lo, hi):
+        return FingerprintRows([f"d{i}" for i in range(lo, hi)], list(range(lo, hi)), sigs[lo:hi], wins[lo:hi],
+                               sizes[lo:hi])
+
+    stored = StoredIndex(CandidateIndex(settings=SMALL), folder, "t")
+    stored.append(rows(0, 8))
+    first = list(stored.saved)
+    stored.append(rows(8, 16), save=False)  # merges with the first segment: written, not yet listed
+    assert len(stored.index.segments) == 1 and isinstance(stored.index.segments[0].keys["prints"], np.memmap)
+    assert len(stored.saved) == 1 and stored.saved != first and (folder / stored.saved[0]).is_dir()
+    crashed = load_index(folder, "t", SMALL)  # killed here: the manifest still describes the first wave
+    assert crashed is not None and len(crashed) == 8
+    assert np.array_equal(crashed.candidates(sigs[8:], wins[8:]), index_of(sigs, wins, [(0, 8)]).candidates(sigs[8:], wins[8:]))
+    stored.save()
+    assert not (folder / first[0]).exists()
+    loaded = load_index(folder, "t", SMALL)
+    memory = index_of(sigs, wins, [(0, 8), (8, 16)])
+    memory.merge_tail()
+    assert loaded is not None and len(loaded.segments) == 1
+    for name in ("keys", "docs"):
+        for kind in loaded.segments[0].keys:
+            assert np.array_equal(getattr(loaded.segments[0], name)[kind], getattr(memory.segments[0], name)[kind])
+    assert np.array_equal(loaded.signatures(np.arange(16))[0], sigs[:16])
+    assert loaded.signatures(np.arange(16))[1].tolist() == sizes[:16].tolist()
+    # a reader's additions and merges stay in memory: the folder is left as the writer saved it
+    before = sorted(p.name for p in folder.iterdir())
+    reader = StoredIndex(loaded, folder, "t", list(stored.saved), writer=False)
+    reader.append(rows(16, 32), save=False)
+    assert len(reader.index.segments) == 1 and not isinstance(reader.index.segments[0].keys["prints"], np.memmap)
+    assert sorted(p.name for p in folder.iterdir()) == before

@@ -1,7 +1,8 @@
 """Compiled (numba) loops of the persistent candidate index (``postings``).
 
 ``merge_postings`` merges two runs of postings sorted by (key, doc) in one linear pass (what
-re-sorting their concatenation with ``np.lexsort`` gives); ``sorted_ranges`` is ``np.searchsorted``
+re-sorting their concatenation with ``np.lexsort`` gives; ``merge_postings_into`` writes the run into
+given arrays, memory-mapped files for a saved index); ``sorted_ranges`` is ``np.searchsorted``
 left and right for ascending needles, galloping from one answer to the next; ``lowest_ranked`` keeps
 each key's lowest-ranked holders (what ``boilerplate.frequent_postings`` samples) without sorting
 every posting. ``tests/test_postings.py`` asserts each equals its NumPy reference. Imported lazily,
@@ -15,12 +16,11 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def merge_postings(keys_a: np.ndarray, docs_a: np.ndarray, keys_b: np.ndarray,
-                   docs_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One run sorted by (key, doc) from two such runs: uint64 keys and uint32 docs."""
+def merge_postings_into(keys_a: np.ndarray, docs_a: np.ndarray, keys_b: np.ndarray, docs_b: np.ndarray,
+                        keys: np.ndarray, docs: np.ndarray) -> None:
+    """Merge two runs sorted by (key, doc) into ``keys``/``docs`` (uint64 / uint32, their summed
+    length): arrays of the caller's, memory-mapped files among them."""
     na, nb = keys_a.shape[0], keys_b.shape[0]
-    keys = np.empty(na + nb, dtype=np.uint64)
-    docs = np.empty(na + nb, dtype=np.uint32)
     i, j, n = 0, 0, 0
     while i < na and j < nb:
         if keys_b[j] < keys_a[i] or (keys_b[j] == keys_a[i] and docs_b[j] < docs_a[i]):
@@ -38,6 +38,15 @@ def merge_postings(keys_a: np.ndarray, docs_a: np.ndarray, keys_b: np.ndarray,
         keys[n], docs[n] = keys_b[j], docs_b[j]
         j += 1
         n += 1
+
+
+@njit(cache=True, nogil=True)
+def merge_postings(keys_a: np.ndarray, docs_a: np.ndarray, keys_b: np.ndarray,
+                   docs_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One run sorted by (key, doc) from two such runs: uint64 keys and uint32 docs."""
+    keys = np.empty(keys_a.shape[0] + keys_b.shape[0], dtype=np.uint64)
+    docs = np.empty(keys_a.shape[0] + keys_b.shape[0], dtype=np.uint32)
+    merge_postings_into(keys_a, docs_a, keys_b, docs_b, keys, docs)
     return keys, docs
 
 

@@ -17,6 +17,7 @@ loses nothing: on open the index adds whatever compared articles it does not hol
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -359,11 +360,12 @@ class CandidateIndex:
             return self
         return CandidateIndex(list(self.ids), [merge_segments(self.segments)], self.settings, list(self.seqs))
 
-    def merge_tail(self) -> None:
+    def merge_tail(self, merge: Callable[[list[Segment]], Segment] | None = None) -> None:
         """Merge the newest segment into the one before while it is at least as large (a binary
-        counter): at most log2(articles) segments, each posting re-sorted O(log N) times overall."""
+        counter): at most log2(articles) segments, each posting re-sorted O(log N) times overall.
+        ``merge`` makes one segment of two (default ``merge_segments``, in memory)."""
         while len(self.segments) > 1 and self.segments[-1].count >= self.segments[-2].count:
-            self.segments[-2:] = [merge_segments(self.segments[-2:])]
+            self.segments[-2:] = [(merge or merge_segments)(self.segments[-2:])]
 
 
 def merge_segments(segments: list[Segment]) -> Segment:
@@ -421,25 +423,64 @@ def load_index(folder: Path, store_token: str, settings: Settings = DEFAULT) -> 
             seg_dir = folder / name
             ids = np.load(seg_dir / "ids.npy").tolist()
             index.seqs.extend(np.load(seg_dir / "seqs.npy").tolist())
-            known = version == INDEX_VERSION
-            index.segments.append(Segment(
-                {k: np.load(seg_dir / f"{k}_keys.npy", mmap_mode="r") for k in _kinds()},
-                {k: np.load(seg_dir / f"{k}_docs.npy", mmap_mode="r") for k in _kinds()}, len(index.ids), len(ids),
-                np.load(seg_dir / "signatures.npy", mmap_mode="r") if known else None,
-                np.load(seg_dir / "sizes.npy", mmap_mode="r") if known else None))
+            index.segments.append(_load_segment(seg_dir, len(index.ids), len(ids), known=version == INDEX_VERSION))
             index.ids.extend(ids)
     except (OSError, ValueError, KeyError):
         return None
     return index
 
 
+def _load_segment(seg_dir: Path, first: int, count: int, known: bool = True) -> Segment:
+    """The segment saved in ``seg_dir``, its arrays memory-mapped (signatures and sizes when ``known``)."""
+    return Segment({k: np.load(seg_dir / f"{k}_keys.npy", mmap_mode="r") for k in _kinds()},
+                   {k: np.load(seg_dir / f"{k}_docs.npy", mmap_mode="r") for k in _kinds()}, first, count,
+                   np.load(seg_dir / "signatures.npy", mmap_mode="r") if known else None,
+                   np.load(seg_dir / "sizes.npy", mmap_mode="r") if known else None)
+
+
 def _mapped_segment(seg_dir: Path, seg: Segment) -> Segment:
     """``seg`` (as saved in ``seg_dir``) with its arrays memory-mapped from the files."""
-    mapped = Segment({k: np.load(seg_dir / f"{k}_keys.npy", mmap_mode="r") for k in _kinds()},
-                     {k: np.load(seg_dir / f"{k}_docs.npy", mmap_mode="r") for k in _kinds()}, seg.first, seg.count,
-                     np.load(seg_dir / "signatures.npy", mmap_mode="r"), np.load(seg_dir / "sizes.npy", mmap_mode="r"))
+    mapped = _load_segment(seg_dir, seg.first, seg.count)
     mapped.fences.update(seg.fences)  # derived from the same keys
     return mapped
+
+
+def _merge_to_folder(folder: Path, index: CandidateIndex, segments: list[Segment]) -> tuple[str, Segment]:
+    """Merge two consecutive segments of ``index`` straight into a new segment folder, and map it.
+
+    The merged postings and signatures are written into memory-mapped files, so they live in the
+    page cache, which the kernel can write back and evict: merged in memory and saved afterwards,
+    the last merges of a million-article scan held 2-2.5 GB of the parent's own memory for a wave.
+    The folder joins the manifest at the next ``save_index``; until then a reader never sees it.
+    """
+    from . import _index_kernels  # numba, imported on first use
+
+    a, b = segments
+    if a.signatures is None or a.sizes is None or b.signatures is None or b.sizes is None:
+        raise ValueError("a segment is saved with its articles' signatures and sizes")
+    first, count = a.first, a.count + b.count
+    name = f"seg-{uuid.uuid4().hex[:12]}"
+    tmp = folder / f".{name}.tmp"
+    tmp.mkdir(parents=True)
+    np.save(tmp / "ids.npy", np.asarray(index.ids[first:first + count], dtype=str))
+    np.save(tmp / "seqs.npy", np.asarray(index.seqs[first:first + count], dtype=np.int64))
+    for kind in _kinds():
+        n = len(a.keys[kind]) + len(b.keys[kind])
+        keys = np.lib.format.open_memmap(tmp / f"{kind}_keys.npy", mode="w+", dtype=np.uint64, shape=(n,))
+        docs = np.lib.format.open_memmap(tmp / f"{kind}_docs.npy", mode="w+", dtype=np.uint32, shape=(n,))
+        _index_kernels.merge_postings_into(a.keys[kind], a.docs[kind], b.keys[kind], b.docs[kind], keys, docs)
+        keys.flush()
+        docs.flush()
+        del keys, docs
+    for field_name, dtype in (("signatures", np.uint32), ("sizes", np.int32)):
+        parts = [getattr(a, field_name), getattr(b, field_name)]
+        out = np.lib.format.open_memmap(tmp / f"{field_name}.npy", mode="w+", dtype=dtype,
+                                        shape=(count, *parts[0].shape[1:]))
+        out[:a.count], out[a.count:] = parts
+        out.flush()
+        del out
+    tmp.rename(folder / name)
+    return name, _load_segment(folder / name, first, count)
 
 
 def _write_segment(folder: Path, ids: list[str], seqs: list[int], seg: Segment) -> str:
@@ -501,19 +542,30 @@ class StoredIndex:
     token: str
     saved: list[str] = field(default_factory=list)
     read: StoreRead | None = None
+    writer: bool = True  # a reader's additions stay in memory, its merges too
 
     def append(self, rows: FingerprintRows, save: bool = True) -> None:
         """Add newly compared articles (their sizes from ``rows``, else read from the store); with
-        ``save``, write their segment and the manifest."""
-        before = list(self.index.segments)
+        ``save``, write their segment and the manifest. A writer's tail merges go straight to new
+        segment folders (``_merge_to_folder``), listed by the manifest from the next ``save``."""
+        # each segment's folder by identity (the segments held, so no id is reused meanwhile)
+        named = {id(seg): (seg, name) for seg, name in zip(self.index.segments, self.saved)}
         sizes = rows.sizes
         if sizes is None and self.read is not None and rows.ids:
             sizes = self.read(rows.seqs)[1]
         self.index.add(rows.ids, rows.signatures, rows.winnowed, rows.seqs, sizes)
-        self.index.merge_tail()
-        kept = next((n for n, (a, b) in enumerate(zip(before, self.index.segments)) if a is not b),
-                    min(len(before), len(self.index.segments)))
-        self.saved = self.saved[:kept]
+
+        def merge(segments: list[Segment]) -> Segment:
+            if self.folder is None or not self.writer:
+                return merge_segments(segments)
+            name, merged = _merge_to_folder(self.folder, self.index, segments)
+            named[id(merged)] = (merged, name)
+            return merged
+
+        self.index.merge_tail(merge)
+        names = [named[id(seg)][1] if id(seg) in named and named[id(seg)][0] is seg else None
+                 for seg in self.index.segments]
+        self.saved = list(itertools.takewhile(lambda name: name is not None, names))  # type: ignore[arg-type]
         if save:
             self.save()
 
@@ -540,7 +592,7 @@ def open_index(store: "Store", folder: Path | None, settings: Settings = DEFAULT
     token = store.token
     index = (load_index(folder, token, settings) if folder is not None else None) or CandidateIndex(settings=settings)
     saved = _manifest_segments(folder) if folder is not None and index.segments else []
-    stored = StoredIndex(index, folder, token, saved, store.signatures)
+    stored = StoredIndex(index, folder, token, saved, store.signatures, writer=save)
     _add_signatures(stored, save)
     if store.compared_count() > len(index):
         have = set(index.ids)

@@ -8,6 +8,7 @@ it; a rerun picks up articles left uncompared, so an interrupted scan resumes wi
 from __future__ import annotations
 
 import copy
+import errno
 import json
 import logging
 import os
@@ -802,14 +803,17 @@ def snapshot_dir(store_path: str | Path) -> Path:
     return Path(f"{store_path}.snapshots")
 
 
-def publish_snapshot(store_path: str | Path, version: str | None = None) -> Path:
-    """Copy a closed store to a new read-only snapshot and point ``CURRENT`` at it, atomically.
+def publish_snapshot(store_path: str | Path, version: str | None = None) -> Path | None:
+    """Bring a read-only snapshot up to date with the closed store and point ``CURRENT`` at it.
 
     DuckDB lets one process write a file and locks out readers meanwhile, so readers (``query``,
-    ``serve``) open the latest snapshot instead; a scan publishes one after every run. Older
-    snapshots are removed except the previous one (a reader may still be opening it; open files
-    stay readable after removal on POSIX). With the store's ``version`` (``Store.version``) equal
-    to the published one's, nothing changed and nothing is copied.
+    ``serve``) open the latest snapshot instead; a scan publishes one after every run. With the
+    store's ``version`` (``Store.version``) equal to the published one's, nothing changed and
+    nothing is copied. Otherwise a snapshot no reader has open (DuckDB holds a lock on a file it
+    reads) takes only the blocks that differ from the store (``_update_in_place``): an incremental
+    scan at a million articles changes about 300 MB of a 9 GB store. A snapshot a reader holds is
+    left as it is and the store is copied whole. Besides the new snapshot the newest older one is
+    kept. None, with a warning, when another process is writing the store (its scan publishes).
     """
     folder = snapshot_dir(store_path)
     current = latest_snapshot(store_path)
@@ -819,8 +823,16 @@ def publish_snapshot(store_path: str | Path, version: str | None = None) -> Path
     folder.mkdir(exist_ok=True)
     name = f"{time.time_ns():020d}.duckdb"
     tmp = folder / f".{name}.tmp"
-    copy_file(Path(store_path), tmp)
+    store = Path(store_path)
+    with open(store, "rb") as held:
+        if not _lock(held.fileno(), exclusive=False):  # no writer may start mid-copy (DuckDB's own lock)
+            log.warning("%s is being written by another process: no snapshot published", store)
+            return None
+        blocks = block_hashes(held.fileno())
+        if not _update_in_place(held.fileno(), blocks, _reusable(folder, current), tmp):
+            copy_file(store, tmp)
     os.replace(tmp, folder / name)
+    _save_blocks(folder / name, blocks)
     _write_atomic(folder / "CURRENT", name)
     if version is not None:
         _write_atomic(folder / "VERSION", version)
@@ -828,10 +840,155 @@ def publish_snapshot(store_path: str | Path, version: str | None = None) -> Path
         (folder / "VERSION").unlink(missing_ok=True)
     keep = {name, *sorted(p.name for p in folder.glob("*.duckdb") if p.name < name)[-1:]}
     for old in folder.iterdir():
-        if old.name not in keep and old.name not in ("CURRENT", "VERSION"):
+        if old.name.removesuffix(_BLOCKS) not in keep and old.name not in ("CURRENT", "VERSION"):
             old.unlink(missing_ok=True)
     log.info("published snapshot %s", folder / name)
     return folder / name
+
+
+SNAPSHOT_BLOCK = 1 << 18
+"""Bytes per block compared between the store and a snapshot: DuckDB's block size (256 KiB)."""
+_BLOCKS = ".blocks.npy"  # beside each snapshot: its size, mtime, inode and the xxh3-128 of each block
+
+
+def block_hashes(fd: int, block: int = SNAPSHOT_BLOCK) -> np.ndarray:
+    """xxh3-128 of each ``block`` bytes of the open file, as uint64 rows [n, 2]: read memory-mapped
+    by a thread per core (xxhash leaves the interpreter lock), 0.5 s for 9 GB in the page cache."""
+    import mmap
+    from concurrent.futures import ThreadPoolExecutor
+
+    import xxhash
+
+    size = os.fstat(fd).st_size
+    if size == 0:
+        return np.zeros((0, 2), np.uint64)
+    with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) as buf:
+        view = memoryview(buf)
+        try:
+            starts = range(0, size, block)
+            threads = max(1, min(4, os.cpu_count() or 1))
+            step = -(-len(starts) // threads)
+
+            def part(k: int) -> bytes:
+                return b"".join(xxhash.xxh3_128_digest(view[i:i + block]) for i in starts[k * step:(k + 1) * step])
+
+            with ThreadPoolExecutor(threads) as pool:
+                digests = b"".join(pool.map(part, range(threads)))
+        finally:
+            view.release()
+    return np.frombuffer(digests, dtype=np.uint64).reshape(-1, 2)
+
+
+def _identity(path: Path) -> list[int]:
+    st = path.stat()
+    return [SNAPSHOT_BLOCK, st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _save_blocks(snapshot: Path, blocks: np.ndarray) -> None:
+    """Record the block hashes of ``snapshot`` (just written) beside it, with what identifies the file."""
+    head = np.asarray(_identity(snapshot), dtype=np.uint64).reshape(2, 2)
+    tmp = snapshot.with_name(f".{snapshot.name}{_BLOCKS}")
+    with tmp.open("wb") as fh:
+        np.save(fh, np.concatenate([head, blocks]))
+    os.replace(tmp, snapshot.with_name(snapshot.name + _BLOCKS))
+
+
+def _saved_blocks(snapshot: Path) -> np.ndarray | None:
+    """The block hashes recorded for ``snapshot``, if they still describe the file on disk."""
+    try:
+        rows = np.load(snapshot.with_name(snapshot.name + _BLOCKS))
+        same = rows[:2].ravel().tolist() == _identity(snapshot)
+    except (OSError, ValueError):
+        return None
+    return rows[2:] if same else None
+
+
+def _reusable(folder: Path, current: Path | None) -> list[Path]:
+    """Snapshots that could be updated in place: older ones first (a reader has most likely
+    moved on from them), the current one last."""
+    older = sorted((p for p in folder.glob("*.duckdb") if p != current), reverse=True)
+    return older + ([current] if current is not None else [])
+
+
+def _update_in_place(store_fd: int, blocks: np.ndarray, candidates: list[Path], tmp: Path) -> bool:
+    """Make the first snapshot of ``candidates`` that no reader holds a copy of the store under the
+    name ``tmp``, writing only the blocks whose hashes differ; False when none could be used.
+
+    The snapshot is locked (a reader's DuckDB then fails to open it and retries, ``open_reader``),
+    renamed to ``tmp`` (no reader finds it by name; ``CURRENT`` may name a missing file meanwhile,
+    and readers then open the store itself) and its recorded hashes removed before the first write,
+    so a run killed halfway leaves a stray temporary file, never a torn snapshot."""
+    for snapshot in candidates:
+        old = _saved_blocks(snapshot)
+        if old is None:
+            continue
+        try:
+            fd = os.open(snapshot, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            if not _lock(fd, exclusive=True):
+                continue  # a reader has it open
+            os.replace(snapshot, tmp)
+            snapshot.with_name(snapshot.name + _BLOCKS).unlink(missing_ok=True)
+            same = np.zeros(len(blocks), dtype=bool)
+            common = min(len(old), len(blocks))
+            same[:common] = (old[:common] == blocks[:common]).all(axis=1)
+            changed = np.flatnonzero(~same)
+            size = os.fstat(store_fd).st_size
+            for lo, hi in _runs(changed):
+                start, end = lo * SNAPSHOT_BLOCK, min(size, hi * SNAPSHOT_BLOCK)
+                _copy_range(store_fd, fd, start, end - start)
+            os.ftruncate(fd, size)
+            log.info("snapshot updated in place: %d of %d blocks written", len(changed), len(blocks))
+            return True
+        finally:
+            os.close(fd)
+    return False
+
+
+def _runs(indices: np.ndarray) -> list[tuple[int, int]]:
+    """Runs [lo, hi) of consecutive values in sorted ``indices``."""
+    if len(indices) == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(indices) != 1) + 1
+    los = indices[np.concatenate([[0], breaks])]
+    his = indices[np.concatenate([breaks - 1, [len(indices) - 1]])] + 1
+    return list(zip(los.tolist(), his.tolist()))
+
+
+def _copy_range(src: int, dst: int, offset: int, count: int) -> None:
+    """Copy ``count`` bytes at ``offset`` from one open file to the same offset of another, in the kernel."""
+    done = 0
+    while done < count:
+        try:
+            step = os.copy_file_range(src, dst, count - done, offset + done, offset + done)
+        except OSError:
+            step = os.pwrite(dst, os.pread(src, min(count - done, 1 << 24), offset + done), offset + done)
+        if step <= 0:
+            raise OSError(f"copy stopped at byte {offset + done}")
+        done += step
+
+
+def _lock(fd: int, exclusive: bool) -> bool:
+    """Take a lock on the whole open file that conflicts with DuckDB's own (POSIX record locks), held
+    until ``fd`` is closed; False if a conflicting one is held, by this process as well (an open
+    file description lock). Without such locks (not Linux) exclusive locks are refused and shared
+    ones granted: snapshots are then always copied whole."""
+    import fcntl
+    import struct
+
+    command = getattr(fcntl, "F_OFD_SETLK", None)
+    if command is None:
+        return not exclusive
+    lock = struct.pack("hhxxxxqqi4x", fcntl.F_WRLCK if exclusive else fcntl.F_RDLCK, os.SEEK_SET, 0, 0, 0)
+    try:
+        fcntl.fcntl(fd, command, lock)
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EACCES):
+            return False
+        return not exclusive  # a file system without such locks
+    return True
 
 
 def withdraw_snapshots(store_path: str | Path) -> None:
@@ -885,11 +1042,18 @@ def latest_snapshot(store_path: str | Path) -> Path | None:
 
 
 def open_reader(store_path: str | Path, wait: float = 5.0) -> Store:
-    """A read-only store for readers: the latest published snapshot, else the store itself."""
-    snap = latest_snapshot(store_path)
-    if snap is not None:
+    """A read-only store for readers: the latest published snapshot, else the store itself.
+
+    A snapshot being brought up to date is locked, then renamed; a reader that meets either reads
+    ``CURRENT`` again (for up to ``wait`` seconds) rather than giving up on snapshots."""
+    deadline = time.monotonic() + wait
+    while (snap := latest_snapshot(store_path)) is not None:
         try:
-            return Store(snap, read_only=True)
-        except StoreError:
-            log.warning("snapshot %s unreadable; opening the store itself", snap)
+            return Store(snap, read_only=True, wait=0.0)
+        except StoreError as exc:
+            busy = "locked" in str(exc) or not snap.exists()  # being brought up to date, or just renamed
+            if not busy or time.monotonic() >= deadline:
+                log.warning("snapshot %s unreadable (%s); opening the store itself", snap, exc)
+                break
+            time.sleep(0.05)
     return Store(store_path, read_only=True, wait=wait)
