@@ -100,13 +100,13 @@ time.sleep(60)
 
 
 def test_pairs_read_in_batches_equal_pairs_read_at_once(tmp_path):
-    """``iter_pairs`` pages through the pairs by key (how scans write pairs.jsonl in bounded memory)."""
+    """``iter_pairs`` pages through the pairs in pairs.jsonl's order (as scans write it, in bounded memory)."""
     arts = [Article(f"copy{k}", WIRE + f"\n\nLocal note number {k} about the harbour.", outlet=f"Outlet {k}")
             for k in range(7)] + [Article("wire", WIRE, outlet="Associated Press")]
     scan_articles(arts, tmp_path / "out", tmp_path / "s.duckdb", report=False)
     with Store(tmp_path / "s.duckdb") as store:
-        whole = store.pairs()
-        assert len(whole) == 28
+        whole = list(store.iter_pairs(batch=10**6))
+        assert len(whole) == 28 and sorted(whole, key=lambda p: (p.a, p.b)) == store.pairs()
         for batch in (1, 3, 28, 100):
             assert list(store.iter_pairs(batch=batch)) == whole
         assert [p.passages for p in store.iter_pairs(with_passages=False, batch=5)] == [[]] * 28

@@ -57,23 +57,30 @@ def store(tmp_path):
 def test_pairs_jsonl_equals_the_row_by_row_json_with_keys_in_order(store, tmp_path, passages):
     out = tmp_path / "pairs.jsonl"
     store.write_pairs_jsonl(out, with_passages=passages)
-    expected = [p.to_json(passages) for p in store.pairs(with_passages=passages)]
+    expected = [p.to_json(passages) for p in store.iter_pairs(with_passages=passages)]
     assert len(expected) == 5 and ordered_lines(out) == [as_ordered(x) for x in expected]
     assert ordered_lines(out) == [as_ordered(x) for x in store.iter_pairs_json(passages)]
+    # in the order pairs are found: by the later article's number, then the earlier's (wire 1, copy 2,
+    # copy2 3, ünï 4, quo"te 5, lone 6, x/y 7, z 8), whichever of the two is a
+    assert [(x["a"], x["b"]) for x in expected] == [("copy", "wire"), ("copy2", "wire"), ("ünï", 'quo"te'),
+                                                    ("copy", "x/y"), ("x/y", "z")]
+    by_key = lambda p: (p.a, p.b)  # noqa: E731
+    assert sorted(store.iter_pairs(with_passages=passages), key=by_key) == store.pairs(with_passages=passages)
     first = json.loads(out.read_text().splitlines()[0])
     assert first["direction_confidence"] == 0.7312 and first["scores"]["jaccard"] == 0.0312  # ties to even
     assert ("passages" in first) == passages and not (tmp_path / "pairs.jsonl.tmp").exists()
 
 
 @pytest.mark.parametrize("per_slice", [1, 2, 100])
-def test_pairs_jsonl_written_in_slices_of_a_is_the_same_file(store, tmp_path, monkeypatch, per_slice):
+def test_pairs_jsonl_written_in_slices_of_the_later_article_is_the_same_file(store, tmp_path, monkeypatch, per_slice):
     whole = tmp_path / "whole.jsonl"
     store.write_pairs_jsonl(whole)
     monkeypatch.setattr("wiretrace.store.PAIRS_PER_SLICE", per_slice)
     sliced = tmp_path / "pairs.jsonl"
     store.write_pairs_jsonl(sliced)
     slices = store._pair_slices(per_slice)
-    assert len(slices) == {1: 4, 2: 3, 100: 1}[per_slice]  # 5 pairs, 4 distinct a; a slice holds whole a's
+    assert len(slices) == {1: 5, 2: 3, 100: 1}[per_slice]  # 5 pairs, 5 distinct later articles
+    assert slices[0][0] == 2 and slices[-1][1] is None
     assert sliced.read_bytes() == whole.read_bytes() and len(sliced.read_text().splitlines()) == 5
     assert not [p.name for p in tmp_path.iterdir() if ".part" in p.name]  # no parts left
 

@@ -53,7 +53,7 @@ class StoreError(WiretraceError):
 
 
 class StaleOutputError(WiretraceError):
-    """A previous pairs.jsonl does not hold what its state file says, so new pairs cannot be merged in."""
+    """A previous pairs.jsonl does not hold what its state file says, so new pairs cannot be appended."""
 
 
 class NotFoundError(WiretraceError):

@@ -105,6 +105,14 @@ def _id_set(con: duckdb.DuckDBPyConnection, ids: Iterable[str] | None, name: str
         yield f"{{col}} IN (SELECT id FROM {name})"
 
 
+_SEQ = "(SELECT seq FROM articles WHERE id = {table}.{col})"
+_LATER, _EARLIER = (f"{f}({_SEQ.format(table='{table}', col='a')}, {_SEQ.format(table='{table}', col='b')})"
+                    for f in ("greatest", "least"))
+BY_ARRIVAL = f"{_LATER.format(table='pairs')}, {_EARLIER.format(table='pairs')}"
+"""pairs.jsonl's order: by the number (``seq``) of the pair's later article, then of its earlier
+one. An incremental scan's pairs all come after the earlier ones, so it appends them to pairs.jsonl;
+a full rewrite gives the same bytes."""
+
 _CLUSTERED = "clustered_seq"
 """meta key: every article numbered up to it has its pairs reflected in the clusters and grades."""
 _CLUSTER_ID = "c[0-9a-f]{16}"
@@ -430,10 +438,10 @@ class Store:
         return [Edge(*r) for r in rows]
 
     def iter_pairs(self, with_passages: bool = True, batch: int = 20_000) -> Iterator[PairResult]:
-        """Every related pair in (a, b) order, read ``batch`` pairs at a time: writing a million
-        pairs' JSON needs one batch in memory, not all of them (the 100k-article store: 4.6 GB)."""
+        """Every related pair in pairs.jsonl's order (``BY_ARRIVAL``), read about ``batch`` pairs at
+        a time: a million pairs need one batch in memory, not all of them (at 100k articles, 4.6 GB)."""
         for where, params in self._pair_batches(batch):
-            yield from self._pairs_where(where, params, with_passages)
+            yield from self._pairs_where(where, params, with_passages, BY_ARRIVAL)
 
     def iter_pairs_json(self, with_passages: bool = True, batch: int = 20_000) -> Iterator[dict[str, Any]]:
         """``p.to_json(passages=with_passages)`` of every pair of ``iter_pairs``, built straight from
@@ -441,11 +449,13 @@ class Store:
         for where, params in self._pair_batches(batch):
             passages: dict[tuple[str, str], list[dict[str, Any]]] = {}
             if with_passages:
-                psql = f"SELECT a, b, kind, a_start, a_end, b_start, b_end FROM passages WHERE {where} ORDER BY a, b, idx"
+                psql = ("SELECT a, b, kind, a_start, a_end, b_start, b_end FROM passages "
+                        f"WHERE {where.format(table='passages')} ORDER BY a, b, idx")
                 for a, b, kind, a0, a1, b0, b1 in self.con.execute(psql, params).fetchall():
                     passages.setdefault((a, b), []).append({"a": [a0, a1], "b": [b0, b1], "kind": kind})
             sql = ("SELECT a, b, relation, degree, source, direction_confidence, scores, reasons, "
-                   f"direction_reasons, new_in_a, new_in_b FROM pairs WHERE {where} ORDER BY a, b")
+                   f"direction_reasons, new_in_a, new_in_b FROM pairs WHERE {where.format(table='pairs')} "
+                   f"ORDER BY {BY_ARRIVAL}")
             for a, b, relation, degree, source, confidence, scores, reasons, why, new_a, new_b in \
                     self.con.execute(sql, params).fetchall():
                 out = {"a": a, "b": b, "relation": relation, "degree": degree, "source": source,
@@ -459,27 +469,20 @@ class Store:
                 yield out
 
     def _pair_batches(self, batch: int) -> Iterator[tuple[str, list[Any]]]:
-        """WHERE clauses (and parameters) selecting the pairs ``batch`` at a time in (a, b) order
-        (keyset pagination: each page starts after the last key of the one before)."""
-        last: tuple[str, str] | None = None
-        while True:
-            after = ("TRUE", []) if last is None else ("(a > ? OR (a = ? AND b > ?))", [last[0], last[0], last[1]])
-            keys = self.con.execute(f"SELECT a, b FROM pairs WHERE {after[0]} ORDER BY a, b LIMIT ?",
-                                    [*after[1], batch]).fetchall()
-            if not keys:
-                return
-            upto = "(a < ? OR (a = ? AND b <= ?))"
-            yield f"{after[0]} AND {upto}", [*after[1], keys[-1][0], keys[-1][0], keys[-1][1]]
-            last = keys[-1]
+        """WHERE clauses (and parameters) selecting the pairs about ``batch`` at a time, by ranges
+        of the later article's number (``_pair_slices``)."""
+        for lo, hi in self._pair_slices(batch):
+            later = _LATER.format(table="{table}")
+            yield (f"{later} >= ?" + ("" if hi is None else f" AND {later} < ?")), [lo] + ([] if hi is None else [hi])
 
-    def _pairs_where(self, where: str, params: list[Any], with_passages: bool) -> list[PairResult]:
+    def _pairs_where(self, where: str, params: list[Any], with_passages: bool, order: str = "a, b") -> list[PairResult]:
         sql = ("SELECT a, b, relation, degree, source, direction_confidence, scores, reasons, "
-               f"direction_reasons, new_in_a, new_in_b FROM pairs WHERE {where} ORDER BY a, b")
+               f"direction_reasons, new_in_a, new_in_b FROM pairs WHERE {where.format(table='pairs')} ORDER BY {order}")
         rows = self.con.execute(sql, params).fetchall()
         passages: dict[tuple[str, str], list[Passage]] = {}
         if with_passages:
             psql = ("SELECT a, b, kind, a_start, a_end, b_start, b_end, a_tok0, a_tok1, b_tok0, b_tok1 FROM passages "
-                    f"WHERE {where} ORDER BY a, b, idx")
+                    f"WHERE {where.format(table='passages')} ORDER BY a, b, idx")
             for p in self.con.execute(psql, params).fetchall():
                 passages.setdefault((p[0], p[1]), []).append(
                     Passage(a=(p[3], p[4]), b=(p[5], p[6]), kind=p[2], a_tokens=(p[7], p[8]), b_tokens=(p[9], p[10])))
@@ -623,35 +626,44 @@ class Store:
 
     # --- outputs: JSON lines written by DuckDB -------------------------------------------------
 
-    def write_pairs_jsonl(self, path: str | Path, with_passages: bool = True, after: int | None = None,
-                          slice_: tuple[str, str | None] | None = None) -> None:
-        """pairs.jsonl: every pair's ``PairResult.to_json(with_passages)`` in (a, b) order (only
-        those of an article numbered after ``after``, if given), encoded by DuckDB
-        (``iter_pairs_json`` is the row-by-row reference: parsed, the lines are equal, keys in the
-        same order); at 100k articles 4x less CPU than Python's json. ``slice_`` (lo, hi) writes the
-        pairs whose ``a`` is in [lo, hi) only (hi None: no upper end)."""
-        if after is None and slice_ is None:  # every pair, a slice of ``a`` at a time: one query's lists of a million
-            # pairs' passages exceeded DuckDB's memory limit (2 GB) at a million articles
-            target = Path(path)
-            tmp = target.with_name(target.name + ".parts")
+    def write_pairs_jsonl(self, path: str | Path, with_passages: bool = True, after: int | None = None) -> None:
+        """pairs.jsonl: every pair's ``PairResult.to_json(with_passages)`` in the order pairs are
+        found (``BY_ARRIVAL``), encoded by DuckDB (``iter_pairs_json`` is the row-by-row reference:
+        parsed, the lines are equal, keys in the same order); at 100k articles 4x less CPU than
+        Python's json. With ``after``, only the pairs of articles numbered after it: the lines an
+        incremental scan appends.
+
+        The pairs go a slice of their later articles at a time (``_pair_slices``): one query's lists
+        of a million pairs' passages exceeded DuckDB's memory limit (2 GB) at a million articles. Each
+        pair's two numbers are looked up once, into a temporary table the slices read."""
+        target = Path(path)
+        tmp, part = target.with_name(target.name + ".parts"), target.with_name(target.name + ".part")
+        chosen = "pairs" if not after else (  # one IN test each: semi joins (with OR, 40x slower at 1M)
+            "(SELECT a, b FROM pairs WHERE b IN (SELECT id FROM articles WHERE seq > $after) UNION "
+            "SELECT a, b FROM pairs WHERE a IN (SELECT id FROM articles WHERE seq > $after))")
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE _pair_order AS SELECT p.a, p.b, greatest(x.seq, y.seq) AS later, "
+            f"least(x.seq, y.seq) AS earlier FROM {chosen} p JOIN articles x ON x.id = p.a "
+            "JOIN articles y ON y.id = p.b", {"after": after} if after else {})
+        try:
             with tmp.open("wb") as out:
-                for lo, hi in self._pair_slices(PAIRS_PER_SLICE):
-                    self.write_pairs_jsonl(tmp.with_name(tmp.name + ".part"), with_passages, slice_=(lo, hi))
-                    with tmp.with_name(tmp.name + ".part").open("rb") as part:
-                        shutil.copyfileobj(part, out, 1 << 20)
-            tmp.with_name(tmp.name + ".part").unlink(missing_ok=True)
+                for lo, hi in self._pair_slices(PAIRS_PER_SLICE, after or 0, table="_pair_order"):
+                    self._write_pair_slice(part, with_passages, lo, hi)
+                    with part.open("rb") as written:
+                        shutil.copyfileobj(written, out, 1 << 20)
+            part.unlink(missing_ok=True)
             tmp.replace(target)
-            return
-        if slice_ is not None:  # pairs whose a is in [lo, hi) (hi None: no upper end), and their passages
-            within = "a >= $lo" + ("" if slice_[1] is None else " AND a < $hi")
-            chosen, spans = f"SELECT * FROM pairs WHERE {within}", f"(SELECT * FROM passages WHERE {within})"
-            params = {"lo": slice_[0], **({} if slice_[1] is None else {"hi": slice_[1]})}
-        else:
-            chosen = ("SELECT * FROM pairs WHERE a IN (SELECT id FROM articles WHERE seq > $after) "
-                      "OR b IN (SELECT id FROM articles WHERE seq > $after)")
-            # a few new pairs' passages: a semi join reads the passages table once (2x less than two IN tests)
-            spans = "(SELECT s.* FROM passages s SEMI JOIN chosen c ON s.a = c.a AND s.b = c.b)"
-            params = {"after": after}
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS _pair_order")
+
+    def _write_pair_slice(self, path: Path, with_passages: bool, lo: int, hi: int | None) -> None:
+        """The pairs.jsonl lines of the pairs in ``_pair_order`` whose later article is numbered in
+        [lo, hi) (hi None: no upper end)."""
+        params = {"lo": lo, **({} if hi is None else {"hi": hi})}
+        chosen = ("SELECT p.*, o.later, o.earlier FROM (SELECT * FROM _pair_order WHERE later >= $lo"
+                  + ("" if hi is None else " AND later < $hi") + ") o JOIN pairs p ON p.a = o.a AND p.b = o.b")
+        # the slice's passages: a semi join reads the passages table once (2x less than two IN tests)
+        spans = "(SELECT s.* FROM passages s SEMI JOIN chosen c ON s.a = c.a AND s.b = c.b)"
         passages = (", coalesce(s.passages, []) AS passages, p.new_in_a::JSON AS new_in_a, "
                     "p.new_in_b::JSON AS new_in_b" if with_passages else "")
         joined = ("LEFT JOIN (SELECT a, b, list({'a': [a_start, a_end], 'b': [b_start, b_end], 'kind': kind} "
@@ -664,15 +676,20 @@ class Store:
                    map_from_entries(list_transform(map_entries(json_transform(p.scores, '"MAP(VARCHAR, DOUBLE)"')),
                        lambda kv: {{'key': kv.key, 'value': wt_round(kv.value, 10000.0)}})) AS scores,
                    p.reasons::JSON AS reasons, p.direction_reasons::JSON AS direction_reasons{passages}
-            FROM chosen p {joined} ORDER BY p.a, p.b""", path, params)
+            FROM chosen p {joined} ORDER BY p.later, p.earlier""", path, params)
 
-    def _pair_slices(self, size: int) -> list[tuple[str, str | None]]:
-        """Ranges [lo, hi) of ``a`` holding about ``size`` pairs each, in order (the last open-ended)."""
-        rows = self.con.execute("SELECT a, count(*) FROM pairs GROUP BY a ORDER BY a").fetchall()
+    def _pair_slices(self, size: int, after: int = 0, table: str | None = None) -> list[tuple[int, int | None]]:
+        """Ranges [lo, hi) of the later article's number, after ``after``, holding about ``size``
+        pairs each, in order (the last open-ended; none without such pairs). ``table`` holds each
+        pair's ``later`` number already (``write_pairs_jsonl``)."""
+        source = table or ("(SELECT greatest(x.seq, y.seq) AS later FROM pairs p "
+                           "JOIN articles x ON x.id = p.a JOIN articles y ON y.id = p.b)")
+        rows = self.con.execute(f"SELECT later, count(*) FROM {source} WHERE later > $after "
+                                "GROUP BY later ORDER BY later", {"after": after}).fetchall()
         starts, held = [], size
-        for a, n in rows:
+        for seq, n in rows:
             if held >= size:
-                starts.append(a)
+                starts.append(int(seq))
                 held = 0
             held += n
         return [(lo, hi) for lo, hi in zip(starts, [*starts[1:], None])]

@@ -519,33 +519,33 @@ def write_outputs(store: Store, out_dir: Path, quarantine: Sequence[QuarantineEn
 
 def write_pairs(store: Store, path: Path, passages: bool = True) -> bool:
     """Write pairs.jsonl: when ``path`` is this store's file from an earlier scan (``outputs``
-    state), only the pairs of articles added since are encoded and merged in, else all of them;
-    True when merged. Either way the file is what a full rewrite gives, swapped in atomically."""
+    state), only the pairs of articles added since are encoded and appended (they come last in the
+    file's order, ``store.BY_ARRIVAL``), else all of them; True when appended. Either way the file
+    is what a full rewrite gives; a full rewrite is swapped in atomically."""
     state = outputs.read_state(path)
     upto = store.clustered_upto()
     complete = upto == store.max_seq()  # every article compared: the state can describe the file
-    merged = False
+    appended = False
     if (state is not None and complete and state.store == store.token and state.passages == passages
             and state.upto <= upto and store.pair_count(state.upto) == state.pairs):
-        new, tmp = path.with_name(path.name + ".new"), path.with_name(path.name + ".tmp")
+        new = path.with_name(path.name + ".new")
         try:
             store.write_pairs_jsonl(new, passages, after=state.upto)
-            outputs.merge_sorted(path, new, tmp)
-            tmp.replace(path)
-            merged = True
+            outputs.forget_state(path)  # killed while appending: the next scan rewrites the file
+            outputs.append_lines(path, new)
+            appended = True
         except StaleOutputError as exc:
             log.warning("rewriting %s whole: %s", path, exc)
         finally:
             new.unlink(missing_ok=True)
-            tmp.unlink(missing_ok=True)
-    if not merged:
+    if not appended:
         store.write_pairs_jsonl(path, passages)
-    log.info("%s %s", "merged new pairs into" if merged else "wrote", path)
+    log.info("%s %s", "appended new pairs to" if appended else "wrote", path)
     if complete:
         outputs.write_state(path, store.token, upto, store.pair_count(), passages)
     else:
         outputs.forget_state(path)
-    return merged
+    return appended
 
 
 def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:

@@ -355,11 +355,12 @@ def _compare_partition(rows: Iterable[Any], settings: Settings, boilerplate: np.
         yield (r.a, r.b, r.relation, r.source, float(edge.confidence), float(edge.coverage),
                json.dumps(r.to_json(passages=True), ensure_ascii=False),
                reuse.copy if reuse else None, reuse.source if reuse else None,
-               [list(x) for x in reuse.ranges] if reuse else None)
+               [list(x) for x in reuse.ranges] if reuse else None, max(row["a"], row["b"]), min(row["a"], row["b"]))
 
 
 _PAIR_SCHEMA = ("a string, b string, relation string, source string, confidence double, coverage double, "
-                "json string, copy string, copy_source string, ranges array<array<int>>")
+                "json string, copy string, copy_source string, ranges array<array<int>>, later long, earlier long")
+"""``later``/``earlier``: the two articles' numbers, by which pairs.jsonl is ordered (``store.BY_ARRIVAL``)."""
 
 
 def related_pairs(spark: "SparkSession", articles: "DataFrame", candidates: "DataFrame",
@@ -576,13 +577,13 @@ def _scan(spark: "SparkSession", inputs: Sequence[str | Path], out: Path, settin
         grades = grades_df(spark, prepared.select("seq", "id", "outlet", "date", "n_content"), pairs, settings).cache()
         grades.count()
     with _Timer(result, "write", spark):
-        ordered_pairs = pairs.orderBy("a", "b")
+        found = pairs.orderBy("later", "earlier")  # the local engine's pairs.jsonl order
         if pairs_format == "parquet":
-            ordered_pairs.select("a", "b", "relation", "source", "json").write.mode("overwrite").parquet(
+            found.select("a", "b", "relation", "source", "json").write.mode("overwrite").parquet(
                 str(out / "pairs.parquet"))
         else:
             _write_lines(out / "pairs.jsonl", (_pair_line(r["json"], passages)
-                                                 for r in ordered_pairs.select("json").toLocalIterator()))
+                                                 for r in found.select("json").toLocalIterator()))
         _write_lines(out / "articles.jsonl", (r["json"] for r in grades.orderBy("seq").toLocalIterator()))
         cluster_rows = clusters.orderBy(F.col("size").desc(), "first")
         _write_lines(out / "clusters.jsonl",
@@ -590,7 +591,7 @@ def _scan(spark: "SparkSession", inputs: Sequence[str | Path], out: Path, settin
         _write_lines(out / "quarantine.jsonl",
                      (json.dumps(q.to_json(), ensure_ascii=False) for q in result.quarantine))
         if report:
-            result.report = _render(out, articles, grades, ordered_pairs, cluster_rows, result.quarantine)
+            result.report = _render(out, articles, grades, pairs.orderBy("a", "b"), cluster_rows, result.quarantine)
     result.counts = {"articles": result.read, "pairs": result.related, "clusters": n_clusters}
     return result
 
