@@ -155,7 +155,8 @@ def stories(edges: Iterable[Edge]) -> dict[str, str]:
     story, named after its smallest article."""
     linked = [(e.a, e.b) for e in edges if e.relation in LINKED]
     groups = _components((x for pair in linked for x in pair), linked)
-    return {m: stable_id("s", min(group)) for group in groups.values() for m in group}
+    named = ((stable_id("s", min(group)), group) for group in groups.values())  # each story's name once
+    return {m: story for story, group in named for m in group}
 
 
 def closure(seeds: Iterable[str], neighbours: Callable[[set[str]], set[str]]) -> set[str]:
