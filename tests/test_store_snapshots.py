@@ -167,3 +167,17 @@ def test_no_snapshot_is_published_while_another_process_writes_the_store(store_p
     con = duckdb.connect(str(first), read_only=True)
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 4
     con.close()
+
+
+def test_copies_go_through_user_space_where_the_kernel_refuses(store_path, monkeypatch):
+    def refuse(*args):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr("os.copy_file_range", refuse)
+    grow(store_path, 0)
+    updated = publish_snapshot(store_path)  # the changed blocks, with pread/pwrite
+    assert digest(updated) == digest(store_path)
+    (snapshot_dir(store_path) / (updated.name + ".blocks.npy")).unlink()
+    grow(store_path, 1)
+    whole = publish_snapshot(store_path)  # no hashes recorded: copied whole, with pread/pwrite
+    assert whole.stat().st_ino != updated.stat().st_ino and digest(whole) == digest(store_path)

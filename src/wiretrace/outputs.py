@@ -71,19 +71,12 @@ def append_lines(path: Path, new: Path) -> int:
     the bytes appended. Readers of ``path`` may see the last line half written meanwhile, as with
     any growing log; a run killed halfway leaves ``path`` longer than its state says, and the next
     scan rewrites it whole."""
-    with path.open("rb") as old:
+    from .store import copy_range
+
+    with path.open("r+b") as old, new.open("rb") as src:
         size = os.fstat(old.fileno()).st_size
         if size and os.pread(old.fileno(), 1, size - 1) != b"\n":
             raise StaleOutputError(f"{path} does not end with a whole line")
-    count = new.stat().st_size
-    with new.open("rb") as src, path.open("ab") as dst:
-        done = 0
-        while done < count:
-            try:
-                step = os.copy_file_range(src.fileno(), dst.fileno(), count - done, done)
-            except OSError:  # another file system, an old kernel: through user space instead
-                step = os.write(dst.fileno(), os.pread(src.fileno(), min(count - done, 1 << 24), done))
-            if step <= 0:
-                raise OSError(f"{new} ended at byte {done} of {count}")
-            done += step
+        count = os.fstat(src.fileno()).st_size
+        copy_range(src.fileno(), old.fileno(), 0, count, size)
     return count

@@ -955,7 +955,7 @@ def _update_in_place(store_fd: int, blocks: np.ndarray, candidates: list[Path], 
             size = os.fstat(store_fd).st_size
             for lo, hi in _runs(changed):
                 start, end = lo * SNAPSHOT_BLOCK, min(size, hi * SNAPSHOT_BLOCK)
-                _copy_range(store_fd, fd, start, end - start)
+                copy_range(store_fd, fd, start, end - start, start)
             os.ftruncate(fd, size)
             log.info("snapshot updated in place: %d of %d blocks written", len(changed), len(blocks))
             return True
@@ -972,19 +972,6 @@ def _runs(indices: np.ndarray) -> list[tuple[int, int]]:
     los = indices[np.concatenate([[0], breaks])]
     his = indices[np.concatenate([breaks - 1, [len(indices) - 1]])] + 1
     return list(zip(los.tolist(), his.tolist()))
-
-
-def _copy_range(src: int, dst: int, offset: int, count: int) -> None:
-    """Copy ``count`` bytes at ``offset`` from one open file to the same offset of another, in the kernel."""
-    done = 0
-    while done < count:
-        try:
-            step = os.copy_file_range(src, dst, count - done, offset + done, offset + done)
-        except OSError:
-            step = os.pwrite(dst, os.pread(src, min(count - done, 1 << 24), offset + done), offset + done)
-        if step <= 0:
-            raise OSError(f"copy stopped at byte {offset + done}")
-        done += step
 
 
 def _lock(fd: int, exclusive: bool) -> bool:
@@ -1021,18 +1008,24 @@ def withdraw_snapshots(store_path: str | Path) -> None:
 
 
 def copy_file(src: Path, dst: Path) -> None:
-    """Copy ``src`` to ``dst`` in the kernel with ``copy_file_range``: on XFS, Btrfs or ZFS a
-    reflink (no data copied), elsewhere as fast as ``sendfile``; through user space if refused."""
-    try:
-        with src.open("rb") as fin, dst.open("wb") as fout:
-            size, done = os.fstat(fin.fileno()).st_size, 0
-            while done < size:
-                step = os.copy_file_range(fin.fileno(), fout.fileno(), size - done, done)
-                if step <= 0:
-                    raise OSError(f"copy_file_range stopped at byte {done} of {size}")
-                done += step
-    except OSError:
-        shutil.copyfile(src, dst)
+    """Copy ``src`` to ``dst`` in the kernel (``copy_range``): on XFS, Btrfs or ZFS a reflink (no
+    data copied), elsewhere as fast as ``sendfile``."""
+    with src.open("rb") as fin, dst.open("wb") as fout:
+        copy_range(fin.fileno(), fout.fileno(), 0, os.fstat(fin.fileno()).st_size, 0)
+
+
+def copy_range(src: int, dst: int, offset: int, count: int, dst_offset: int) -> None:
+    """Copy ``count`` bytes at ``offset`` of one open file to ``dst_offset`` of another, with
+    ``os.copy_file_range`` (in the kernel), through user space where that is refused."""
+    done = 0
+    while done < count:
+        try:
+            step = os.copy_file_range(src, dst, count - done, offset + done, dst_offset + done)
+        except OSError:  # another file system, an old kernel
+            step = os.pwrite(dst, os.pread(src, min(count - done, 1 << 24), offset + done), dst_offset + done)
+        if step <= 0:
+            raise OSError(f"copy stopped at byte {offset + done} of {offset + count}")
+        done += step
 
 
 def _read(path: Path) -> str | None:
