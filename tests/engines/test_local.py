@@ -71,7 +71,6 @@ def test_broken_inputs_are_quarantined_and_the_run_finishes(seed_dir, tmp_path):
 def test_incremental_scans_give_the_same_pairs_as_one_full_scan(tmp_path):
     from wiretrace.engines.local import scan_articles
     from wiretrace.model import Article
-    from wiretrace.model import Article
 
     from scale_corpus import articles
 
@@ -99,7 +98,6 @@ def test_incremental_scans_give_the_same_pairs_as_one_full_scan(tmp_path):
 def test_two_worker_processes_find_the_same_pairs_as_one(tmp_path):
     from wiretrace.engines.local import scan_articles
     from wiretrace.model import Article
-    from wiretrace.model import Article
 
     from scale_corpus import articles
 
@@ -112,7 +110,6 @@ def test_two_worker_processes_find_the_same_pairs_as_one(tmp_path):
 
 def test_a_repeated_article_id_given_to_the_library_is_quarantined_and_the_first_kept(tmp_path):
     from wiretrace.engines.local import scan_articles
-    from wiretrace.model import Article
     from wiretrace.model import Article
 
     rows = [Article("x", "The first text of x, kept.", origin="feed.jsonl:1"),
@@ -129,7 +126,6 @@ def test_a_scan_in_small_waves_finds_the_same_pairs_and_indexes_every_article(tm
     from dataclasses import replace
 
     from wiretrace.engines.local import scan_articles
-    from wiretrace.model import Article
     from wiretrace.model import Article
     from wiretrace.postings import index_dir, load_index
 
