@@ -13,14 +13,6 @@ from wiretrace.store import Store, latest_snapshot, open_reader, publish_snapsho
 from helpers import OWN_WORDS, QUOTING_PIECE, UNRELATED, WIRE
 
 
-@pytest.fixture
-def store_path(tmp_path):
-    arts = [Article("wire", WIRE, outlet="Associated Press", date="2024-01-02"),
-            Article("quote", QUOTING_PIECE, date="2024-01-03"), Article("own", OWN_WORDS), Article("other", UNRELATED)]
-    scan_articles(arts, tmp_path / "out", tmp_path / "s.duckdb", report=False)
-    return tmp_path / "s.duckdb"
-
-
 def run_cli(capsys, *args):
     with pytest.raises(SystemExit) as exc:
         main(list(args))

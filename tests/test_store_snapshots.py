@@ -6,14 +6,9 @@ import subprocess
 import sys
 
 import duckdb
-import pytest
 
-from wiretrace.engines.local import scan_articles
-from wiretrace.model import Article
 from wiretrace.store import (SNAPSHOT_BLOCK, Store, block_hashes, latest_snapshot, open_reader, publish_snapshot,
                              snapshot_dir)
-
-from helpers import OWN_WORDS, QUOTING_PIECE, UNRELATED, WIRE
 
 
 def digest(path):
@@ -26,14 +21,6 @@ def grow(store_path, k):
         s.con.execute("CREATE TABLE IF NOT EXISTS filler (k INTEGER, t VARCHAR)")
         s.con.execute(f"INSERT INTO filler SELECT range, repeat('x{k}', 200) FROM range({k * 5000}, {(k + 1) * 5000})")
         s.con.execute("UPDATE articles SET title = ? WHERE id = 'own'", [f"Title {k}"])
-
-
-@pytest.fixture
-def store_path(tmp_path):
-    arts = [Article("wire", WIRE, outlet="Associated Press", date="2024-01-02"),
-            Article("quote", QUOTING_PIECE, date="2024-01-03"), Article("own", OWN_WORDS), Article("other", UNRELATED)]
-    scan_articles(arts, tmp_path / "out", tmp_path / "s.duckdb", report=False)
-    return tmp_path / "s.duckdb"
 
 
 def test_block_hashes_tell_each_changed_block(tmp_path):
