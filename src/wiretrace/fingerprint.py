@@ -53,7 +53,7 @@ def content_hashes(doc: Document) -> np.ndarray:
         return np.zeros(0, dtype=np.uint64)
     from . import _prep_kernels  # numba, imported on first use
 
-    codes = doc.tokens._spaced  # the tokenizer's code points: a word's characters as in the text, capitals lowered
+    codes = doc.tokens.spaced  # a word's characters as in the text, capitals lowered
     if codes is None:
         codes = np.frombuffer(doc.article.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     hashes, done = _prep_kernels.ascii_token_hashes(codes, doc.tokens.starts[content], doc.tokens.ends[content])

@@ -91,6 +91,12 @@ class Tokens:
             self._words = self._spaced.tobytes().decode("utf-32-le").split()
         return self._words
 
+    @property
+    def spaced(self) -> np.ndarray | None:
+        """The compiled tokenizer's code points (uint32, as the text's, every separator a space and
+        capitals lowered), which ``words`` are split from; None when the words were given as a list."""
+        return self._spaced
+
     def word(self, i: int) -> str:
         """``words[i]``, without splitting the whole text when it has not been."""
         if self._words is not None or self._spaced is None:
