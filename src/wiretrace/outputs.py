@@ -4,8 +4,8 @@ pairs.jsonl holds every related pair of the store in the order pairs are found (
 by the later article's number), so a scan's new pairs all come after the earlier ones; at a million
 articles the file is gigabytes that DuckDB would encode again on every scan although old pairs never
 change. So beside the file a small state (``.pairs.jsonl.state``) records which store it was written
-from, up to which article (seq) its pairs go, how many lines it has and its size and mtime. When the
-next scan writes to the same folder and all of that still holds, only the pairs of later articles
+from, up to which article (seq) its pairs go, how many lines it has, its size, mtime and order. When
+the next scan writes to the same folder and all of that still holds, only the pairs of later articles
 are encoded and appended. The result is the file a full rewrite gives, byte for byte. Whenever
 anything does not fit, the caller rewrites the whole file instead.
 """
@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import StaleOutputError
+from .store import copy_range
 
 ORDER = "arrival"
 """How the lines are ordered (``store.BY_ARRIVAL``). A file in another order (by (a, b), as scans
@@ -69,10 +70,8 @@ def forget_state(path: Path) -> None:
 def append_lines(path: Path, new: Path) -> int:
     """Append the lines of ``new`` to ``path`` (which ends with a whole line) in the kernel; returns
     the bytes appended. Readers of ``path`` may see the last line half written meanwhile, as with
-    any growing log; a run killed halfway leaves ``path`` longer than its state says, and the next
-    scan rewrites it whole."""
-    from .store import copy_range
-
+    any growing log. The caller removes the file's state first: a run killed halfway leaves none,
+    and the next scan rewrites the file whole."""
     with path.open("r+b") as old, new.open("rb") as src:
         size = os.fstat(old.fileno()).st_size
         if size and os.pread(old.fileno(), 1, size - 1) != b"\n":
