@@ -2,6 +2,7 @@
 holds is never touched, a run killed halfway leaves no torn snapshot."""
 
 import hashlib
+import json
 import subprocess
 import sys
 
@@ -17,7 +18,7 @@ def digest(path):
 
 def grow(store_path, k):
     """Change the store the way a scan does: rows added and rows rewritten."""
-    with Store(store_path) as s:
+    with Store(store_path, wait=30.0) as s:  # a reader may hold the store itself for a moment
         s.con.execute("CREATE TABLE IF NOT EXISTS filler (k INTEGER, t VARCHAR)")
         s.con.execute(f"INSERT INTO filler SELECT range, repeat('x{k}', 200) FROM range({k * 5000}, {(k + 1) * 5000})")
         s.con.execute("UPDATE articles SET title = ? WHERE id = 'own'", [f"Title {k}"])
@@ -168,3 +169,35 @@ def test_copies_go_through_user_space_where_the_kernel_refuses(store_path, monke
     grow(store_path, 1)
     whole = publish_snapshot(store_path)  # no hashes recorded: copied whole, with pread/pwrite
     assert whole.stat().st_ino != updated.stat().st_ino and digest(whole) == digest(store_path)
+
+
+READ_WHILE_PUBLISHED = """
+import json, sys, time
+from wiretrace.store import open_reader
+counts, errors, end = [], [], time.time() + float(sys.argv[2])
+while time.time() < end:
+    try:
+        with open_reader(sys.argv[1], wait=10.0) as r:
+            counts.append(r.con.execute("SELECT count(*) FROM filler").fetchone()[0])
+    except Exception as exc:
+        errors.append(repr(exc))
+print(json.dumps({"counts": counts, "errors": errors}))
+"""
+
+
+def test_a_reader_opening_snapshots_over_and_over_while_they_are_published_always_reads_a_whole_store(store_path):
+    with Store(store_path) as s:
+        s.con.execute("CREATE TABLE filler (k INTEGER, t VARCHAR)")
+    publish_snapshot(store_path)
+    reader = subprocess.Popen([sys.executable, "-c", READ_WHILE_PUBLISHED, str(store_path), "6"],
+                              stdout=subprocess.PIPE, text=True)
+    for k in range(8):
+        grow(store_path, k)
+        publish_snapshot(store_path)
+    out, _ = reader.communicate(timeout=60)
+    seen = json.loads(out)
+    assert seen["errors"] == [] and len(seen["counts"]) > 20
+    assert all(c % 5000 == 0 for c in seen["counts"])  # never a half-written snapshot
+    assert seen["counts"] == sorted(seen["counts"])  # never an older one after a newer
+    with open_reader(store_path) as last:
+        assert last.con.execute("SELECT count(*) FROM filler").fetchone()[0] == 40000
