@@ -5,8 +5,8 @@ from hypothesis import given, settings as hyp_settings, strategies as st
 from wiretrace import _index_kernels
 from wiretrace.boilerplate import corpus_boilerplate, doc_ranks, frequent_postings
 from wiretrace.candidates import candidate_pairs
-from wiretrace.postings import (CandidateIndex, Segment, _ranges, _sampled_holders, build_segment, doc_postings,
-                                index_dir, load_index, merge_segments, save_index)
+from wiretrace.postings import (CandidateIndex, NewPostings, Segment, _ranges, _sampled_holders, build_segment,
+                                doc_postings, index_dir, load_index, merge_segments, save_index)
 from wiretrace.settings import Settings
 
 # tiny caps and key spaces so that shared keys, capped keys and empty signatures all occur
@@ -40,6 +40,15 @@ def test_index_lookup_equals_candidate_pairs_over_old_plus_new(seed, n_old, n_ne
     expected = candidate_pairs(sigs, wins, SMALL, new) if n_old + n_new > 1 else np.zeros((0, 2), np.int64)
     assert got.tolist() == expected.tolist()
     assert index.compacted().candidates(sigs[n_old:], wins[n_old:]).tolist() == expected.tolist()
+    # the new articles' postings sorted once (NewPostings), for the lookups and for their segment
+    sorted_once = NewPostings.of(sigs[n_old:], wins[n_old:], SMALL)
+    assert index.candidates(sigs[n_old:], wins[n_old:], new=sorted_once).tolist() == expected.tolist()
+    a, b = index_of(sigs, wins, [(0, n_old)]), index_of(sigs, wins, [(0, n_old)])
+    a.add([f"d{i}" for i in range(n_old, n_old + n_new)], sigs[n_old:], wins[n_old:])
+    b.add([f"d{i}" for i in range(n_old, n_old + n_new)], sigs[n_old:], wins[n_old:], new=sorted_once)
+    for kind in a.segments[-1].keys:
+        assert np.array_equal(a.segments[-1].keys[kind], b.segments[-1].keys[kind])
+        assert np.array_equal(a.segments[-1].docs[kind], b.segments[-1].docs[kind])
 
 
 def test_saved_index_loads_memory_mapped_and_answers_the_same(tmp_path):
@@ -181,6 +190,8 @@ def test_index_boilerplate_equals_the_corpus_verdicts(seed, n_old, n_new, split,
     got = index.boilerplate(keys, ranks, lambda d: (sigs[d], sizes[d]), wins[n_old:])
     everywhere = corpus_boilerplate(wins, sigs, sizes, ranks, BOILER)
     assert got.dtype == np.uint64 and got.tolist() == [k for k in everywhere.tolist() if k in set(keys.tolist())]
+    sorted_once = NewPostings.of(sigs[n_old:], wins[n_old:], BOILER)
+    assert index.boilerplate(keys, ranks, lambda d: (sigs[d], sizes[d]), wins[n_old:], sorted_once).tolist() == got.tolist()
 
 
 def test_index_boilerplate_finds_some_and_not_all():

@@ -61,11 +61,11 @@ def groups(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return sorted_groups(x)[1:]
 
 
-def sorted_groups(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def sorted_groups(x: np.ndarray, order: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``groups`` of a 1-D array preceded by the stable order that sorts it (``x[order]`` lists
-    each group's elements together, in their original order)."""
+    each group's elements together, in their original order); ``order`` when the caller has it."""
     x = np.asarray(x).ravel()
-    order = np.argsort(x, kind="stable")
+    order = np.argsort(x, kind="stable") if order is None else order
     s = x[order]
     if not len(s):
         return order, s, np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)

@@ -27,7 +27,7 @@ from ..errors import StaleOutputError
 from ..model import Article, Document, PairResult, QuarantineEntry
 from ..normalize import decode_spans, encode_spans, normalize
 from ..pipeline import Prepared, compare_spans, prepare, tagged_to_compare
-from ..postings import CandidateIndex, index_dir, open_index
+from ..postings import CandidateIndex, NewPostings, index_dir, open_index
 from ..read import ReadOptions, iter_articles
 from ..settings import DEFAULT, Settings
 from ..store import FingerprintRows, PairRows, Store, pair_rows, publish_snapshot, withdraw_snapshots
@@ -305,7 +305,7 @@ def compare_candidates(store: Store, settings: Settings, result: ScanResult, pro
             start = 0
             for k in range(len(waves)):
                 wave, ranks = upcoming.result()
-                stored.append(wave.rows, save=False)  # the next wave's candidates include this one
+                stored.append(wave.rows, save=False, new=wave.postings)  # the next wave's candidates include this one
                 if k + 1 < len(waves):
                     upcoming = find(k + 1, ranks)
 
@@ -334,6 +334,7 @@ class Wave:
     seqs: np.ndarray
     pairs: np.ndarray
     boilerplate: np.ndarray
+    postings: NewPostings | None = None  # the wave's postings, sorted once for lookups and its segment
 
 
 def _wave_candidates(store: Store, index: CandidateIndex, wave_ids: list[str], ranks: np.ndarray, settings: Settings,
@@ -350,15 +351,16 @@ def _wave_candidates(store: Store, index: CandidateIndex, wave_ids: list[str], r
     def fetch(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return _signatures(index, rows, docs, lambda d: store.signatures(seqs[d].tolist()))
 
-    boilerplate = index.boilerplate(wave_keys, ranks, fetch, rows.winnowed)
-    pairs = index.candidates(rows.signatures, rows.winnowed, boilerplate, ranks)
+    new = NewPostings.of(rows.signatures, rows.winnowed, settings)
+    boilerplate = index.boilerplate(wave_keys, ranks, fetch, rows.winnowed, new)
+    pairs = index.candidates(rows.signatures, rows.winnowed, boilerplate, ranks, new)
     if merge is not None:
         pairs = merge(pairs, numbered, n_old)
     old = arrays.unique(pairs[pairs < n_old]) if len(pairs) else np.zeros(0, np.int64)
     if len(old):  # the old partners' own fingerprints too, so their footers are tagged as well
         old_keys = arrays.setdiff(_unique_keys(store.fingerprints(seqs=seqs[old].tolist()).winnowed), wave_keys)
-        boilerplate = arrays.union(boilerplate, index.boilerplate(old_keys, ranks, fetch, rows.winnowed))
-    return Wave(rows, numbered, seqs, pairs, boilerplate), ranks
+        boilerplate = arrays.union(boilerplate, index.boilerplate(old_keys, ranks, fetch, rows.winnowed, new))
+    return Wave(rows, numbered, seqs, pairs, boilerplate, new), ranks
 
 
 def _signatures(index: CandidateIndex, wave: FingerprintRows, docs: np.ndarray,
