@@ -41,3 +41,13 @@ UNRELATED = """The city orchestra opened its winter season on Friday with a prog
 The concert hall, renovated over the summer, now seats two hundred more people and has a new organ installed by a workshop from Haarlem.
 
 Tickets for the remaining concerts are available at the box office and online."""
+
+
+HOLD_WRITE_LOCK = """
+import sys, time
+from wiretrace.store import Store
+s = Store(sys.argv[1])
+print("holding", flush=True)
+time.sleep(60)
+"""
+"""A script holding a store's write lock until killed (``python -c HOLD_WRITE_LOCK STORE``)."""

@@ -10,7 +10,7 @@ from wiretrace.engines.local import scan_articles
 from wiretrace.model import Article
 from wiretrace.store import Store, latest_snapshot, open_reader, publish_snapshot, snapshot_dir
 
-from helpers import OWN_WORDS, QUOTING_PIECE, UNRELATED, WIRE
+from helpers import HOLD_WRITE_LOCK, OWN_WORDS, QUOTING_PIECE, UNRELATED, WIRE
 
 
 def run_cli(capsys, *args):
@@ -80,15 +80,6 @@ def test_opening_a_store_another_process_writes_names_the_problem(store_path):
     finally:
         holder.kill()
         holder.wait()
-
-
-HOLD_WRITE_LOCK = """
-import sys, time
-from wiretrace.store import Store
-s = Store(sys.argv[1])
-print("holding", flush=True)
-time.sleep(60)
-"""
 
 
 def test_pairs_read_in_batches_equal_pairs_read_at_once(tmp_path):

@@ -11,6 +11,8 @@ import duckdb
 from wiretrace.store import (SNAPSHOT_BLOCK, Store, block_hashes, latest_snapshot, open_reader, publish_snapshot,
                              snapshot_dir)
 
+from helpers import HOLD_WRITE_LOCK
+
 
 def digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -130,15 +132,6 @@ def test_a_snapshot_whose_recorded_hashes_are_stale_is_copied_whole(store_path):
     grow(store_path, 0)
     fresh = publish_snapshot(store_path)
     assert fresh.stat().st_ino != snap.stat().st_ino and digest(fresh) == digest(store_path)
-
-
-HOLD_WRITE_LOCK = """
-import sys, time
-from wiretrace.store import Store
-s = Store(sys.argv[1])
-print("holding", flush=True)
-time.sleep(60)
-"""
 
 
 def test_no_snapshot_is_published_while_another_process_writes_the_store(store_path, caplog):

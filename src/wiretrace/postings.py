@@ -81,9 +81,7 @@ def doc_postings(signatures: np.ndarray, winnowed: list[np.ndarray], first_doc: 
         out["bands"] = (keys.ravel()[mask], docs[mask])
     else:
         out["bands"] = (np.zeros(0, np.uint64), np.zeros(0, np.int64))
-    lengths = [len(w) for w in winnowed]
-    out["prints"] = (np.concatenate(winnowed).astype(np.uint64) if n else np.zeros(0, np.uint64),
-                     np.repeat(np.arange(first_doc, first_doc + n, dtype=np.int64), lengths))
+    out["prints"] = _print_postings(winnowed, first_doc)
     for kind in _candidates.KEY_KINDS:  # any further kind: its own per-article key function (no fast path yet)
         name = _DISK_NAMES.get(kind.name, kind.name)
         if name in out:
@@ -92,6 +90,12 @@ def doc_postings(signatures: np.ndarray, winnowed: list[np.ndarray], first_doc: 
         out[name] = (np.concatenate(per_doc).astype(np.uint64) if n else np.zeros(0, np.uint64),
                      np.repeat(np.arange(first_doc, first_doc + n, dtype=np.int64), [len(k) for k in per_doc]))
     return out
+
+
+def _print_postings(winnowed: list[np.ndarray], first_doc: int) -> tuple[np.ndarray, np.ndarray]:
+    """The winnowed fingerprints of articles numbered from ``first_doc`` as (keys, doc numbers)."""
+    keys = np.concatenate(winnowed).astype(np.uint64) if winnowed else np.zeros(0, np.uint64)
+    return keys, np.repeat(np.arange(first_doc, first_doc + len(winnowed), dtype=np.int64), [len(w) for w in winnowed])
 
 
 @dataclass(frozen=True)
@@ -317,13 +321,11 @@ class CandidateIndex:
             return np.zeros(0, np.uint64)
         keys = arrays.unique(np.asarray(keys, dtype=np.uint64))
         if new is None:
-            winnowed = new_winnowed or []
-            new_k = np.concatenate(winnowed).astype(np.uint64) if winnowed else np.zeros(0, np.uint64)
-            new_d = np.repeat(np.arange(len(winnowed), dtype=np.int64), [len(w) for w in winnowed])
+            new_k, new_d = _print_postings(new_winnowed or [], len(self))  # numbered after the indexed articles
             order = np.argsort(new_k, kind="stable")  # the new postings as one more run sorted by (key, doc)
         else:
             (new_k, new_d), order = new.postings["prints"], new.order["prints"]
-        new_d = new_d + len(self)  # numbered after the indexed articles
+            new_d = new_d + len(self)
         runs = [(seg.keys["prints"], seg.docs["prints"]) for seg in self.segments] + [(new_k[order], new_d[order])]
         ranges = [_segment_ranges(seg, "prints", keys) for seg in self.segments] + [_ranges(runs[-1][0], keys)]
         df = sum((hi - lo for lo, hi in ranges), np.zeros(len(keys), np.int64))

@@ -105,13 +105,17 @@ def _id_set(con: duckdb.DuckDBPyConnection, ids: Iterable[str] | None, name: str
         yield f"{{col}} IN (SELECT id FROM {name})"
 
 
-_SEQ = "(SELECT seq FROM articles WHERE id = {table}.{col})"
-_LATER, _EARLIER = (f"{f}({_SEQ.format(table='{table}', col='a')}, {_SEQ.format(table='{table}', col='b')})"
-                    for f in ("greatest", "least"))
-BY_ARRIVAL = f"{_LATER.format(table='pairs')}, {_EARLIER.format(table='pairs')}"
+_LATER = "greatest((SELECT seq FROM articles WHERE id = {table}.a), (SELECT seq FROM articles WHERE id = {table}.b))"
+_EARLIER = "least((SELECT seq FROM articles WHERE id = {table}.a), (SELECT seq FROM articles WHERE id = {table}.b))"
+BY_ARRIVAL = f"{_LATER}, {_EARLIER}".format(table="pairs")
 """pairs.jsonl's order: by the number (``seq``) of the pair's later article, then of its earlier
 one. An incremental scan's pairs all come after the earlier ones, so it appends them to pairs.jsonl;
 a full rewrite gives the same bytes."""
+
+_PAIR_NUMBERS = ("SELECT p.a, p.b, greatest(x.seq, y.seq) AS later, least(x.seq, y.seq) AS earlier "
+                 "FROM {pairs} p JOIN articles x ON x.id = p.a JOIN articles y ON y.id = p.b")
+"""Each pair of ``{pairs}`` with its later and earlier article's numbers, by join (what ``BY_ARRIVAL``
+orders by, for many pairs at once)."""
 
 _CLUSTERED = "clustered_seq"
 """meta key: every article numbered up to it has its pairs reflected in the clusters and grades."""
@@ -472,8 +476,7 @@ class Store:
         """WHERE clauses (and parameters) selecting the pairs about ``batch`` at a time, by ranges
         of the later article's number (``_pair_slices``)."""
         for lo, hi in self._pair_slices(batch):
-            later = _LATER.format(table="{table}")
-            yield (f"{later} >= ?" + ("" if hi is None else f" AND {later} < ?")), [lo] + ([] if hi is None else [hi])
+            yield (f"{_LATER} >= ?" + ("" if hi is None else f" AND {_LATER} < ?")), [lo] + ([] if hi is None else [hi])
 
     def _pairs_where(self, where: str, params: list[Any], with_passages: bool, order: str = "a, b") -> list[PairResult]:
         sql = ("SELECT a, b, relation, degree, source, direction_confidence, scores, reasons, "
@@ -641,10 +644,8 @@ class Store:
         chosen = "pairs" if not after else (  # one IN test each: semi joins (with OR, 40x slower at 1M)
             "(SELECT a, b FROM pairs WHERE b IN (SELECT id FROM articles WHERE seq > $after) UNION "
             "SELECT a, b FROM pairs WHERE a IN (SELECT id FROM articles WHERE seq > $after))")
-        self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE _pair_order AS SELECT p.a, p.b, greatest(x.seq, y.seq) AS later, "
-            f"least(x.seq, y.seq) AS earlier FROM {chosen} p JOIN articles x ON x.id = p.a "
-            "JOIN articles y ON y.id = p.b", {"after": after} if after else {})
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _pair_order AS {_PAIR_NUMBERS.format(pairs=chosen)}",
+                         {"after": after} if after else {})
         try:
             with tmp.open("wb") as out:
                 for lo, hi in self._pair_slices(PAIRS_PER_SLICE, after or 0, table="_pair_order"):
@@ -682,8 +683,7 @@ class Store:
         """Ranges [lo, hi) of the later article's number, after ``after``, holding about ``size``
         pairs each, in order (the last open-ended; none without such pairs). ``table`` holds each
         pair's ``later`` number already (``write_pairs_jsonl``)."""
-        source = table or ("(SELECT greatest(x.seq, y.seq) AS later FROM pairs p "
-                           "JOIN articles x ON x.id = p.a JOIN articles y ON y.id = p.b)")
+        source = table or f"({_PAIR_NUMBERS.format(pairs='pairs')})"
         rows = self.con.execute(f"SELECT later, count(*) FROM {source} WHERE later > $after "
                                 "GROUP BY later ORDER BY later", {"after": after}).fetchall()
         starts, held = [], size
@@ -847,7 +847,8 @@ def publish_snapshot(store_path: str | Path, version: str | None = None) -> Path
             return None
         blocks = block_hashes(held.fileno())
         if not _update_in_place(held.fileno(), blocks, _reusable(folder, current), tmp):
-            copy_file(store, tmp)
+            with tmp.open("wb") as whole:  # on XFS, Btrfs or ZFS a reflink: no data copied
+                copy_range(held.fileno(), whole.fileno(), 0, os.fstat(held.fileno()).st_size, 0)
     os.replace(tmp, folder / name)
     _save_blocks(folder / name, blocks)
     _write_atomic(folder / "CURRENT", name)
@@ -1005,13 +1006,6 @@ def withdraw_snapshots(store_path: str | Path) -> None:
     for old in folder.iterdir():
         old.unlink(missing_ok=True)
     folder.rmdir()
-
-
-def copy_file(src: Path, dst: Path) -> None:
-    """Copy ``src`` to ``dst`` in the kernel (``copy_range``): on XFS, Btrfs or ZFS a reflink (no
-    data copied), elsewhere as fast as ``sendfile``."""
-    with src.open("rb") as fin, dst.open("wb") as fout:
-        copy_range(fin.fileno(), fout.fileno(), 0, os.fstat(fin.fileno()).st_size, 0)
 
 
 def copy_range(src: int, dst: int, offset: int, count: int, dst_offset: int) -> None:
